@@ -1,0 +1,34 @@
+namespace WeOps.Engine.Executors;
+
+/// <summary>Marks an executor class; the type name is what <c>ops:task type</c> names.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class ExecutorAttribute(string type) : Attribute
+{
+    public string Type { get; } = type;
+    public string? DisplayName { get; init; }
+    public string Category { get; init; } = "General";
+    public string? Description { get; init; }
+}
+
+/// <summary>Describes one input of an executor: a property of its inputs record.</summary>
+[AttributeUsage(AttributeTargets.Property, Inherited = false)]
+public sealed class InputAttribute : Attribute
+{
+    public string? Description { get; init; }
+    public bool Required { get; init; }
+
+    /// <summary>How the designer edits the value: <c>text</c>, <c>multiline</c>, <c>code</c>, <c>credential</c>, <c>json</c>...</summary>
+    public string? UiHint { get; init; }
+
+    /// <summary>The default, as it would be written in the BPMN file.</summary>
+    public string? Default { get; init; }
+}
+
+/// <summary>Describes one field of an executor's output object.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class OutputAttribute(string name) : Attribute
+{
+    public string Name { get; } = name;
+    public string Type { get; init; } = "any";
+    public string? Description { get; init; }
+}

@@ -1,0 +1,96 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace WeOps.Engine.Executors;
+
+[JsonConverter(typeof(JsonStringEnumConverter<InputType>))]
+public enum InputType
+{
+    [JsonStringEnumMemberName("string")] String,
+    [JsonStringEnumMemberName("integer")] Integer,
+    [JsonStringEnumMemberName("number")] Number,
+    [JsonStringEnumMemberName("boolean")] Boolean,
+    [JsonStringEnumMemberName("enum")] Enum,
+    [JsonStringEnumMemberName("array")] Array,
+    [JsonStringEnumMemberName("object")] Object,
+    [JsonStringEnumMemberName("duration")] Duration,
+    [JsonStringEnumMemberName("any")] Any,
+}
+
+public sealed record InputDescriptor(string Name, InputType Type, bool Required, string? Description, string? UiHint, string? Default)
+{
+    /// <summary>Allowed values of an enumeration input.</summary>
+    public IReadOnlyList<string> Options { get; init; } = [];
+}
+
+public sealed record OutputDescriptor(string Name, string Type, string? Description);
+
+/// <summary>What an executor is and takes, read from its attributes; the designer builds its palette
+/// and property forms from these.</summary>
+public sealed record ExecutorDescriptor(
+    string Type,
+    string DisplayName,
+    string Category,
+    string? Description,
+    IReadOnlyList<InputDescriptor> Inputs,
+    IReadOnlyList<OutputDescriptor> Outputs)
+{
+    public InputDescriptor? Input(string name) => Inputs.FirstOrDefault(i => i.Name == name);
+
+    /// <summary>Reads the descriptor of an executor class and the record it takes as inputs.</summary>
+    public static ExecutorDescriptor FromType(Type executorType, Type inputsType)
+    {
+        var attribute = executorType.GetCustomAttribute<ExecutorAttribute>()
+            ?? throw new InvalidOperationException($"{executorType.Name} has no [Executor] attribute.");
+        var inputs = inputsType
+            .GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite)
+            .Select(p => (Property: p, Attribute: p.GetCustomAttribute<InputAttribute>()))
+            .Where(x => x.Attribute is not null)
+            .Select(x => Describe(x.Property, x.Attribute!))
+            .ToList();
+        var outputs = executorType.GetCustomAttributes<OutputAttribute>()
+            .Select(o => new OutputDescriptor(o.Name, o.Type, o.Description))
+            .ToList();
+        return new ExecutorDescriptor(
+            attribute.Type,
+            attribute.DisplayName ?? attribute.Type,
+            attribute.Category,
+            attribute.Description,
+            inputs,
+            outputs);
+    }
+
+    private static InputDescriptor Describe(PropertyInfo property, InputAttribute attribute)
+    {
+        var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        var (inputType, options) = Classify(type);
+        return new InputDescriptor(
+            JsonNamingPolicy.CamelCase.ConvertName(property.Name),
+            inputType,
+            attribute.Required,
+            attribute.Description,
+            attribute.UiHint,
+            attribute.Default)
+        {
+            Options = options,
+        };
+    }
+
+    private static (InputType, IReadOnlyList<string>) Classify(Type type)
+    {
+        if (type == typeof(string)) return (InputType.String, []);
+        if (type == typeof(bool)) return (InputType.Boolean, []);
+        if (type == typeof(int) || type == typeof(long)) return (InputType.Integer, []);
+        if (type == typeof(double) || type == typeof(decimal) || type == typeof(float)) return (InputType.Number, []);
+        if (type == typeof(TimeSpan)) return (InputType.Duration, []);
+        if (type.IsEnum) return (InputType.Enum, ExecutorJson.EnumNames(type));
+        if (type == typeof(JsonObject) || (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>)))
+            return (InputType.Object, []);
+        if (type == typeof(JsonArray) || type.IsArray || (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>)))
+            return (InputType.Array, []);
+        return (InputType.Any, []);
+    }
+}

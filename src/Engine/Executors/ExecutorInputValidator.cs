@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Xml;
+using FluentValidation;
+
+namespace WeOps.Engine.Executors;
+
+/// <summary>Checks a set of inputs against an executor's descriptor: required inputs present,
+/// values of the declared type, enumerations among their options.</summary>
+public sealed class ExecutorInputValidator : AbstractValidator<JsonObject>
+{
+    public ExecutorInputValidator(ExecutorDescriptor descriptor)
+    {
+        foreach (var input in descriptor.Inputs)
+        {
+            var name = input.Name;
+            if (input.Required)
+            {
+                RuleFor(o => o[name])
+                    .Must(v => v is not null && !(v is JsonValue s && s.GetValueKind() == JsonValueKind.String && string.IsNullOrWhiteSpace(s.GetValue<string>())))
+                    .WithName(name)
+                    .WithMessage($"{descriptor.Type}: input '{name}' is required.");
+            }
+
+            RuleFor(o => o[name])
+                .Must(v => v is null || Fits(input, v))
+                .WithName(name)
+                .WithMessage(o => $"{descriptor.Type}: input '{name}' {Expectation(input)}, got {Describe(o[name])}.");
+        }
+    }
+
+    /// <summary>Whether a literal value fits the input's type. Used on evaluated inputs at run time,
+    /// and at design time on values that hold no expression.</summary>
+    public static bool Fits(InputDescriptor input, JsonNode value)
+    {
+        var kind = value.GetValueKind();
+        return input.Type switch
+        {
+            InputType.String => kind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False,
+            InputType.Integer => kind == JsonValueKind.Number ? IsInteger(value) : kind == JsonValueKind.String && long.TryParse(value.GetValue<string>(), out _),
+            InputType.Number => kind == JsonValueKind.Number || (kind == JsonValueKind.String && double.TryParse(value.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, out _)),
+            InputType.Boolean => kind is JsonValueKind.True or JsonValueKind.False,
+            InputType.Enum => kind == JsonValueKind.String && input.Options.Contains(value.GetValue<string>(), StringComparer.OrdinalIgnoreCase),
+            InputType.Array => kind == JsonValueKind.Array,
+            InputType.Object => kind == JsonValueKind.Object,
+            InputType.Duration => kind == JsonValueKind.String && IsDuration(value.GetValue<string>()),
+            _ => true,
+        };
+    }
+
+    private static bool IsInteger(JsonNode value) =>
+        value.AsValue().TryGetValue<long>(out _) || (value.AsValue().TryGetValue<double>(out var d) && Math.Floor(d) == d);
+
+    private static bool IsDuration(string text)
+    {
+        try
+        {
+            XmlConvert.ToTimeSpan(text);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static string Expectation(InputDescriptor input) => input.Type switch
+    {
+        InputType.Enum => $"must be one of {string.Join(", ", input.Options)}",
+        InputType.Duration => "must be an ISO 8601 duration such as PT5M",
+        InputType.Integer => "must be a whole number",
+        _ => $"must be {(input.Type is InputType.Array or InputType.Object or InputType.Integer ? "an" : "a")} {input.Type.ToString().ToLowerInvariant()}",
+    };
+
+    private static string Describe(JsonNode? value)
+    {
+        if (value is null) return "nothing";
+        var text = value.ToJsonString();
+        return text.Length > 60 ? text[..60] + "…" : text;
+    }
+}

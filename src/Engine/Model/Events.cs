@@ -1,0 +1,46 @@
+namespace WeOps.Engine.Model;
+
+/// <summary>What an event waits for or throws.</summary>
+public abstract record EventDefinition;
+
+public sealed record MessageEventDefinition(string MessageName, string? CorrelationKey) : EventDefinition;
+
+public sealed record SignalEventDefinition(string SignalName) : EventDefinition;
+
+/// <summary>An error by code; a catching definition with a null code catches every error.</summary>
+public sealed record ErrorEventDefinition(string? ErrorCode, string? ErrorName) : EventDefinition;
+
+public sealed record TerminateEventDefinition : EventDefinition;
+
+public enum TimerKind { Date, Duration, Cycle, Cron }
+
+/// <summary>A timer: the value is ISO 8601 (date, duration, repeating interval) or a Quartz cron expression.
+/// It may be a <c>${expr}</c> template evaluated when the timer is armed.</summary>
+public sealed record TimerEventDefinition(TimerKind Kind, string Value) : EventDefinition;
+
+public sealed record StartEvent : FlowNode
+{
+    public EventDefinition? Definition { get; init; }
+}
+
+public sealed record EndEvent : FlowNode
+{
+    public EventDefinition? Definition { get; init; }
+}
+
+public sealed record IntermediateCatchEvent : FlowNode
+{
+    public required EventDefinition Definition { get; init; }
+}
+
+public sealed record IntermediateThrowEvent : FlowNode
+{
+    public EventDefinition? Definition { get; init; }
+}
+
+public sealed record BoundaryEvent : FlowNode
+{
+    public required string AttachedToId { get; init; }
+    public bool CancelActivity { get; init; } = true;
+    public required EventDefinition Definition { get; init; }
+}
