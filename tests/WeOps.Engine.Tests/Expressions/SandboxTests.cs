@@ -1,0 +1,145 @@
+using WeOps.Engine.Expressions;
+
+namespace WeOps.Engine.Tests.Expressions;
+
+public sealed class SandboxTests
+{
+    private readonly ExpressionEvaluator evaluator = new();
+
+    [Theory]
+    [InlineData("typeof System")]
+    [InlineData("typeof importNamespace")]
+    [InlineData("typeof require")]
+    [InlineData("typeof setTimeout")]
+    [InlineData("typeof XMLHttpRequest")]
+    public void Nothing_outside_standard_javascript_is_reachable(string expression) =>
+        Assert.Equal("undefined", evaluator.Evaluate(expression, Variables.None)!.GetValue<string>());
+
+    [Fact]
+    public void Clr_namespaces_are_not_reachable()
+    {
+        var e = Assert.Throws<ExpressionException>(() => evaluator.Evaluate("System.IO.File.ReadAllText('/etc/passwd')", Variables.None));
+
+        Assert.Contains("ReferenceError: System is not defined", e.Message);
+        Assert.Contains("importNamespace is not defined",
+            Assert.Throws<ExpressionException>(() => evaluator.Evaluate("importNamespace('System.IO')", Variables.None)).Message);
+    }
+
+    [Theory]
+    [InlineData("eval('1 + 1')")]
+    [InlineData("Function('return 1')()")]
+    [InlineData("(function () {}).constructor('return 1')()")]
+    [InlineData("[].map.constructor('return 1')()")]
+    public void Code_cannot_be_made_from_strings(string expression) =>
+        Assert.Contains("EvalError", Assert.Throws<ExpressionException>(() => evaluator.Evaluate(expression, Variables.None)).Message);
+
+    [Fact]
+    public void Function_still_works_with_instanceof_and_typeof() =>
+        Assert.Equal("[true,\"function\"]", evaluator.Evaluate("[Math.max instanceof Function, typeof Function]", Variables.None)!.ToJsonString());
+
+    [Fact]
+    public void Infinite_loop_is_stopped_at_the_timeout()
+    {
+        var quick = new ExpressionEvaluator(new ExpressionLimits(TimeSpan.FromMilliseconds(50), 1_000_000, 256, 1024));
+
+        var e = Assert.Throws<ExpressionException>(() => quick.RunScript("while (true) {}", Variables.None));
+
+        Assert.Equal("Script 'while (true) {}' stopped: it ran longer than 50ms", e.Message);
+    }
+
+    [Fact]
+    public void Long_loop_is_stopped_at_the_statement_limit()
+    {
+        var small = new ExpressionEvaluator(ExpressionLimits.Default with { MaxStatements = 1000 });
+
+        var e = Assert.Throws<ExpressionException>(() => small.RunScript("for (var i = 0; i < 1e9; i++) {}", Variables.None));
+
+        Assert.EndsWith("stopped: it ran more than 1,000 statements", e.Message);
+    }
+
+    [Fact]
+    public void Infinite_loop_in_an_expression_is_stopped_with_the_default_limits() =>
+        Assert.Contains("stopped: it ran more than 100,000 statements",
+            Assert.Throws<ExpressionException>(() => evaluator.Evaluate("(function () { while (true) {} })()", Variables.None)).Message);
+
+    [Fact]
+    public void Infinite_recursion_is_stopped_at_the_recursion_limit()
+    {
+        var e = Assert.Throws<ExpressionException>(() => evaluator.RunScript("function f(n) { return f(n + 1) + 1; } f(0);", Variables.None));
+
+        Assert.EndsWith("stopped: function calls nested more than 256 deep", e.Message);
+    }
+
+    [Theory]
+    [InlineData("var o = { get x() { return this.x; } }; o.x;")]
+    [InlineData("var o = { valueOf: function () { return +o; } }; +o;")]
+    [InlineData("var o = {}; o.toString = function () { return 'x' + o; }; '' + o;")]
+    public void Recursion_the_recursion_limit_does_not_count_is_stopped_without_overflowing_the_stack(string script)
+    {
+        var small = new ExpressionEvaluator(ExpressionLimits.Default with { MaxStatements = 20_000 });
+
+        var e = Assert.Throws<ExpressionException>(() => small.RunScript(script, Variables.None));
+
+        Assert.Contains("stopped: it ran more than 20,000 statements", e.Message);
+    }
+
+    [Theory]
+    [InlineData("(a = [1], a.push(a), a.join('-'))", "1-")]
+    [InlineData("(a = [1], a.push([2, a]), String(a))", "1,2,")]
+    [InlineData("(a = ['x'], a.push(a), a.toLocaleString())", "x,")]
+    public void Array_holding_itself_joins_like_a_browser_instead_of_overflowing(string expression, string expected) =>
+        Assert.Equal(expected, evaluator.Evaluate(expression, Variables.None)!.GetValue<string>());
+
+    [Theory]
+    [InlineData("(e = new Error('x'), e.name = e, String(e))")]
+    [InlineData("(o = {}, o.toString = Object.prototype.toLocaleString, String(o))")]
+    [InlineData("(o = {}, o.toISOString = Date.prototype.toJSON, o.toISOString())")]
+    public void Built_ins_calling_themselves_stop_with_a_range_error(string expression) =>
+        Assert.Contains("RangeError: Maximum call stack size exceeded",
+            Assert.Throws<ExpressionException>(() => evaluator.Evaluate(expression, Variables.None)).Message);
+
+    [Fact]
+    public void Nothing_leaks_from_one_evaluation_to_the_next()
+    {
+        evaluator.RunScript("leaked = 1; Object.prototype.polluted = 2; Math.max = function () { return 3; };", Variables.None);
+
+        var result = evaluator.Evaluate("[typeof leaked, ({}).polluted, Math.max(1, 4)]", Variables.None);
+
+        Assert.Equal("""["undefined",null,4]""", result!.ToJsonString());
+    }
+
+    [Fact]
+    public void Regular_expression_literal_keeps_no_state_between_runs()
+    {
+        // Jint caches the RegExp of a literal in the syntax tree; a shared tree would count 1, 2, 3.
+        const string script = "var r = /a/; r.seen = (r.seen || 0) + 1; r.seen;";
+
+        var seen = Enumerable.Range(0, 3).Select(_ => evaluator.RunScript(script, Variables.None).Value!.GetValue<int>());
+
+        Assert.Equal([1, 1, 1], seen);
+    }
+
+    [Fact]
+    public void Math_random_works() =>
+        Assert.True(evaluator.EvaluateCondition("(r = Math.random(), r >= 0 && r < 1)", Variables.None));
+
+    [Fact]
+    public void Script_thread_gives_up_on_work_that_outlives_the_wait()
+    {
+        var e = Record.Exception(() => ScriptThread.Run(() => { Thread.Sleep(3000); return 0; }, 1024 * 1024, TimeSpan.FromMilliseconds(100)));
+
+        Assert.IsType<TimeoutException>(e);
+    }
+
+    [Fact]
+    public void Script_thread_passes_errors_on() =>
+        Assert.Throws<InvalidOperationException>(() => ScriptThread.Run<int>(() => throw new InvalidOperationException(), 1024 * 1024, TimeSpan.FromSeconds(10)));
+
+    [Fact]
+    public void Limits_out_of_range_are_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ExpressionEvaluator(ExpressionLimits.Default with { Timeout = TimeSpan.Zero }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ExpressionEvaluator(ExpressionLimits.Default with { MaxStatements = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ExpressionEvaluator(ExpressionLimits.Default with { MaxStatements = 10_000_000 }));
+    }
+}
