@@ -1,0 +1,132 @@
+using WeOps.Engine.Model;
+
+namespace WeOps.Engine.Validation;
+
+/// <summary>Sequence flows and gateways: every flow connects two elements of one scope, decisions
+/// have conditions, and every element can be reached and leads somewhere.</summary>
+internal static class FlowRules
+{
+    public static void Check(ProcessCheck check)
+    {
+        foreach (var flow in check.Flows) CheckFlow(check, flow);
+        foreach (var gateway in check.Nodes.OfType<Gateway>()) CheckGateway(check, gateway);
+        CheckDeadEnds(check);
+        CheckReachability(check);
+    }
+
+    private static void CheckFlow(ProcessCheck check, SequenceFlow flow)
+    {
+        var who = ProcessCheck.Describe(flow);
+        var source = End(check, flow, flow.SourceId, "comes from", "start");
+        var target = End(check, flow, flow.TargetId, "goes to", "end");
+        if ((source is not null && source.ScopeId != flow.ScopeId) || (target is not null && target.ScopeId != flow.ScopeId))
+        {
+            check.Error(flow, $"{who} crosses a sub-process boundary: a flow must stay inside one process or sub-process. " +
+                "Connect to the sub-process itself, or use its start and end events.");
+        }
+
+        if (target is StartEvent or BoundaryEvent)
+            check.Error(flow, $"{who} leads into {target.DisplayName}, which cannot have incoming flows: connect it to another element.");
+        if (source is EndEvent)
+            check.Error(flow, $"{who} leaves end event {source.DisplayName}: nothing follows an end event. Remove the flow, or use an intermediate event.");
+
+        if (flow.Condition is null || source is null or UnsupportedNode) return;
+        switch (source)
+        {
+            case Gateway { Kind: GatewayKind.Exclusive or GatewayKind.Inclusive } gateway when gateway.DefaultFlowId == flow.Id:
+                check.Warning(flow, $"The condition on {who} is ignored: it is the default flow of {gateway.DisplayName}, taken when no other condition holds.");
+                break;
+            case Gateway { Kind: GatewayKind.Exclusive or GatewayKind.Inclusive }:
+                check.CheckExpression(flow, "condition", flow.Condition);
+                break;
+            case Gateway { Kind: GatewayKind.Parallel } gateway:
+                check.Warning(flow, $"The condition on {who} is ignored: parallel gateway {gateway.DisplayName} takes every outgoing flow.");
+                break;
+            default:
+                check.Warning(flow, $"The condition on {who} is ignored: only exclusive and inclusive gateways evaluate conditions. Put a gateway after {source.DisplayName}.");
+                break;
+        }
+    }
+
+    private static FlowNode? End(ProcessCheck check, SequenceFlow flow, string id, string verb, string end)
+    {
+        if (id.Length == 0)
+        {
+            check.Error(flow, $"{ProcessCheck.Describe(flow)} has no {end}: connect it or delete it.");
+            return null;
+        }
+
+        var node = check.NodeOrNull(id);
+        if (node is null)
+            check.Error(flow, $"{ProcessCheck.Describe(flow)} {verb} '{id}', which is not in the process: reconnect it or delete it.");
+        return node;
+    }
+
+    private static void CheckGateway(ProcessCheck check, Gateway gateway)
+    {
+        if (gateway.Kind is not (GatewayKind.Exclusive or GatewayKind.Inclusive)) return;
+        if (gateway.DefaultFlowId is { } defaultFlow && !gateway.Outgoing.Contains(defaultFlow))
+        {
+            check.Error(gateway, $"{gateway.DisplayName} names '{defaultFlow}' as its default flow, but that flow does not leave it: " +
+                "choose one of its outgoing flows as the default.");
+        }
+
+        if (gateway.Outgoing.Count < 2) return;
+        foreach (var flowId in gateway.Outgoing)
+        {
+            if (flowId == gateway.DefaultFlowId || !check.Process.TryGetFlow(flowId, out var flow) || flow.Condition is not null) continue;
+            check.Error(flow, $"{ProcessCheck.Describe(flow)} leaves gateway {gateway.DisplayName} without a condition: " +
+                "give it a condition, or make it the gateway's default flow.");
+        }
+    }
+
+    private static void CheckDeadEnds(ProcessCheck check)
+    {
+        foreach (var node in check.Nodes)
+        {
+            if (node.Outgoing.Count > 0 || node is EndEvent or UnsupportedNode or SubProcess { TriggeredByEvent: true }) continue;
+            if (node is BoundaryEvent)
+                check.Error(node, $"Boundary event {node.DisplayName} has no outgoing flow: draw where the process goes when it fires.");
+            else
+                check.Warning(node, $"{node.DisplayName} has no outgoing flow, so the token ends here. Add an end event to make that explicit.");
+        }
+    }
+
+    /// <summary>One walk from every start event (and from unsupported elements nothing leads to, which
+    /// are reported already and may be entered in ways the engine does not follow, like links).</summary>
+    private static void CheckReachability(ProcessCheck check)
+    {
+        var attached = check.Nodes.OfType<Activity>().SelectMany(a => a.BoundaryEventIds).ToHashSet(StringComparer.Ordinal);
+        var reached = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Queue<FlowNode>();
+        foreach (var node in check.Nodes)
+        {
+            var isSeed = node is StartEvent
+                || (node is UnsupportedNode && node.Incoming.Count == 0)
+                || (node is BoundaryEvent && !attached.Contains(node.Id));
+            if (isSeed && reached.Add(node.Id)) pending.Enqueue(node);
+        }
+
+        while (pending.TryDequeue(out var node))
+        {
+            var next = node.Outgoing.Select(f => check.Process.TryGetFlow(f, out var flow) ? flow.TargetId : string.Empty);
+            if (node is Activity activity) next = next.Concat(activity.BoundaryEventIds);
+            foreach (var id in next)
+            {
+                if (check.NodeOrNull(id) is { } target && reached.Add(id)) pending.Enqueue(target);
+            }
+        }
+
+        var scopesWithStart = check.Nodes.OfType<StartEvent>().Select(s => s.ScopeId ?? string.Empty).ToHashSet(StringComparer.Ordinal);
+        foreach (var node in check.Nodes)
+        {
+            // Nothing to add where the scope has no start event (an error already), for boundary events
+            // of an unreachable activity, and for what is reported as unsupported.
+            if (reached.Contains(node.Id) || !scopesWithStart.Contains(node.ScopeId ?? string.Empty)
+                || node is BoundaryEvent or UnsupportedNode or SubProcess { TriggeredByEvent: true }) continue;
+            check.Warning(node, node.Incoming.Count == 0
+                ? $"{node.DisplayName} is unreachable: no sequence flow leads to it, so it never runs. Connect it or delete it."
+                : $"{node.DisplayName} is unreachable from the start event of its {(node.ScopeId is null ? "process" : "sub-process")}, so it never runs.");
+        }
+    }
+}

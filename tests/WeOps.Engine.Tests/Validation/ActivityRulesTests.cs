@@ -1,0 +1,212 @@
+using System.Text.Json.Nodes;
+using WeOps.Engine.Executors;
+using WeOps.Engine.Parsing;
+using WeOps.Engine.Validation;
+using static WeOps.Engine.Tests.Parsing.BpmnText;
+using static WeOps.Engine.Tests.Validation.Validate;
+
+namespace WeOps.Engine.Tests.Validation;
+
+public sealed class ActivityRulesTests
+{
+    /// <summary>start → the element "t" → end.</summary>
+    private static BpmnDocument Around(string element) =>
+        Body($"""<bpmn:startEvent id="start"/>{element}<bpmn:endEvent id="end"/>""" + Flows("start>t>end"));
+
+    private static string Service(string extensions, string attributes = "") =>
+        $"""<bpmn:serviceTask id="t" name="Deploy"{attributes}><bpmn:extensionElements>{extensions}</bpmn:extensionElements></bpmn:serviceTask>""";
+
+    private static string Deploy(string inputs) => Service($"""<ops:task type="test.deploy"/><ops:input name="service" value="api"/>{inputs}""");
+
+    [Fact]
+    public void Service_task_without_ops_task_is_an_error()
+    {
+        var document = Around("""<bpmn:serviceTask id="t" name="Restart nginx"/>""");
+
+        var problem = Single(document, "t", Severity.Error, "has no ops:task type: choose what it runs");
+        Assert.StartsWith("Service task Restart nginx (t)", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_executor_type_is_an_error_naming_it_and_the_known_types()
+    {
+        var document = Around(Service("""<ops:task type="ssh.exce"/>"""));
+
+        var problem = Single(document, "t", Severity.Error, "'ssh.exce', which is not a known executor type");
+        Assert.Contains("Known types: noop, test.deploy.", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Known_executor_types_are_listed_up_to_ten()
+    {
+        var catalog = new ExecutorCatalog(Enumerable.Range(1, 12).Select(i => new NamedExecutor($"x{i:00}")));
+        var validator = new ProcessValidator(catalog, new RejectingExpressionSyntax());
+
+        var document = validator.Validate(BpmnParser.Parse(Process(
+            $"""<bpmn:startEvent id="start"/>{Service("""<ops:task type="nope"/>""")}<bpmn:endEvent id="end"/>""" + Flows("start>t>end"))));
+
+        var problem = Single(document, "t", Severity.Error, "not a known executor type");
+        Assert.Contains("x01, x02, x03, x04, x05, x06, x07, x08, x09, x10 and 2 more.", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_required_input_is_an_error_naming_it()
+    {
+        var document = Around(Service("""<ops:task type="test.deploy"/>"""));
+
+        var problem = Single(document, "t", Severity.Error, "needs input 'service'");
+        Assert.Contains("The service to deploy", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Required_input_with_a_default_may_be_left_out()
+    {
+        NoProblems(Around(Deploy("")));
+    }
+
+    [Fact]
+    public void Required_input_given_as_an_expression_is_accepted()
+    {
+        NoProblems(Around(Service("""<ops:task type="test.deploy"/><ops:input name="service" value="${alert.labels.service}"/>""")));
+    }
+
+    [Fact]
+    public void Noop_executor_takes_its_optional_input_or_none()
+    {
+        NoProblems(Around(Service("""<ops:task type="noop"/>""")));
+        NoProblems(Around(Service("""<ops:task type="noop"/><ops:input name="result" value="{&quot;ok&quot;: true}"/>""")));
+    }
+
+    [Theory]
+    [InlineData("port", "eighty", "must be a whole number")]
+    [InlineData("dryRun", "yes", "must be true or false")]
+    [InlineData("mode", "canary", "must be one of rolling, blueGreen")]
+    [InlineData("wait", "5 minutes", "ISO 8601 duration")]
+    [InlineData("hosts", "web1", "JSON array")]
+    [InlineData("labels", "team=ops", "JSON object")]
+    public void Literal_input_that_does_not_fit_its_type_is_an_error(string input, string value, string expectation)
+    {
+        var document = Around(Deploy($"""<ops:input name="{input}" value="{value}"/>"""));
+
+        var problem = Single(document, "t", Severity.Error, expectation);
+        Assert.Contains($"input '{input}'", problem.Message, StringComparison.Ordinal);
+        Assert.Contains($"\"{value}\"", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("port", "8080")]
+    [InlineData("dryRun", "true")]
+    [InlineData("mode", "BlueGreen")]
+    [InlineData("wait", "PT5M")]
+    [InlineData("hosts", "[&quot;web1&quot;, &quot;web2&quot;]")]
+    [InlineData("labels", "{&quot;team&quot;: &quot;ops&quot;}")]
+    [InlineData("port", "${ports[0]}")]
+    [InlineData("dryRun", "${env != 'prod'}")]
+    public void Literal_that_fits_or_an_expression_is_accepted(string input, string value)
+    {
+        NoProblems(Around(Deploy($"""<ops:input name="{input}" value="{value}"/>""")));
+    }
+
+    [Fact]
+    public void Input_the_executor_does_not_declare_is_a_warning()
+    {
+        var document = Around(Deploy("""<ops:input name="servce" value="api"/>"""));
+
+        var problem = Single(document, "t", Severity.Warning, "has no input 'servce'");
+        Assert.Contains("service, replicas, port", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Input_and_output_values_that_do_not_parse_are_errors_naming_them()
+    {
+        var document = Around(Deploy("""<ops:input name="port" value="${@@}"/><ops:output name="url" value="http://${@@host}"/>"""));
+
+        Assert.Equal(["t Error", "t Error"], Keys(document));
+        Assert.Contains(document.Problems, p => p.Message.Contains("input 'port' \"${@@}\" is not a valid template", StringComparison.Ordinal));
+        Assert.Contains(document.Problems, p => p.Message.Contains("output 'url'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Script_task_without_a_script_is_an_error()
+    {
+        Single(Around("""<bpmn:scriptTask id="t"/>"""), "t", Severity.Error, "has no script");
+    }
+
+    [Theory]
+    [InlineData("groovy")]
+    [InlineData("python")]
+    public void Script_in_another_language_is_an_error(string format)
+    {
+        var document = Around($"""<bpmn:scriptTask id="t" scriptFormat="{format}"><bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>""");
+
+        Single(document, "t", Severity.Error, $"written in '{format}', but scripts run as JavaScript");
+    }
+
+    [Theory]
+    [InlineData("""scriptFormat="JavaScript" """)]
+    [InlineData("""scriptFormat="js" """)]
+    [InlineData("""scriptFormat="ECMAScript" """)]
+    [InlineData("""scriptFormat="" """)]
+    [InlineData("")]
+    public void JavaScript_script_formats_are_accepted(string attribute)
+    {
+        NoProblems(Around($"""<bpmn:scriptTask id="t" {attribute}><bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>"""));
+    }
+
+    [Fact]
+    public void Script_that_does_not_parse_is_an_error_with_the_parser_message()
+    {
+        var document = Around("""<bpmn:scriptTask id="t"><bpmn:script>x = @@</bpmn:script></bpmn:scriptTask>""");
+
+        var problem = Single(document, "t", Severity.Error, "the script does not parse");
+        Assert.EndsWith("Unexpected token '@' at 1:1", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Multi_instance_without_collection_or_cardinality_is_an_error()
+    {
+        var document = Around("""<bpmn:userTask id="t"><bpmn:multiInstanceLoopCharacteristics/></bpmn:userTask>""");
+
+        Single(document, "t", Severity.Error, "neither what to loop over nor how many times");
+    }
+
+    [Theory]
+    [InlineData("""<bpmn:extensionElements><ops:loop collection="${@@}"/></bpmn:extensionElements><bpmn:multiInstanceLoopCharacteristics/>""", "loop collection")]
+    [InlineData("""<bpmn:multiInstanceLoopCharacteristics><bpmn:loopCardinality>${@@}</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>""", "loop cardinality")]
+    [InlineData("""<bpmn:multiInstanceLoopCharacteristics><bpmn:loopCardinality>3</bpmn:loopCardinality><bpmn:completionCondition>${@@}</bpmn:completionCondition></bpmn:multiInstanceLoopCharacteristics>""", "completion condition")]
+    public void Loop_expressions_that_do_not_parse_are_errors(string content, string what)
+    {
+        var document = Around($"""<bpmn:userTask id="t">{content}</bpmn:userTask>""");
+
+        Single(document, "t", Severity.Error, $"the {what} \"${{@@}}\" is not a valid");
+    }
+
+    [Fact]
+    public void Call_activity_without_a_process_key_is_an_error()
+    {
+        Single(Around("""<bpmn:callActivity id="t"/>"""), "t", Severity.Error, "does not say which process to call");
+    }
+
+    [Fact]
+    public void Send_task_that_sends_nothing_is_an_error()
+    {
+        Single(Around("""<bpmn:sendTask id="t"/>"""), "t", Severity.Error, "sends nothing");
+    }
+
+    [Fact]
+    public void User_task_assignee_that_does_not_parse_is_an_error()
+    {
+        var document = Around("""<bpmn:userTask id="t"><bpmn:extensionElements><ops:assignment assignee="${@@}"/></bpmn:extensionElements></bpmn:userTask>""");
+
+        Single(document, "t", Severity.Error, "assignee");
+    }
+
+    /// <summary>An executor known only by its type, to fill a catalog.</summary>
+    private sealed class NamedExecutor(string type) : IExecutor
+    {
+        public ExecutorDescriptor Descriptor { get; } = new(type, type, "Test", null, [], []);
+
+        public Task<JsonNode?> ExecuteAsync(JsonObject inputs, ExecutorContext context, CancellationToken cancellationToken) =>
+            Task.FromResult<JsonNode?>(null);
+    }
+}

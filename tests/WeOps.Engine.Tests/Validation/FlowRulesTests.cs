@@ -1,0 +1,198 @@
+using WeOps.Engine.Validation;
+using static WeOps.Engine.Tests.Parsing.BpmnText;
+using static WeOps.Engine.Tests.Validation.Validate;
+
+namespace WeOps.Engine.Tests.Validation;
+
+public sealed class FlowRulesTests
+{
+    private const string Ends = """<bpmn:endEvent id="a"/><bpmn:endEvent id="b"/>""";
+
+    private static string Condition(string id, string source, string target, string condition) =>
+        $"""<bpmn:sequenceFlow id="{id}" sourceRef="{source}" targetRef="{target}"><bpmn:conditionExpression>{condition}</bpmn:conditionExpression></bpmn:sequenceFlow>""";
+
+    [Fact]
+    public void Flow_to_a_missing_target_is_an_error_on_the_flow()
+    {
+        var document = Fixture("invalid", "flow-to-missing-target.bpmn");
+
+        Assert.Equal(["Flow_ToGhost Error"], Keys(document));
+        Single(document, "Flow_ToGhost", Severity.Error, "goes to 'Activity_Deleted', which is not in the process");
+    }
+
+    [Fact]
+    public void Flow_from_a_missing_source_is_an_error_on_the_flow()
+    {
+        var document = Body("""
+            <bpmn:startEvent id="start"/><bpmn:endEvent id="end"/>
+            <bpmn:sequenceFlow id="f" sourceRef="ghost" targetRef="end"/>
+            """ + Flows("start>end"));
+
+        Single(document, "f", Severity.Error, "comes from 'ghost'");
+    }
+
+    [Fact]
+    public void Flow_without_a_target_is_an_error()
+    {
+        var document = Body("""<bpmn:startEvent id="start"/><bpmn:sequenceFlow id="f" sourceRef="start"/>""");
+
+        Single(document, "f", Severity.Error, "has no end");
+    }
+
+    [Fact]
+    public void Flow_crossing_a_sub_process_boundary_is_an_error()
+    {
+        var document = Body("""
+            <bpmn:startEvent id="start"/>
+            <bpmn:subProcess id="sub">
+              <bpmn:startEvent id="innerStart"/><bpmn:task id="inner"/>
+              <bpmn:sequenceFlow id="i1" sourceRef="innerStart" targetRef="inner"/>
+            </bpmn:subProcess>
+            <bpmn:endEvent id="end"/>
+            <bpmn:sequenceFlow id="out" sourceRef="inner" targetRef="end"/>
+            """ + Flows("start>sub"));
+
+        Single(document, "out", Severity.Error, "crosses a sub-process boundary");
+    }
+
+    [Fact]
+    public void Flow_into_a_start_event_is_an_error()
+    {
+        var document = Body("""<bpmn:startEvent id="start"/><bpmn:task id="t"/>""" + Flows("start>t>start"));
+
+        Single(document, "t-start", Severity.Error, "cannot have incoming flows");
+    }
+
+    [Fact]
+    public void Flow_out_of_an_end_event_is_an_error()
+    {
+        var document = Body("""<bpmn:startEvent id="start"/><bpmn:endEvent id="end"/><bpmn:endEvent id="after"/>""" + Flows("start>end>after"));
+
+        Single(document, "end-after", Severity.Error, "nothing follows an end event");
+    }
+
+    [Theory]
+    [InlineData("exclusiveGateway")]
+    [InlineData("inclusiveGateway")]
+    public void Decision_flow_without_condition_that_is_not_the_default_is_an_error(string gateway)
+    {
+        var document = Body($"""
+            <bpmn:startEvent id="start"/><bpmn:{gateway} id="g" default="toB"/>{Ends}<bpmn:endEvent id="c"/>
+            {Condition("toA", "g", "a", "${big}")}
+            <bpmn:sequenceFlow id="toB" sourceRef="g" targetRef="b"/>
+            <bpmn:sequenceFlow id="toC" sourceRef="g" targetRef="c"/>
+            """ + Flows("start>g"));
+
+        Assert.Equal(["toC Error"], Keys(document));
+        Single(document, "toC", Severity.Error, "without a condition");
+    }
+
+    [Fact]
+    public void Default_flow_that_does_not_leave_the_gateway_is_an_error()
+    {
+        var document = Body($"""
+            <bpmn:startEvent id="start"/><bpmn:exclusiveGateway id="g" default="start-g"/>{Ends}
+            {Condition("toA", "g", "a", "${big}")}{Condition("toB", "g", "b", "${!big}")}
+            """ + Flows("start>g"));
+
+        Single(document, "g", Severity.Error, "does not leave it");
+    }
+
+    [Fact]
+    public void Condition_on_a_flow_out_of_a_parallel_gateway_is_a_warning()
+    {
+        var document = Body($"""
+            <bpmn:startEvent id="start"/><bpmn:parallelGateway id="g"/>{Ends}
+            {Condition("toA", "g", "a", "${big}")}<bpmn:sequenceFlow id="toB" sourceRef="g" targetRef="b"/>
+            """ + Flows("start>g"));
+
+        Assert.Equal(["toA Warning"], Keys(document));
+        Single(document, "toA", Severity.Warning, "ignored");
+    }
+
+    [Fact]
+    public void Condition_on_the_default_flow_is_a_warning()
+    {
+        var document = Body($"""
+            <bpmn:startEvent id="start"/><bpmn:exclusiveGateway id="g" default="toB"/>{Ends}
+            {Condition("toA", "g", "a", "${big}")}{Condition("toB", "g", "b", "${!big}")}
+            """ + Flows("start>g"));
+
+        Single(document, "toB", Severity.Warning, "default flow");
+    }
+
+    [Fact]
+    public void Condition_on_a_flow_out_of_a_task_is_a_warning()
+    {
+        var document = Body($"""<bpmn:startEvent id="start"/><bpmn:task id="t"/>{Ends}{Condition("toA", "t", "a", "${x}")}""" + Flows("start>t>b"));
+
+        Single(document, "toA", Severity.Warning, "only exclusive and inclusive gateways evaluate conditions");
+    }
+
+    [Fact]
+    public void Condition_that_does_not_parse_is_an_error_quoting_it()
+    {
+        var document = Body($"""
+            <bpmn:startEvent id="start"/><bpmn:exclusiveGateway id="g" default="toB"/>{Ends}
+            {Condition("toA", "g", "a", "${size @@ 3}")}<bpmn:sequenceFlow id="toB" sourceRef="g" targetRef="b"/>
+            """ + Flows("start>g"));
+
+        var problem = Single(document, "toA", Severity.Error, "is not a valid expression");
+        Assert.Contains("${size @@ 3}", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("Unexpected token", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Element_without_outgoing_flow_that_is_not_an_end_event_is_a_warning()
+    {
+        var document = Body("""<bpmn:startEvent id="start"/><bpmn:task id="t"/>""" + Flows("start>t"));
+
+        Assert.Equal(["t Warning"], Keys(document));
+        Single(document, "t", Severity.Warning, "the token ends here");
+    }
+
+    [Fact]
+    public void Boundary_event_without_outgoing_flow_is_an_error()
+    {
+        var document = Body("""
+            <bpmn:startEvent id="start"/><bpmn:userTask id="t"/><bpmn:endEvent id="end"/>
+            <bpmn:boundaryEvent id="late" attachedToRef="t"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+            """ + Flows("start>t>end"));
+
+        Assert.Equal(["late Error"], Keys(document));
+        Single(document, "late", Severity.Error, "no outgoing flow");
+    }
+
+    [Fact]
+    public void Element_nothing_leads_to_is_unreachable()
+    {
+        var document = Body("""<bpmn:startEvent id="start"/><bpmn:task id="orphan"/><bpmn:endEvent id="end"/>""" + Flows("start>end", "orphan>end"));
+
+        Assert.Equal(["orphan Warning"], Keys(document));
+        Single(document, "orphan", Severity.Warning, "unreachable");
+    }
+
+    [Fact]
+    public void Island_with_incoming_flows_but_no_path_from_a_start_event_is_unreachable()
+    {
+        var document = Body("""
+            <bpmn:startEvent id="start"/><bpmn:endEvent id="end"/>
+            <bpmn:userTask id="x"/><bpmn:userTask id="y"/>
+            """ + Flows("start>end", "x>y>x"));
+
+        Assert.Equal(["x Warning", "y Warning"], Keys(document));
+        Single(document, "x", Severity.Warning, "unreachable from the start event");
+    }
+
+    [Fact]
+    public void Path_after_a_boundary_event_is_reachable()
+    {
+        var document = Body("""
+            <bpmn:startEvent id="start"/><bpmn:userTask id="t"/><bpmn:endEvent id="end"/>
+            <bpmn:boundaryEvent id="late" attachedToRef="t"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+            <bpmn:userTask id="escalate"/><bpmn:endEvent id="escalated"/>
+            """ + Flows("start>t>end", "late>escalate>escalated"));
+
+        NoProblems(document);
+    }
+}

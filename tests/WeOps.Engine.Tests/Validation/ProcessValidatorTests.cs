@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using WeOps.Engine.Parsing;
+using WeOps.Engine.Tests.Parsing;
+using WeOps.Engine.Validation;
+using static WeOps.Engine.Tests.Parsing.BpmnText;
+using static WeOps.Engine.Tests.Validation.Validate;
+
+namespace WeOps.Engine.Tests.Validation;
+
+public sealed class ProcessValidatorTests
+{
+    [Fact]
+    public void Problems_come_errors_first_then_in_file_order()
+    {
+        var document = Body("""
+            <bpmn:startEvent id="start"/>
+            <bpmn:task id="deadEnd"/>
+            <bpmn:serviceTask id="noType"/>
+            <bpmn:task id="orphan"/>
+            <bpmn:businessRuleTask id="rules"/>
+            <bpmn:endEvent id="end"/>
+            """ + Flows("start>deadEnd", "start>noType>rules>end", "orphan>end"));
+
+        Assert.Equal(
+            ["noType Error", "rules Error", "deadEnd Warning", "orphan Warning"],
+            document.Problems.Select(p => $"{p.ElementId} {p.Severity}"));
+    }
+
+    [Fact]
+    public void Parse_problems_are_kept_beside_validation_problems()
+    {
+        var document = Body("""
+            <bpmn:startEvent id="start"/><bpmn:endEvent id="end"/><bpmn:endEvent id="end"/>
+            <bpmn:serviceTask id="t"><bpmn:extensionElements><ops:task type="noop" retries="many"/></bpmn:extensionElements></bpmn:serviceTask>
+            """ + Flows("start>t>end"));
+
+        Assert.Equal(["end Error", "t Error"], Keys(document));
+    }
+
+    [Fact]
+    public void Every_process_of_the_file_is_validated()
+    {
+        var document = Xml(Definitions("""
+            <bpmn:process id="a"><bpmn:startEvent id="sa"/><bpmn:serviceTask id="ta"/><bpmn:sequenceFlow id="fa" sourceRef="sa" targetRef="ta"/></bpmn:process>
+            <bpmn:process id="b" isExecutable="false"><bpmn:task id="tb"/></bpmn:process>
+            """));
+
+        Single(document, "ta", Severity.Error, "has no ops:task type");
+        Single(document, "b", Severity.Error, "has no start event");
+    }
+
+    [Fact]
+    public void Empty_pool_beside_a_drawn_process_is_not_reported()
+    {
+        var document = Xml(Definitions("""
+            <bpmn:collaboration id="c"><bpmn:participant id="pa" processRef="a"/><bpmn:participant id="pb" processRef="b"/></bpmn:collaboration>
+            <bpmn:process id="a"><bpmn:startEvent id="s"/><bpmn:endEvent id="e"/><bpmn:sequenceFlow id="f" sourceRef="s" targetRef="e"/></bpmn:process>
+            <bpmn:process id="b" isExecutable="false"/>
+            """));
+
+        NoProblems(document);
+    }
+
+    [Fact]
+    public void File_whose_only_process_is_empty_is_reported()
+    {
+        Single(Xml(Definitions("""<bpmn:process id="p"/>""")), "p", Severity.Error, "has no start event");
+    }
+
+    [Fact]
+    public void Validating_one_process_gives_its_problems()
+    {
+        var process = BpmnParser.Parse(Process("""<bpmn:startEvent id="s"/><bpmn:task id="t"/>""" + Flows("s>t"))).Processes[0];
+
+        var problems = Validator.Validate(process);
+
+        Assert.Equal(["t"], problems.Select(p => p.ElementId));
+    }
+
+    [Fact]
+    public void Problem_carries_the_line_of_its_element()
+    {
+        var document = Xml("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+              <bpmn:process id="p">
+                <bpmn:startEvent id="s"/>
+                <bpmn:serviceTask id="t"/>
+                <bpmn:endEvent id="e"/>
+                <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+                <bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
+              </bpmn:process>
+            </bpmn:definitions>
+            """);
+
+        Assert.Equal(5, Single(document, "t", Severity.Error, "ops:task").Line);
+    }
+
+    [Fact]
+    public void Ten_thousand_elements_validate_well_under_a_second()
+    {
+        var document = BpmnParser.Parse(LargeProcess.Chain(10_000));
+        Validator.Validate(BpmnParser.Parse(LargeProcess.Chain(10)));
+
+        var clock = Stopwatch.StartNew();
+        var validated = Validator.Validate(document);
+        clock.Stop();
+
+        NoProblems(validated);
+        Assert.Equal(10_002, validated.Processes[0].Nodes.Count());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public void Ten_thousand_problems_are_found_without_quadratic_work()
+    {
+        var tasks = string.Concat(Enumerable.Range(1, 10_000).Select(i => $"""<bpmn:serviceTask id="t{i}"/>"""));
+        var document = BpmnParser.Parse(Process($"""<bpmn:startEvent id="s"/>{tasks}"""));
+        Validator.Validate(BpmnParser.Parse(LargeProcess.Chain(10)));
+
+        var clock = Stopwatch.StartNew();
+        var validated = Validator.Validate(document);
+        clock.Stop();
+
+        // Each task: no ops:task (error), no outgoing flow and unreachable (warnings); the start event: no outgoing flow.
+        Assert.Equal(30_001, validated.Problems.Count);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed.TotalMilliseconds:F0} ms");
+    }
+}

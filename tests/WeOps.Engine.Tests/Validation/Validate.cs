@@ -1,0 +1,35 @@
+using WeOps.Engine.Executors;
+using WeOps.Engine.Parsing;
+using WeOps.Engine.Tests.Parsing;
+using WeOps.Engine.Validation;
+
+namespace WeOps.Engine.Tests.Validation;
+
+/// <summary>Parses and validates with the noop and test.deploy executors, and finds problems.</summary>
+internal static class Validate
+{
+    public static readonly ProcessValidator Validator =
+        new(new ExecutorCatalog([new NoopExecutor(), new DeployExecutor()]), new RejectingExpressionSyntax());
+
+    public static BpmnDocument Xml(string xml) => Validator.Validate(BpmnParser.Parse(xml));
+
+    public static BpmnDocument Body(string processBody) => Xml(BpmnText.Process(processBody));
+
+    public static BpmnDocument Fixture(params string[] path) => Validator.Validate(BpmnText.ParseFixture(path));
+
+    /// <summary>The one problem about the element with that severity; its message must contain the phrase.</summary>
+    public static ValidationProblem Single(BpmnDocument document, string elementId, Severity severity, string phrase)
+    {
+        var matching = document.Problems.Where(p => p.ElementId == elementId && p.Severity == severity).ToList();
+        Assert.True(matching.Count == 1, $"Expected one {severity} on '{elementId}', got:\n{string.Join("\n", document.Problems)}");
+        Assert.Contains(phrase, matching[0].Message, StringComparison.OrdinalIgnoreCase);
+        return matching[0];
+    }
+
+    /// <summary>The problems as "elementId severity" pairs, for comparing whole sets.</summary>
+    public static string[] Keys(BpmnDocument document) =>
+        document.Problems.Select(p => $"{p.ElementId} {p.Severity}").Order(StringComparer.Ordinal).ToArray();
+
+    public static void NoProblems(BpmnDocument document) =>
+        Assert.True(document.Problems.Count == 0, string.Join("\n", document.Problems));
+}
