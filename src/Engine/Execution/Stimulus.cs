@@ -1,0 +1,34 @@
+using System.Text.Json.Nodes;
+
+namespace WeOps.Engine.Execution;
+
+/// <summary>Something that happened to an instance: the interpreter's input besides the state.</summary>
+public abstract record Stimulus;
+
+/// <summary>A job's executor finished; its output is the result.</summary>
+public sealed record JobCompleted(int WaitId, JsonNode? Output) : Stimulus;
+
+/// <summary>A job's executor failed. With an error code it is a BPMN error (no retry);
+/// without, a technical failure that is retried while retries remain.</summary>
+public sealed record JobFailed(int WaitId, string Message, string? ErrorCode = null) : Stimulus;
+
+public sealed record TimerFired(int WaitId) : Stimulus;
+
+/// <summary>A message or signal matched a subscription; its variables are merged.</summary>
+public sealed record EventDelivered(int WaitId, JsonObject? Variables = null) : Stimulus;
+
+public sealed record UserTaskCompleted(int WaitId, JsonObject? Variables = null, string? Actor = null) : Stimulus;
+
+/// <summary>The instance a call activity started completed with these variables.</summary>
+public sealed record ChildCompleted(int WaitId, JsonObject? Variables = null) : Stimulus;
+
+/// <summary>The instance a call activity started ended with an error nobody in it caught.</summary>
+public sealed record ChildFailed(int WaitId, string? ErrorCode, string Message) : Stimulus;
+
+/// <summary>An operator asks the token stuck on an incident to try again.</summary>
+public sealed record IncidentRetried(int IncidentId, string? Actor = null) : Stimulus;
+
+/// <summary>An operator sets process variables, typically before retrying an incident.</summary>
+public sealed record VariablesUpdated(JsonObject Variables, string? Actor = null) : Stimulus;
+
+public sealed record InstanceCancelled(string? Reason = null, string? Actor = null) : Stimulus;
