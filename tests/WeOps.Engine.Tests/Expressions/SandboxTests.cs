@@ -120,6 +120,16 @@ public sealed class SandboxTests
     }
 
     [Fact]
+    public void Catastrophic_regular_expression_is_stopped_within_the_limits()
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var error = Assert.Throws<ExpressionException>(() =>
+            new ExpressionEvaluator().Evaluate("/^(a+)+$/.test('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!')", new Dictionary<string, System.Text.Json.Nodes.JsonNode?>()));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
+        Assert.Contains("stopped", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Math_random_works() =>
         Assert.True(evaluator.EvaluateCondition("(r = Math.random(), r >= 0 && r < 1)", Variables.None));
 
