@@ -17,10 +17,10 @@ internal sealed class NodeReader(ParseContext context)
     private static readonly Dictionary<string, string[]> SupportedTriggers = new(StringComparer.Ordinal)
     {
         ["startEvent"] = ["none", "message", "timer", "signal", "error"],
-        ["endEvent"] = ["none", "terminate", "error", "message"],
+        ["endEvent"] = ["none", "terminate", "error", "message", "signal"],
         ["intermediateCatchEvent"] = ["timer", "message", "signal"],
         ["intermediateThrowEvent"] = ["none", "signal", "message"],
-        ["boundaryEvent"] = ["timer", "message", "error"],
+        ["boundaryEvent"] = ["timer", "message", "error", "signal"],
     };
 
     private readonly ExtensionReader extensions = new(context);
@@ -106,10 +106,8 @@ internal sealed class NodeReader(ParseContext context)
             (_, "conditional") => "Conditional events are not supported yet: wait for a message, or decide with a gateway.",
             (_, "link") => "Link events are not supported yet: connect the sequence flow directly.",
             (_, "cancel") => "Cancel events are not supported yet (they belong to transactions).",
-            ("boundaryEvent", "signal") => "Signal boundary events are not supported yet: use a message boundary event.",
-            ("endEvent", "signal") => "Signal end events are not supported yet: throw the signal with an intermediate throw event, then end.",
             ("intermediateCatchEvent", "none") => "An intermediate catch event must wait for something: give it a timer, a message or a signal.",
-            ("boundaryEvent", "none") => "A boundary event needs a trigger: a timer, a message or an error.",
+            ("boundaryEvent", "none") => "A boundary event needs a trigger: a timer, a message, a signal or an error.",
             _ => $"A {trigger} trigger cannot be used on {Article(eventType)}.",
         };
     }

@@ -438,12 +438,10 @@ public sealed class BpmnParserElementTests
     [InlineData("""<bpmn:intermediateCatchEvent id="x"><bpmn:linkEventDefinition name="a"/></bpmn:intermediateCatchEvent>""", "intermediateCatchEvent", "Link events")]
     [InlineData("""<bpmn:intermediateCatchEvent id="x"><bpmn:conditionalEventDefinition/></bpmn:intermediateCatchEvent>""", "intermediateCatchEvent", "Conditional events")]
     [InlineData("""<bpmn:intermediateCatchEvent id="x"/>""", "intermediateCatchEvent", "must wait for something")]
-    [InlineData("""<bpmn:boundaryEvent id="x" attachedToRef="t"><bpmn:signalEventDefinition/></bpmn:boundaryEvent>""", "boundaryEvent", "Signal boundary events")]
     [InlineData("""<bpmn:boundaryEvent id="x" attachedToRef="t"><bpmn:escalationEventDefinition/></bpmn:boundaryEvent>""", "boundaryEvent", "Escalation events")]
     [InlineData("""<bpmn:boundaryEvent id="x" attachedToRef="t"><bpmn:compensateEventDefinition/></bpmn:boundaryEvent>""", "boundaryEvent", "Compensation events")]
     [InlineData("""<bpmn:boundaryEvent id="x" attachedToRef="t"><bpmn:conditionalEventDefinition/></bpmn:boundaryEvent>""", "boundaryEvent", "Conditional events")]
     [InlineData("""<bpmn:boundaryEvent id="x" attachedToRef="t"><bpmn:cancelEventDefinition/></bpmn:boundaryEvent>""", "boundaryEvent", "Cancel events")]
-    [InlineData("""<bpmn:endEvent id="x"><bpmn:signalEventDefinition/></bpmn:endEvent>""", "endEvent", "Signal end events")]
     [InlineData("""<bpmn:startEvent id="x"><bpmn:terminateEventDefinition/></bpmn:startEvent>""", "startEvent", "cannot be used on a start event")]
     [InlineData("""<bpmn:startEvent id="x"><bpmn:timerEventDefinition/><bpmn:messageEventDefinition/></bpmn:startEvent>""", "startEvent", "several triggers")]
     public void What_the_engine_cannot_run_becomes_an_unsupported_node_with_a_reason(string element, string elementType, string reason)
