@@ -1,0 +1,29 @@
+using System.Text;
+
+namespace WeOps.Server.Endpoints;
+
+/// <summary>Reads a BPMN file from a request body, refusing bodies that are empty or over the limit.</summary>
+public sealed record BpmnBody(string? Xml, IResult? Problem)
+{
+    public static async Task<BpmnBody> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        const int limit = WeOps.Engine.Parsing.BpmnParser.MaxBytes;
+        if (request.ContentLength > limit) return TooLarge(request.ContentLength.Value);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > limit) return TooLarge(buffer.Length);
+        }
+
+        if (buffer.Length == 0)
+            return new BpmnBody(null, Results.Problem(statusCode: 400, title: "Empty request body", detail: "Send the BPMN 2.0 XML of a process as the request body."));
+        return new BpmnBody(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), null);
+    }
+
+    private static BpmnBody TooLarge(long size) =>
+        new(null, Results.Problem(statusCode: 413, title: "BPMN file too large",
+            detail: $"The body has at least {size:N0} bytes; a BPMN file may have at most {WeOps.Engine.Parsing.BpmnParser.MaxBytes:N0} bytes (5 MB)."));
+}

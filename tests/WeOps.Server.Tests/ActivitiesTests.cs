@@ -1,0 +1,22 @@
+using System.Net;
+
+namespace WeOps.Server.Tests;
+
+[Collection(ServerCollection.Name)]
+public sealed class ActivitiesTests(ServerFixture server)
+{
+    [Fact]
+    public async Task Activities_list_noop_with_its_category_and_result_input()
+    {
+        using var response = await server.Client.GetAsync("/api/activities");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var activities = (await response.JsonAsync()).AsArray();
+        var noop = Assert.Single(activities, a => (string?)a!["type"] == "noop")!;
+        Assert.Equal("Utility", (string?)noop["category"]);
+        var result = Assert.Single(noop["inputs"]!.AsArray(), i => (string?)i!["name"] == "result")!;
+        Assert.Equal("any", (string?)result["type"]);
+        Assert.Equal("Any value; returned as the output's 'result'.", (string?)result["description"]);
+        Assert.Contains(noop["outputs"]!.AsArray(), o => (string?)o!["name"] == "result");
+    }
+}
