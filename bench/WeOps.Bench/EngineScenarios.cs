@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using WeOps.Engine.Execution;
+using WeOps.Engine.Executors;
+using WeOps.Engine.Expressions;
+using WeOps.Engine.Model;
+using WeOps.Engine.Parsing;
+using WeOps.Engine.Runtime;
+using WeOps.Engine.Time;
+using WeOps.Engine.Validation;
+
+namespace WeOps.Bench;
+
+public static class EngineScenarios
+{
+    public static IEnumerable<Scenario> All(bool quick)
+    {
+        var scale = quick ? 10 : 1;
+        var small = GeneratedProcesses.Runbook("runbook-50", 50);
+        var large = GeneratedProcesses.Runbook("runbook-300", 300);
+        var huge = GeneratedProcesses.Runbook("runbook-10000", 10_000);
+        var expressions = new ExpressionEvaluator();
+        var validator = new ProcessValidator(new ExecutorCatalog([new NoopExecutor()]), expressions);
+
+        yield return new Scenario("parse 300-element process", 500 / scale, _ => { BpmnParser.Parse(large); return Task.CompletedTask; });
+        yield return new Scenario("parse 10,000-element process", Math.Max(2, 20 / scale), _ => { BpmnParser.Parse(huge); return Task.CompletedTask; },
+            Target: "< 1 s", Meets: m => m.MicrosecondsPerOp < 1_000_000);
+
+        yield return new Scenario("parse + validate 300-element process", 200 / scale, _ => { validator.Validate(BpmnParser.Parse(large)); return Task.CompletedTask; });
+        yield return new Scenario("parse + validate 10,000-element process", Math.Max(2, 10 / scale), _ => { validator.Validate(BpmnParser.Parse(huge)); return Task.CompletedTask; },
+            Target: "< 1 s", Meets: m => m.MicrosecondsPerOp < 1_000_000);
+
+        var variables = new Dictionary<string, JsonNode?> { ["count"] = 7, ["alert"] = JsonNode.Parse("""{"labels":{"severity":"critical","instance":"web-1"}}""") };
+        yield return new Scenario("condition `alert.labels.severity == 'critical'`", 20_000 / scale,
+            _ => { expressions.EvaluateCondition("alert.labels.severity == 'critical'", variables); return Task.CompletedTask; });
+
+        var graph = BpmnParser.Parse(small).Main!;
+        var runtime = NewRuntime(graph, expressions);
+        yield return new Scenario("run 50-element runbook to the end (in memory)", 500 / scale,
+            async _ => await runtime.StartAsync(graph.Key, new JsonObject { ["counter"] = 0 }));
+    }
+
+    private static InMemoryRuntime NewRuntime(ProcessGraph graph, ExpressionEvaluator expressions)
+    {
+        var runtime = new InMemoryRuntime(new Interpreter(expressions), new ExecutorCatalog([new NoopExecutor()]), new ManualClock());
+        runtime.Deploy(graph);
+        return runtime;
+    }
+}

@@ -1,0 +1,18 @@
+using WeOps.Bench;
+
+// Bound runaway regular expressions in scripts before any Regex is created (see ExpressionEvaluator).
+AppContext.SetData("REGEX_DEFAULT_MATCH_TIMEOUT", TimeSpan.FromSeconds(2));
+
+// Console benchmark: runs each scenario after a warm-up and prints one table.
+// Usage: dotnet run -c Release --project bench/WeOps.Bench [-- --quick] [-- --filter name]
+var quick = args.Contains("--quick");
+var filter = args.SkipWhile(a => a != "--filter").Skip(1).FirstOrDefault();
+var scenarios = EngineScenarios.All(quick).Where(s => filter is null || s.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
+var results = new List<Measurement>();
+foreach (var scenario in scenarios)
+{
+    Console.Error.WriteLine($"running {scenario.Name}...");
+    results.Add(await Runner.MeasureAsync(scenario));
+}
+
+Table.Print(results, Console.Out);
