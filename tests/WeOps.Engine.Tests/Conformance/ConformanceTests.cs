@@ -54,6 +54,28 @@ public sealed class ConformanceTests
         Assert.True(expectations.Count >= 60, $"{expectations.Count} conformance cases; at least 60 are required.");
     }
 
+    [Fact]
+    public void Every_fixture_is_listed_in_the_readme()
+    {
+        var readme = FindReadme();
+        var missing = Directory.GetFiles(Folder, "*.json")
+            .Select(Path.GetFileNameWithoutExtension)
+            .Where(name => !readme.Contains($"| `{name}` |", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(missing.Count == 0, $"README.md does not list: {string.Join(", ", missing)}");
+    }
+
+    private static string FindReadme()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var path = Path.Combine(dir.FullName, "README.md");
+            if (File.Exists(path) && File.Exists(Path.Combine(dir.FullName, "WeOps.sln"))) return File.ReadAllText(path);
+        }
+
+        throw new FileNotFoundException("README.md beside WeOps.sln was not found above the test output folder.");
+    }
+
     internal static InMemoryRuntime NewRuntime() =>
         new(new Interpreter(new ExpressionEvaluator()),
             new ExecutorCatalog([new NoopExecutor(), new FailingExecutor(), new SleepingExecutor()]),

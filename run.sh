@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs WeOps on this machine: the server on an embedded SQLite database under data/.
+set -euo pipefail
+cd "$(dirname "$0")"
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "The .NET 10 SDK is required (dotnet on PATH); see README.md." >&2
+  exit 1
+fi
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+mkdir -p data
+exec dotnet run --project src/Server -c Release -- --urls "${WEOPS_URLS:-http://127.0.0.1:5080}" "$@"

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh Debian machine: installs what is missing, starts the servers
+# the tests need on 127.0.0.1, builds, runs every test project, and prints one summary line.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+log() { printf '\n== %s\n' "$*"; }
+
+need_dotnet() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    echo "The .NET 10 SDK is required (dotnet on PATH); see README.md." >&2
+    exit 1
+  fi
+}
+
+need_dotnet
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+results="artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+log "build"
+dotnet build WeOps.sln -c Release -nologo -clp:ErrorsOnly
+
+log "test"
+status=0
+dotnet test WeOps.sln -c Release --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=minimal" \
+  --results-directory "$results" "$@" || status=$?
+
+# One closing line for CI, summed over every test project's TRX file.
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { printf '%s' "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed)))
+  total=$(get total); executed=$(get executed)
+  skipped=$((skipped + total - executed))
+done
+echo
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test exited with $status" >&2
+fi
+exit "$status"
