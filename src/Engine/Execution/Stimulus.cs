@@ -1,8 +1,20 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace WeOps.Engine.Execution;
 
 /// <summary>Something that happened to an instance: the interpreter's input besides the state.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(JobCompleted), "jobCompleted")]
+[JsonDerivedType(typeof(JobFailed), "jobFailed")]
+[JsonDerivedType(typeof(TimerFired), "timerFired")]
+[JsonDerivedType(typeof(EventDelivered), "eventDelivered")]
+[JsonDerivedType(typeof(UserTaskCompleted), "userTaskCompleted")]
+[JsonDerivedType(typeof(ChildCompleted), "childCompleted")]
+[JsonDerivedType(typeof(ChildFailed), "childFailed")]
+[JsonDerivedType(typeof(IncidentRetried), "incidentRetried")]
+[JsonDerivedType(typeof(VariablesUpdated), "variablesUpdated")]
+[JsonDerivedType(typeof(InstanceCancelled), "instanceCancelled")]
 public abstract record Stimulus;
 
 /// <summary>A job's executor finished; its output is the result.</summary>

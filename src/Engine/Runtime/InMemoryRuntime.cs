@@ -11,7 +11,7 @@ namespace WeOps.Engine.Runtime;
 /// <summary>Runs instances in memory, one step at a time and in a fixed order: jobs execute in the
 /// order they were created, timers fire in due order as the clock is moved. For tests, the benchmark
 /// and embedding; nothing survives the process.</summary>
-public sealed class InMemoryRuntime(Interpreter interpreter, ExecutorCatalog executors, IClock clock, ILogger? logger = null)
+public sealed class InMemoryRuntime(Interpreter interpreter, ExecutorCatalog executors, TimeProvider clock, ILogger? logger = null)
 {
     private readonly ILogger logger = logger ?? NullLogger.Instance;
     private readonly Dictionary<string, List<ProcessGraph>> definitions = new(StringComparer.Ordinal);
@@ -20,7 +20,7 @@ public sealed class InMemoryRuntime(Interpreter interpreter, ExecutorCatalog exe
     private readonly Queue<(string InstanceId, OutboundEvent Event)> outbox = new();
     private int nextInstance = 1;
 
-    public IClock Clock => clock;
+    public TimeProvider Clock => clock;
 
     /// <summary>Publishes a process as its next version; returns the version number.</summary>
     public int Deploy(ProcessGraph graph)
@@ -83,7 +83,7 @@ public sealed class InMemoryRuntime(Interpreter interpreter, ExecutorCatalog exe
     public async Task AdvanceClockAsync(TimeSpan by)
     {
         var manual = clock as ManualClock ?? throw new InvalidOperationException("Only a runtime on a ManualClock can be advanced.");
-        var target = clock.UtcNow + by;
+        var target = clock.GetUtcNow() + by;
         while (true)
         {
             var next = OpenWaits
@@ -92,7 +92,7 @@ public sealed class InMemoryRuntime(Interpreter interpreter, ExecutorCatalog exe
                 .DefaultIfEmpty(DateTimeOffset.MaxValue)
                 .Min();
             if (next == DateTimeOffset.MaxValue) break;
-            if (next > clock.UtcNow) manual.Set(next);
+            if (next > clock.GetUtcNow()) manual.Set(next);
             await RunUntilIdleAsync();
         }
 
@@ -112,7 +112,7 @@ public sealed class InMemoryRuntime(Interpreter interpreter, ExecutorCatalog exe
                 continue;
             }
 
-            var now = clock.UtcNow;
+            var now = clock.GetUtcNow();
             var due = OpenWaits
                 .Where(w => w.Wait is JobWait j && j.DueAt <= now || w.Wait is TimerWait t && t.DueAt <= now)
                 .OrderBy(w => w.Wait switch { JobWait j => j.DueAt, TimerWait t => t.DueAt, _ => now })
@@ -166,7 +166,7 @@ public sealed class InMemoryRuntime(Interpreter interpreter, ExecutorCatalog exe
     {
         var graph = Definition(key, version, out var number);
         var id = $"i{nextInstance++}";
-        var result = interpreter.Start(graph, request with { InstanceId = id, DefinitionVersion = number }, clock.UtcNow);
+        var result = interpreter.Start(graph, request with { InstanceId = id, DefinitionVersion = number }, clock.GetUtcNow());
         instances[id] = new RunningInstance(graph, result.State);
         Apply(id, result);
         return id;
@@ -175,7 +175,7 @@ public sealed class InMemoryRuntime(Interpreter interpreter, ExecutorCatalog exe
     private void Handle(string instanceId, Stimulus stimulus)
     {
         var instance = Get(instanceId);
-        var result = interpreter.Handle(instance.Graph, instance.State, stimulus, clock.UtcNow);
+        var result = interpreter.Handle(instance.Graph, instance.State, stimulus, clock.GetUtcNow());
         if (result.Ignored is not null)
         {
             logger.LogDebug("Instance {Instance} ignored {Stimulus}: {Reason}", instanceId, stimulus, result.Ignored);

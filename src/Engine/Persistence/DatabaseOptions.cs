@@ -1,0 +1,49 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace WeOps.Engine.Persistence;
+
+public enum DatabaseProvider { Sqlite, Postgres }
+
+/// <summary>Which database the engine keeps its state in.</summary>
+public sealed record DatabaseOptions(DatabaseProvider Provider, string ConnectionString)
+{
+    /// <summary>Configures a context for the provider. SQLite gets a busy timeout so writers queue instead of failing.</summary>
+    public DbContextOptions<WeOpsDb> ContextOptions()
+    {
+        var builder = new DbContextOptionsBuilder<WeOpsDb>();
+        switch (Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                builder.UseSqlite(SqliteConnectionString());
+                break;
+            case DatabaseProvider.Postgres:
+                builder.UseNpgsql(ConnectionString);
+                break;
+        }
+
+        // The migrations are written by hand and checked against the model by a test instead of by
+        // comparing with a snapshot the design-time tools would write.
+        builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        return builder.Options;
+    }
+
+    private string SqliteConnectionString()
+    {
+        var csb = new SqliteConnectionStringBuilder(ConnectionString) { DefaultTimeout = 30, Pooling = true };
+        if (csb.DataSource is { Length: > 0 } file && file != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(file)) is { } dir)
+            Directory.CreateDirectory(dir);
+        return csb.ToString();
+    }
+
+    /// <summary>Creates or upgrades the schema; on SQLite also switches the file to write-ahead logging
+    /// so readers do not block the writer.</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = new WeOpsDb(ContextOptions());
+        await db.Database.MigrateAsync(cancellationToken);
+        if (Provider == DatabaseProvider.Sqlite)
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+    }
+}

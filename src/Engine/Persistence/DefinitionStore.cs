@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using WeOps.Engine.Model;
+using WeOps.Engine.Parsing;
+using WeOps.Engine.Validation;
+
+namespace WeOps.Engine.Persistence;
+
+public sealed record DraftSaved(string? Key, IReadOnlyList<ValidationProblem> Problems);
+
+public sealed record Published(string Key, int Version, bool Created);
+
+public sealed record DefinitionSummary(string Key, string? Name, DateTime DraftSavedAt, string? DraftSavedBy, int LatestVersion, bool DraftPublished);
+
+public sealed record VersionSummary(int Version, string? Name, string Hash, DateTime PublishedAt, string? PublishedBy, string? Note);
+
+/// <summary>A publish refused because the draft has errors.</summary>
+public sealed class DefinitionInvalidException(string key, IReadOnlyList<ValidationProblem> problems)
+    : Exception($"Process '{key}' has {problems.Count(p => p.Severity == Severity.Error)} error(s) and cannot be published.")
+{
+    public string Key { get; } = key;
+    public IReadOnlyList<ValidationProblem> Problems { get; } = problems;
+}
+
+/// <summary>Drafts and published versions of process definitions, and the parsed graphs of published
+/// versions (parsed once per node: versions never change).</summary>
+public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator validator, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<(string Key, int Version), ProcessGraph> graphs = new();
+
+    /// <summary>Saves the file as the draft of the process whose id it holds. A file that names no
+    /// process is not saved: its problems are returned with a null key.</summary>
+    public async Task<DraftSaved> SaveDraftAsync(string xml, string? actor, CancellationToken cancellationToken)
+    {
+        var document = validator.Validate(BpmnParser.Parse(xml));
+        var main = document.Main;
+        if (main is null) return new DraftSaved(null, document.Problems);
+
+        await using var db = database();
+        var row = await db.Definitions.FindAsync([main.Key], cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        if (row is null)
+        {
+            db.Definitions.Add(new DefinitionRow { Key = main.Key, Name = main.Name, DraftXml = xml, DraftHash = Hash(xml), DraftSavedAt = now, DraftSavedBy = actor });
+        }
+        else
+        {
+            row.Name = main.Name;
+            row.DraftXml = xml;
+            row.DraftHash = Hash(xml);
+            row.DraftSavedAt = now;
+            row.DraftSavedBy = actor;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return new DraftSaved(main.Key, document.Problems);
+    }
+
+    /// <summary>Publishes the draft as the next version; publishing a draft identical to the latest
+    /// version returns that version instead of a copy.</summary>
+    public async Task<Published?> PublishAsync(string key, string? note, string? actor, CancellationToken cancellationToken)
+    {
+        await using var db = database();
+        var row = await db.Definitions.FindAsync([key], cancellationToken);
+        if (row is null) return null;
+        var document = validator.Validate(BpmnParser.Parse(row.DraftXml));
+        if (document.HasErrors || document.Main?.Key != key)
+            throw new DefinitionInvalidException(key, document.Problems);
+        if (row.LatestVersion > 0)
+        {
+            var latest = await db.DefinitionVersions.FindAsync([key, row.LatestVersion], cancellationToken);
+            if (latest?.Hash == row.DraftHash) return new Published(key, row.LatestVersion, false);
+        }
+
+        var version = row.LatestVersion + 1;
+        db.DefinitionVersions.Add(new DefinitionVersionRow
+        {
+            Key = key,
+            Version = version,
+            Name = row.Name,
+            Xml = row.DraftXml,
+            Hash = row.DraftHash,
+            PublishedAt = time.GetUtcNow().UtcDateTime,
+            PublishedBy = actor,
+            Note = note,
+        });
+        row.LatestVersion = version;
+        await db.SaveChangesAsync(cancellationToken);
+        return new Published(key, version, true);
+    }
+
+    public async Task<IReadOnlyList<DefinitionSummary>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var db = database();
+        var rows = await db.Definitions.AsNoTracking().OrderBy(d => d.Key).ToListAsync(cancellationToken);
+        var latestHashes = await db.DefinitionVersions.AsNoTracking()
+            .Join(db.Definitions, v => new { v.Key, v.Version }, d => new { d.Key, Version = d.LatestVersion }, (v, d) => new { v.Key, v.Hash })
+            .ToDictionaryAsync(x => x.Key, x => x.Hash, cancellationToken);
+        return rows.Select(d => new DefinitionSummary(d.Key, d.Name, d.DraftSavedAt, d.DraftSavedBy, d.LatestVersion,
+            latestHashes.TryGetValue(d.Key, out var hash) && hash == d.DraftHash)).ToList();
+    }
+
+    public async Task<string?> DraftAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var db = database();
+        return await db.Definitions.AsNoTracking().Where(d => d.Key == key).Select(d => d.DraftXml).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<VersionSummary>?> VersionsAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var db = database();
+        if (!await db.Definitions.AnyAsync(d => d.Key == key, cancellationToken)) return null;
+        return await db.DefinitionVersions.AsNoTracking().Where(v => v.Key == key).OrderBy(v => v.Version)
+            .Select(v => new VersionSummary(v.Version, v.Name, v.Hash, v.PublishedAt, v.PublishedBy, v.Note))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<string?> VersionXmlAsync(string key, int version, CancellationToken cancellationToken)
+    {
+        await using var db = database();
+        return await db.DefinitionVersions.AsNoTracking().Where(v => v.Key == key && v.Version == version).Select(v => v.Xml).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>The latest published version number, or null when the process has none.</summary>
+    public async Task<int?> LatestVersionAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var db = database();
+        var latest = await db.Definitions.AsNoTracking().Where(d => d.Key == key).Select(d => (int?)d.LatestVersion).FirstOrDefaultAsync(cancellationToken);
+        return latest is > 0 ? latest : null;
+    }
+
+    /// <summary>The graph of a published version; other processes in the same file are reachable through
+    /// their own keys.</summary>
+    public async Task<ProcessGraph?> GraphAsync(string key, int version, CancellationToken cancellationToken)
+    {
+        if (graphs.TryGetValue((key, version), out var cached)) return cached;
+        var xml = await VersionXmlAsync(key, version, cancellationToken);
+        if (xml is null) return null;
+        var graph = BpmnParser.Parse(xml).Processes.FirstOrDefault(p => p.Key == key);
+        if (graph is null) return null;
+        return graphs.GetOrAdd((key, version), graph);
+    }
+
+    /// <summary>Start events of the latest published versions that match, for messages and signals that
+    /// start processes.</summary>
+    public async Task<IReadOnlyList<(string Key, int Version, string StartEventId)>> StartEventsAsync(Func<EventDefinition?, bool> matches, CancellationToken cancellationToken)
+    {
+        List<(string Key, int Version)> latest;
+        await using (var db = database())
+        {
+            latest = (await db.Definitions.AsNoTracking().Where(d => d.LatestVersion > 0).Select(d => new { d.Key, d.LatestVersion }).ToListAsync(cancellationToken))
+                .Select(d => (d.Key, d.LatestVersion)).ToList();
+        }
+
+        var found = new List<(string, int, string)>();
+        foreach (var (key, version) in latest)
+        {
+            var graph = await GraphAsync(key, version, cancellationToken);
+            if (graph is null) continue;
+            found.AddRange(graph.StartEventsIn(null).Where(s => matches(s.Definition)).Select(s => (key, version, s.Id)));
+        }
+
+        return found;
+    }
+
+    public static string Hash(string xml) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(xml)));
+}

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Logging;
+using WeOps.Engine.Execution;
+using WeOps.Engine.Executors;
+using WeOps.Engine.Expressions;
+using WeOps.Engine.Validation;
+
+namespace WeOps.Engine.Persistence;
+
+/// <summary>The engine on a database: one object graph for a node, built the same way by the server,
+/// the tests and the benchmark.</summary>
+public sealed class DurableEngine
+{
+    public DurableEngine(DatabaseOptions database, ExecutorCatalog executors, ILoggerFactory logs, TimeProvider? time = null, WorkerOptions? workers = null)
+    {
+        Database = database;
+        Time = time ?? TimeProvider.System;
+        Signal = new JobSignal();
+        var expressions = new ExpressionEvaluator();
+        Validator = new ProcessValidator(executors, expressions);
+        Definitions = new DefinitionStore(() => new WeOpsDb(database.ContextOptions()), Validator, Time);
+        Instances = new InstanceStore(database, Definitions, new Interpreter(expressions), Time, Signal, logs.CreateLogger<InstanceStore>());
+        Correlator = new Correlator(Instances, Definitions);
+        Commands = new InstanceCommands(Instances, Definitions, Time);
+        Queries = new InstanceQueries(Instances);
+        Nodes = new NodeRegistry(database, Time, logs.CreateLogger<NodeRegistry>());
+        Worker = new JobWorker(Instances, Correlator, executors, database, Signal, Time, workers ?? new WorkerOptions(), Nodes.NodeId, logs.CreateLogger<JobWorker>());
+    }
+
+    public DatabaseOptions Database { get; }
+    public TimeProvider Time { get; }
+    public JobSignal Signal { get; }
+    public ProcessValidator Validator { get; }
+    public DefinitionStore Definitions { get; }
+    public InstanceStore Instances { get; }
+    public Correlator Correlator { get; }
+    public InstanceCommands Commands { get; }
+    public InstanceQueries Queries { get; }
+    public NodeRegistry Nodes { get; }
+    public JobWorker Worker { get; }
+
+    /// <summary>Creates or upgrades the schema and registers this node (refused when unsafe).</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await Database.MigrateAsync(cancellationToken);
+        await Nodes.RegisterAsync(cancellationToken);
+    }
+}

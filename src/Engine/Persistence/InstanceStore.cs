@@ -1,0 +1,168 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
+using WeOps.Engine.Execution;
+using WeOps.Engine.Model;
+
+namespace WeOps.Engine.Persistence;
+
+public enum StepStatus { Applied, Ignored, NotFound }
+
+public sealed record StepOutcome(StepStatus Status, InstanceState? State, string? Reason = null);
+
+/// <summary>A process or version that cannot be started.</summary>
+public sealed class StartRefusedException(string message) : Exception(message);
+
+/// <summary>Runs the interpreter against stored instances: each step loads the instance under a row lock
+/// (PostgreSQL) or the database's write lock (SQLite), and commits the new state, its history and its
+/// waits in one transaction. A revision column catches any write based on a stale read.</summary>
+public sealed class InstanceStore(
+    DatabaseOptions options,
+    DefinitionStore definitions,
+    Interpreter interpreter,
+    TimeProvider time,
+    JobSignal signal,
+    ILogger<InstanceStore> logger)
+{
+    private const int MaxConflictRetries = 8;
+
+    public WeOpsDb OpenDb() => new(options.ContextOptions());
+
+    public async Task<InstanceState> StartAsync(string key, int? version, JsonObject? variables, string? businessKey, CancellationToken cancellationToken,
+        string? startEventId = null, long? consumedJobId = null)
+    {
+        var number = version ?? await definitions.LatestVersionAsync(key, cancellationToken)
+            ?? throw new StartRefusedException($"Process '{key}' has no published version; publish it first.");
+        var graph = await definitions.GraphAsync(key, number, cancellationToken)
+            ?? throw new StartRefusedException($"Process '{key}' has no version {number}.");
+        if (startEventId is null && graph.DefaultStartEvent() is null)
+            throw new StartRefusedException($"Process '{key}' has no none start event; it starts from its triggers only.");
+
+        await using var db = OpenDb();
+        await using var tx = await BeginAsync(db, cancellationToken);
+        var now = time.GetUtcNow();
+        var writer = new StepWriter(db, now.UtcDateTime);
+        var result = interpreter.Start(graph, new StartRequest(Guid.NewGuid().ToString(), number) { Variables = variables, BusinessKey = businessKey, StartEventId = startEventId }, now);
+        if (consumedJobId is { } jobId) await db.Jobs.Where(j => j.Id == jobId).ExecuteDeleteAsync(cancellationToken);
+        var row = writer.NewInstance(result, null);
+        await writer.WriteAsync(row, result, null, cancellationToken);
+        await StartChildrenAsync(db, writer, now, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        signal.Notify();
+        return result.State;
+    }
+
+    /// <summary>Applies a stimulus to an instance. <paramref name="consumedJobId"/> names the job row that
+    /// brought it (a delivery), deleted in the same transaction so it cannot be applied twice.</summary>
+    public async Task<StepOutcome> HandleAsync(Guid instanceId, Stimulus stimulus, long? consumedJobId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryHandleAsync(instanceId, stimulus, consumedJobId, cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < MaxConflictRetries)
+            {
+                logger.LogDebug("Instance {Instance} changed under step {Stimulus}; retrying", instanceId, stimulus.GetType().Name);
+            }
+        }
+    }
+
+    private async Task<StepOutcome> TryHandleAsync(Guid instanceId, Stimulus stimulus, long? consumedJobId, CancellationToken cancellationToken)
+    {
+        await using var db = OpenDb();
+        await using var tx = await BeginAsync(db, cancellationToken);
+        var row = await LockAsync(db, instanceId, cancellationToken);
+        if (consumedJobId is { } jobId) await db.Jobs.Where(j => j.Id == jobId).ExecuteDeleteAsync(cancellationToken);
+        if (row is null)
+        {
+            await tx.CommitAsync(cancellationToken);
+            return new StepOutcome(StepStatus.NotFound, null, $"no instance {instanceId}");
+        }
+
+        var state = JsonSerializer.Deserialize<InstanceState>(row.State, StepWriter.Json)!;
+        var graph = await definitions.GraphAsync(row.DefinitionKey, row.Version, cancellationToken)
+            ?? throw new InvalidOperationException($"Instance {instanceId} is pinned to {row.DefinitionKey} version {row.Version}, which is missing.");
+        var now = time.GetUtcNow();
+        var result = interpreter.Handle(graph, state, stimulus, now);
+        if (result.Ignored is not null)
+        {
+            await tx.CommitAsync(cancellationToken);
+            return new StepOutcome(StepStatus.Ignored, state, result.Ignored);
+        }
+
+        var writer = new StepWriter(db, now.UtcDateTime);
+        await writer.WriteAsync(row, result, stimulus, cancellationToken);
+        await StartChildrenAsync(db, writer, now, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        signal.Notify();
+        return new StepOutcome(StepStatus.Applied, result.State);
+    }
+
+    /// <summary>Starts the instances call activities asked for, in the caller's transaction. A called
+    /// process that cannot be found fails the call activity through a delivered stimulus.</summary>
+    private async Task StartChildrenAsync(WeOpsDb db, StepWriter writer, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < writer.ChildrenToStart.Count; i++)
+        {
+            var (parentId, wait) = writer.ChildrenToStart[i];
+            var version = wait.Version ?? await definitions.LatestVersionAsync(wait.ProcessKey, cancellationToken);
+            ProcessGraph? graph = version is { } v ? await definitions.GraphAsync(wait.ProcessKey, v, cancellationToken) : null;
+            if (graph?.DefaultStartEvent() is null)
+            {
+                var why = graph is null ? $"process '{wait.ProcessKey}' has no published version{(wait.Version is { } n ? $" {n}" : "")}" : $"process '{wait.ProcessKey}' has no none start event";
+                writer.Deliver(parentId, new StimulusDelivery(new ChildFailed(wait.Id, null, why)));
+                continue;
+            }
+
+            var request = new StartRequest(Guid.NewGuid().ToString(), version!.Value)
+            {
+                Variables = wait.Variables,
+                BusinessKey = wait.BusinessKey,
+                Parent = new ParentLink(parentId.ToString(), wait.Id),
+            };
+            var result = interpreter.Start(graph, request, now);
+            var row = writer.NewInstance(result, parentId);
+            await writer.WriteAsync(row, result, null, cancellationToken);
+        }
+
+        writer.ChildrenToStart.Clear();
+    }
+
+    /// <summary>On SQLite this is BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock is
+    /// taken first, so two steps never both read and then both write.</summary>
+    private static Task<IDbContextTransaction> BeginAsync(WeOpsDb db, CancellationToken cancellationToken) =>
+        db.Database.BeginTransactionAsync(cancellationToken);
+
+    private async Task<InstanceRow?> LockAsync(WeOpsDb db, Guid id, CancellationToken cancellationToken) =>
+        options.Provider == DatabaseProvider.Postgres
+            ? await db.Instances.FromSqlInterpolated($"SELECT * FROM instances WHERE id = {id} FOR UPDATE").FirstOrDefaultAsync(cancellationToken)
+            : await db.Instances.FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+}
+
+/// <summary>Wakes the node's workers when a step on this node created work, instead of waiting for the next poll.</summary>
+public sealed class JobSignal
+{
+    private readonly SemaphoreSlim semaphore = new(0, 1);
+
+    public void Notify()
+    {
+        if (semaphore.CurrentCount == 0)
+        {
+            try
+            {
+                semaphore.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+            }
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => semaphore.WaitAsync(timeout, cancellationToken);
+}

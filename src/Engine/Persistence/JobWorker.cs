@@ -1,0 +1,233 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using WeOps.Engine.Execution;
+using WeOps.Engine.Executors;
+
+namespace WeOps.Engine.Persistence;
+
+public sealed record WorkerOptions
+{
+    /// <summary>Jobs this node runs at once.</summary>
+    public int Parallelism { get; init; } = 8;
+
+    /// <summary>How often an idle worker looks for due jobs that another node (or a timer) made due.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long a claimed job stays locked beyond its own timeout; a node that died holding it
+    /// loses it after this.</summary>
+    public TimeSpan LockMargin { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The lock on a job without a timeout of its own.</summary>
+    public TimeSpan DefaultJobLock { get; init; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>Claims due jobs (executor calls, timers, deliveries) and carries them out: executors run
+/// outside any transaction, under the job's timeout; their result is applied as a step.</summary>
+public sealed class JobWorker(
+    InstanceStore store,
+    Correlator correlator,
+    ExecutorCatalog executors,
+    DatabaseOptions database,
+    JobSignal signal,
+    TimeProvider time,
+    WorkerOptions options,
+    string nodeId,
+    ILogger<JobWorker> logger)
+{
+    public string NodeId => nodeId;
+
+    public async Task RunAsync(CancellationToken stop)
+    {
+        using var slots = new SemaphoreSlim(options.Parallelism);
+        var running = new List<Task>();
+        while (!stop.IsCancellationRequested)
+        {
+            IReadOnlyList<JobRow> claimed;
+            try
+            {
+                await slots.WaitAsync(stop);
+                var free = slots.CurrentCount + 1;
+                claimed = await ClaimAsync(free, stop);
+                slots.Release();
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+            {
+                slots.Release();
+                logger.LogWarning(e, "Claiming jobs failed; trying again shortly");
+                await Delay(stop);
+                continue;
+            }
+
+            foreach (var job in claimed)
+            {
+                await slots.WaitAsync(stop);
+                running.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        await RunJobAsync(job, stop);
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                }, CancellationToken.None));
+            }
+
+            running.RemoveAll(t => t.IsCompleted);
+            if (claimed.Count == 0) await Delay(stop);
+        }
+
+        await Task.WhenAll(running);
+    }
+
+    /// <summary>Runs every job that is due now, one batch at a time, until none is left: for tests and tools.</summary>
+    public async Task<int> DrainAsync(CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (true)
+        {
+            var claimed = await ClaimAsync(options.Parallelism, cancellationToken);
+            if (claimed.Count == 0) return total;
+            await Task.WhenAll(claimed.Select(job => RunJobAsync(job, cancellationToken)));
+            total += claimed.Count;
+        }
+    }
+
+    private async Task Delay(CancellationToken stop)
+    {
+        try
+        {
+            await signal.WaitAsync(options.PollInterval, stop);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Locks up to <paramref name="count"/> due jobs for this node. On PostgreSQL, rows another
+    /// node is claiming are skipped, not waited for.</summary>
+    public async Task<IReadOnlyList<JobRow>> ClaimAsync(int count, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var until = now + (long)(options.DefaultJobLock + options.LockMargin).TotalMilliseconds;
+        var skipLocked = database.Provider == DatabaseProvider.Postgres ? "FOR UPDATE SKIP LOCKED" : "";
+        await using var db = store.OpenDb();
+        var sql = $$"""
+            UPDATE jobs SET lock_owner = {0}, locked_until = {1}
+            WHERE id IN (SELECT id FROM jobs WHERE due_at <= {2} AND (locked_until IS NULL OR locked_until < {2})
+                         ORDER BY due_at, id LIMIT {3} {{skipLocked}})
+            RETURNING id, instance_id, wait_id, kind, element_id, executor_type, due_at, attempt, lock_owner, locked_until, last_error, payload
+            """;
+        return await db.Jobs.FromSqlRaw(sql, nodeId, until, now, count).AsNoTracking().ToListAsync(cancellationToken);
+    }
+
+    private async Task RunJobAsync(JobRow job, CancellationToken stop)
+    {
+        try
+        {
+            switch (job.Kind)
+            {
+                case JobKinds.Job:
+                    await ExecuteAsync(job, stop);
+                    break;
+                case JobKinds.Timer:
+                    await store.HandleAsync(job.InstanceId, new TimerFired(job.WaitId), null, stop);
+                    break;
+                case JobKinds.Delivery:
+                    await DeliverAsync(job, stop);
+                    break;
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The node is stopping: the lock expires and another node (or this one, restarted) runs the job.
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Job {Job} ({Kind}) of instance {Instance} failed in the engine; it runs again when its lock expires", job.Id, job.Kind, job.InstanceId);
+            await RecordErrorAsync(job, e.Message, CancellationToken.None);
+        }
+    }
+
+    private async Task ExecuteAsync(JobRow job, CancellationToken stop)
+    {
+        var wait = JsonSerializer.Deserialize<JobWait>(job.Payload!, StepWriter.Json)!;
+        if (wait.Timeout is { } timeout && timeout > options.DefaultJobLock)
+        {
+            // Hold the job for as long as it may run, so no other node takes it over meanwhile.
+            var until = time.GetUtcNow().Add(timeout + options.LockMargin).ToUnixTimeMilliseconds();
+            await using var db = store.OpenDb();
+            await db.Jobs.Where(j => j.Id == job.Id && j.LockOwner == nodeId).ExecuteUpdateAsync(u => u.SetProperty(j => j.LockedUntil, until), stop);
+        }
+
+        var outcome = await RunExecutorAsync(job, wait, stop);
+        await store.HandleAsync(job.InstanceId, outcome, null, stop);
+    }
+
+    private async Task<Stimulus> RunExecutorAsync(JobRow job, JobWait wait, CancellationToken stop)
+    {
+        if (!executors.TryGet(wait.ExecutorType, out var executor))
+            return new JobFailed(wait.Id, $"No executor of type '{wait.ExecutorType}' is installed on node {nodeId}.");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        timeout.CancelAfter(wait.Timeout ?? options.DefaultJobLock);
+        var context = new ExecutorContext(job.InstanceId.ToString(), wait.ElementId, wait.Attempt, logger);
+        try
+        {
+            var output = await executor.ExecuteAsync((JsonObject)wait.Inputs.DeepClone(), context, timeout.Token);
+            return new JobCompleted(wait.Id, output);
+        }
+        catch (BpmnErrorException e)
+        {
+            return new JobFailed(wait.Id, e.Message, e.ErrorCode);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stop.IsCancellationRequested)
+        {
+            return new JobFailed(wait.Id, $"timed out after {wait.Timeout ?? options.DefaultJobLock}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogInformation("{Executor} at {Element} of {Instance} failed (attempt {Attempt}): {Error}", wait.ExecutorType, wait.ElementId, job.InstanceId, wait.Attempt, e.Message);
+            return new JobFailed(wait.Id, e.Message);
+        }
+    }
+
+    private async Task DeliverAsync(JobRow job, CancellationToken stop)
+    {
+        var delivery = JsonSerializer.Deserialize<Delivery>(job.Payload!, StepWriter.Json)!;
+        switch (delivery)
+        {
+            case StimulusDelivery s:
+                await store.HandleAsync(job.InstanceId, s.Stimulus, job.Id, stop);
+                break;
+            case MessageDelivery m:
+                await correlator.FanOutMessageAsync(job.Id, m, stop);
+                break;
+            case SignalDelivery s:
+                await correlator.FanOutSignalAsync(job.Id, s, stop);
+                break;
+            case CancelChildDelivery c:
+                await correlator.CancelChildAsync(job.Id, c, stop);
+                break;
+        }
+    }
+
+    private async Task RecordErrorAsync(JobRow job, string error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var db = store.OpenDb();
+            await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(u => u.SetProperty(j => j.LastError, error), cancellationToken);
+        }
+        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
+        {
+            logger.LogWarning(e, "Could not record the error of job {Job}", job.Id);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+namespace WeOps.Engine.Persistence;
+
+/// <summary>A process definition: its editable draft and the number of its latest published version.</summary>
+public sealed class DefinitionRow
+{
+    public required string Key { get; set; }
+    public string? Name { get; set; }
+    public required string DraftXml { get; set; }
+    public required string DraftHash { get; set; }
+    public DateTime DraftSavedAt { get; set; }
+    public string? DraftSavedBy { get; set; }
+
+    /// <summary>0 while nothing is published.</summary>
+    public int LatestVersion { get; set; }
+}
+
+/// <summary>A published version: immutable once written.</summary>
+public sealed class DefinitionVersionRow
+{
+    public required string Key { get; set; }
+    public int Version { get; set; }
+    public string? Name { get; set; }
+    public required string Xml { get; set; }
+    public required string Hash { get; set; }
+    public DateTime PublishedAt { get; set; }
+    public string? PublishedBy { get; set; }
+    public string? Note { get; set; }
+}
+
+/// <summary>An instance: the interpreter's state as one JSON document, and the columns queries filter on.</summary>
+public sealed class InstanceRow
+{
+    public Guid Id { get; set; }
+    public required string DefinitionKey { get; set; }
+    public int Version { get; set; }
+    public string? BusinessKey { get; set; }
+    public required string Status { get; set; }
+    public required string State { get; set; }
+    public Guid? ParentId { get; set; }
+    public DateTime StartedAt { get; set; }
+    public DateTime? EndedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Raised on every write; a write based on an older revision fails.</summary>
+    public int Revision { get; set; }
+}
+
+public sealed class HistoryRow
+{
+    public long Id { get; set; }
+    public Guid InstanceId { get; set; }
+    public DateTime Time { get; set; }
+    public required string Kind { get; set; }
+    public string? ElementId { get; set; }
+    public string? ElementType { get; set; }
+    public int? TokenId { get; set; }
+    public string? Detail { get; set; }
+    public string? Actor { get; set; }
+}
+
+/// <summary>Work a worker claims when due: an executor call, a timer, or a delivery to another instance.</summary>
+public sealed class JobRow
+{
+    public long Id { get; set; }
+    public Guid InstanceId { get; set; }
+
+    /// <summary>The instance's wait this row stands for; 0 for deliveries, which belong to no wait.</summary>
+    public int WaitId { get; set; }
+    public required string Kind { get; set; }
+    public string? ElementId { get; set; }
+    public string? ExecutorType { get; set; }
+
+    /// <summary>Unix milliseconds: integers compare the same way on every provider.</summary>
+    public long DueAt { get; set; }
+    public int Attempt { get; set; }
+    public string? LockOwner { get; set; }
+    public long? LockedUntil { get; set; }
+    public string? LastError { get; set; }
+
+    /// <summary>JSON: the job wait (inputs, timeout) or the delivery.</summary>
+    public string? Payload { get; set; }
+}
+
+public static class JobKinds
+{
+    public const string Job = "job";
+    public const string Timer = "timer";
+    public const string Delivery = "delivery";
+}
+
+public sealed class UserTaskRow
+{
+    public long Id { get; set; }
+    public Guid InstanceId { get; set; }
+    public int WaitId { get; set; }
+    public required string ElementId { get; set; }
+    public string? Name { get; set; }
+    public string? Assignee { get; set; }
+
+    /// <summary>Comma-separated, with a comma at each end so a LIKE '%,ops,%' finds one group.</summary>
+    public string CandidateGroups { get; set; } = ",";
+    public string CandidateUsers { get; set; } = ",";
+    public required string State { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? DueAt { get; set; }
+    public DateTime? EndedAt { get; set; }
+    public string? EndedBy { get; set; }
+    public string? FormKey { get; set; }
+    public string Data { get; set; } = "{}";
+}
+
+public static class UserTaskStates
+{
+    public const string Open = "open";
+    public const string Completed = "completed";
+    public const string Cancelled = "cancelled";
+}
+
+/// <summary>An instance waiting for a message or a signal by name (and correlation key).</summary>
+public sealed class SubscriptionRow
+{
+    public long Id { get; set; }
+    public Guid InstanceId { get; set; }
+    public int WaitId { get; set; }
+    public required string Kind { get; set; }
+    public required string Name { get; set; }
+    public string? CorrelationKey { get; set; }
+    public required string ElementId { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+public static class SubscriptionKinds
+{
+    public const string Message = "message";
+    public const string Signal = "signal";
+}
+
+/// <summary>A server node working on this database, with its last sign of life.</summary>
+public sealed class NodeRow
+{
+    public required string Id { get; set; }
+    public required string Host { get; set; }
+    public int ProcessId { get; set; }
+    public DateTime StartedAt { get; set; }
+
+    /// <summary>Unix milliseconds of the last heartbeat.</summary>
+    public long HeartbeatAt { get; set; }
+}

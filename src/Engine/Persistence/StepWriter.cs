@@ -1,0 +1,181 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using WeOps.Engine.Execution;
+
+namespace WeOps.Engine.Persistence;
+
+/// <summary>Writes one interpreter result into a unit of work: the instance row, its history, the rows of
+/// the waits it armed and disarmed, and jobs for what crosses to other instances. The caller commits.</summary>
+internal sealed class StepWriter(WeOpsDb db, DateTime now)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Child instances started by call activities in this step: (call wait, the child's first result).</summary>
+    public List<(Guid ParentId, ChildInstanceWait Wait)> ChildrenToStart { get; } = [];
+
+    /// <summary>The status the API shows: "running" while a worker has something to do for the instance
+    /// (a job or a delivery), "waiting" while only the outside world can move it (a person, a message, a timer).</summary>
+    public static string Status(InstanceState state) => state.Status switch
+    {
+        InstanceStatus.Running when !state.Waits.Any(w => w is JobWait or ChildInstanceWait) => "waiting",
+        _ => state.Status.ToString().ToLowerInvariant(),
+    };
+
+    public InstanceRow NewInstance(StepResult result, Guid? parentId)
+    {
+        var row = new InstanceRow
+        {
+            Id = Guid.Parse(result.State.InstanceId),
+            DefinitionKey = result.State.DefinitionKey,
+            Version = result.State.DefinitionVersion,
+            BusinessKey = result.State.BusinessKey,
+            ParentId = parentId,
+            StartedAt = now,
+            Status = "",
+            State = "",
+        };
+        db.Instances.Add(row);
+        return row;
+    }
+
+    public async Task WriteAsync(InstanceRow row, StepResult result, Stimulus? cause, CancellationToken cancellationToken)
+    {
+        var state = result.State;
+        row.State = JsonSerializer.Serialize(state, Json);
+        row.Status = Status(state);
+        row.EndedAt = state.EndedAt?.UtcDateTime;
+        row.UpdatedAt = now;
+        row.Revision++;
+
+        foreach (var entry in result.History)
+        {
+            db.History.Add(new HistoryRow
+            {
+                InstanceId = row.Id,
+                Time = entry.Time.UtcDateTime,
+                Kind = entry.Kind.ToString(),
+                ElementId = entry.ElementId,
+                ElementType = entry.ElementType,
+                TokenId = entry.TokenId,
+                Detail = entry.Detail,
+                Actor = entry.Actor,
+            });
+        }
+
+        await DisarmAsync(row.Id, result.Disarmed, cause, cancellationToken);
+        await ArmAsync(row.Id, result.Armed, cancellationToken);
+        foreach (var thrown in result.Events)
+        {
+            Deliver(row.Id, thrown switch
+            {
+                MessageThrown m => new MessageDelivery(m.MessageName, m.CorrelationKey, m.Variables),
+                SignalThrown s => new SignalDelivery(s.SignalName, s.Variables),
+                _ => throw new ArgumentOutOfRangeException(nameof(result), thrown.GetType().Name),
+            });
+        }
+
+        if (state.IsEnded && state.Parent is { } parent && result.History.Any(h => h.Kind is HistoryKind.InstanceCompleted or HistoryKind.InstanceFailed or HistoryKind.InstanceCancelled))
+        {
+            Stimulus toParent = state.Status switch
+            {
+                InstanceStatus.Completed => new ChildCompleted(parent.WaitId, state.Variables),
+                InstanceStatus.Failed => new ChildFailed(parent.WaitId, state.EndErrorCode, state.EndErrorMessage ?? "failed"),
+                _ => new ChildFailed(parent.WaitId, null, $"the called instance {state.InstanceId} was cancelled"),
+            };
+            Deliver(Guid.Parse(parent.InstanceId), new StimulusDelivery(toParent));
+        }
+    }
+
+    public void Deliver(Guid instanceId, Delivery delivery) =>
+        db.Jobs.Add(new JobRow
+        {
+            InstanceId = instanceId,
+            Kind = JobKinds.Delivery,
+            DueAt = Millis(now),
+            Payload = JsonSerializer.Serialize(delivery, Json),
+        });
+
+    private async Task DisarmAsync(Guid instanceId, IReadOnlyList<Wait> disarmed, Stimulus? cause, CancellationToken cancellationToken)
+    {
+        if (disarmed.Count == 0) return;
+        var jobWaits = disarmed.Where(w => w is JobWait or TimerWait).Select(w => w.Id).ToList();
+        if (jobWaits.Count > 0)
+            await db.Jobs.Where(j => j.InstanceId == instanceId && j.Kind != JobKinds.Delivery && jobWaits.Contains(j.WaitId)).ExecuteDeleteAsync(cancellationToken);
+        var subscriptions = disarmed.Where(w => w is MessageWait or SignalWait).Select(w => w.Id).ToList();
+        if (subscriptions.Count > 0)
+            await db.Subscriptions.Where(s => s.InstanceId == instanceId && subscriptions.Contains(s.WaitId)).ExecuteDeleteAsync(cancellationToken);
+        foreach (var task in disarmed.OfType<UserTaskWait>())
+        {
+            var completed = cause is UserTaskCompleted done && done.WaitId == task.Id;
+            var state = completed ? UserTaskStates.Completed : UserTaskStates.Cancelled;
+            var by = completed ? ((UserTaskCompleted)cause!).Actor : null;
+            await db.UserTasks.Where(t => t.InstanceId == instanceId && t.WaitId == task.Id && t.State == UserTaskStates.Open)
+                .ExecuteUpdateAsync(u => u.SetProperty(t => t.State, state).SetProperty(t => t.EndedAt, now).SetProperty(t => t.EndedBy, by), cancellationToken);
+        }
+
+        // A call activity left because its child ended needs no cancelling; one interrupted does.
+        foreach (var child in disarmed.OfType<ChildInstanceWait>())
+        {
+            var childEnded = cause is ChildCompleted c && c.WaitId == child.Id || cause is ChildFailed f && f.WaitId == child.Id;
+            if (!childEnded) Deliver(instanceId, new CancelChildDelivery(instanceId, child.Id));
+        }
+    }
+
+    private async Task ArmAsync(Guid instanceId, IReadOnlyList<Wait> armed, CancellationToken cancellationToken)
+    {
+        if (armed.Count == 0) return;
+
+        // A retried job or a re-armed cycle timer keeps its wait id: replace its row.
+        var rearmed = armed.Where(w => w is JobWait or TimerWait).Select(w => w.Id).ToList();
+        if (rearmed.Count > 0)
+            await db.Jobs.Where(j => j.InstanceId == instanceId && j.Kind != JobKinds.Delivery && rearmed.Contains(j.WaitId)).ExecuteDeleteAsync(cancellationToken);
+
+        foreach (var wait in armed)
+        {
+            switch (wait)
+            {
+                case JobWait job:
+                    db.Jobs.Add(new JobRow
+                    {
+                        InstanceId = instanceId, WaitId = job.Id, Kind = JobKinds.Job, ElementId = job.ElementId, ExecutorType = job.ExecutorType,
+                        DueAt = Millis(job.DueAt.UtcDateTime), Attempt = job.Attempt, LastError = job.LastError,
+                        Payload = JsonSerializer.Serialize(job, Json),
+                    });
+                    break;
+                case TimerWait timer:
+                    db.Jobs.Add(new JobRow { InstanceId = instanceId, WaitId = timer.Id, Kind = JobKinds.Timer, ElementId = timer.ElementId, DueAt = Millis(timer.DueAt.UtcDateTime) });
+                    break;
+                case MessageWait message:
+                    db.Subscriptions.Add(new SubscriptionRow
+                    {
+                        InstanceId = instanceId, WaitId = message.Id, Kind = SubscriptionKinds.Message, Name = message.MessageName,
+                        CorrelationKey = message.CorrelationKey, ElementId = message.ElementId, CreatedAt = now,
+                    });
+                    break;
+                case SignalWait signal:
+                    db.Subscriptions.Add(new SubscriptionRow
+                    {
+                        InstanceId = instanceId, WaitId = signal.Id, Kind = SubscriptionKinds.Signal, Name = signal.SignalName,
+                        ElementId = signal.ElementId, CreatedAt = now,
+                    });
+                    break;
+                case UserTaskWait task:
+                    db.UserTasks.Add(new UserTaskRow
+                    {
+                        InstanceId = instanceId, WaitId = task.Id, ElementId = task.ElementId, Name = task.Name, Assignee = task.Assignee,
+                        CandidateGroups = Joined(task.CandidateGroups), CandidateUsers = Joined(task.CandidateUsers),
+                        State = UserTaskStates.Open, CreatedAt = now, DueAt = task.DueAt?.UtcDateTime, FormKey = task.FormKey,
+                        Data = task.Data.ToJsonString(),
+                    });
+                    break;
+                case ChildInstanceWait child:
+                    ChildrenToStart.Add((instanceId, child));
+                    break;
+            }
+        }
+    }
+
+    private static string Joined(IReadOnlyList<string> values) => "," + string.Join(",", values) + (values.Count > 0 ? "," : "");
+
+    public static long Millis(DateTime utc) => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToUnixTimeMilliseconds();
+}

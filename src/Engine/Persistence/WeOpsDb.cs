@@ -1,0 +1,146 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace WeOps.Engine.Persistence;
+
+/// <summary>The engine's database: the same model on SQLite and PostgreSQL, snake_case names so raw SQL
+/// (job claiming) reads the same on both.</summary>
+public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(options)
+{
+    public DbSet<DefinitionRow> Definitions => Set<DefinitionRow>();
+    public DbSet<DefinitionVersionRow> DefinitionVersions => Set<DefinitionVersionRow>();
+    public DbSet<InstanceRow> Instances => Set<InstanceRow>();
+    public DbSet<HistoryRow> History => Set<HistoryRow>();
+    public DbSet<JobRow> Jobs => Set<JobRow>();
+    public DbSet<UserTaskRow> UserTasks => Set<UserTaskRow>();
+    public DbSet<SubscriptionRow> Subscriptions => Set<SubscriptionRow>();
+    public DbSet<NodeRow> Nodes => Set<NodeRow>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<DefinitionRow>(e =>
+        {
+            e.ToTable("definitions");
+            e.HasKey(d => d.Key).HasName("pk_definitions");
+            e.Property(d => d.Key).HasColumnName("key").HasMaxLength(200);
+            e.Property(d => d.Name).HasColumnName("name").HasMaxLength(500);
+            e.Property(d => d.DraftXml).HasColumnName("draft_xml");
+            e.Property(d => d.DraftHash).HasColumnName("draft_hash").HasMaxLength(64);
+            e.Property(d => d.DraftSavedAt).HasColumnName("draft_saved_at");
+            e.Property(d => d.DraftSavedBy).HasColumnName("draft_saved_by").HasMaxLength(200);
+            e.Property(d => d.LatestVersion).HasColumnName("latest_version");
+        });
+        model.Entity<DefinitionVersionRow>(e =>
+        {
+            e.ToTable("definition_versions");
+            e.HasKey(v => new { v.Key, v.Version }).HasName("pk_definition_versions");
+            e.Property(v => v.Key).HasColumnName("key").HasMaxLength(200);
+            e.Property(v => v.Version).HasColumnName("version");
+            e.Property(v => v.Name).HasColumnName("name").HasMaxLength(500);
+            e.Property(v => v.Xml).HasColumnName("xml");
+            e.Property(v => v.Hash).HasColumnName("hash").HasMaxLength(64);
+            e.Property(v => v.PublishedAt).HasColumnName("published_at");
+            e.Property(v => v.PublishedBy).HasColumnName("published_by").HasMaxLength(200);
+            e.Property(v => v.Note).HasColumnName("note").HasMaxLength(2000);
+        });
+        model.Entity<InstanceRow>(e =>
+        {
+            e.ToTable("instances");
+            e.HasKey(i => i.Id).HasName("pk_instances");
+            e.Property(i => i.Id).HasColumnName("id");
+            e.Property(i => i.DefinitionKey).HasColumnName("definition_key").HasMaxLength(200);
+            e.Property(i => i.Version).HasColumnName("version");
+            e.Property(i => i.BusinessKey).HasColumnName("business_key").HasMaxLength(200);
+            e.Property(i => i.Status).HasColumnName("status").HasMaxLength(20);
+            e.Property(i => i.State).HasColumnName("state");
+            e.Property(i => i.ParentId).HasColumnName("parent_id");
+            e.Property(i => i.StartedAt).HasColumnName("started_at");
+            e.Property(i => i.EndedAt).HasColumnName("ended_at");
+            e.Property(i => i.UpdatedAt).HasColumnName("updated_at");
+            e.Property(i => i.Revision).HasColumnName("revision").IsConcurrencyToken();
+            e.HasIndex(i => new { i.DefinitionKey, i.Status }).HasDatabaseName("ix_instances_definition_status");
+            e.HasIndex(i => i.BusinessKey).HasDatabaseName("ix_instances_business_key");
+            e.HasIndex(i => i.ParentId).HasDatabaseName("ix_instances_parent");
+        });
+        model.Entity<HistoryRow>(e =>
+        {
+            e.ToTable("history");
+            e.HasKey(h => h.Id).HasName("pk_history");
+            e.Property(h => h.Id).HasColumnName("id");
+            e.Property(h => h.InstanceId).HasColumnName("instance_id");
+            e.Property(h => h.Time).HasColumnName("time");
+            e.Property(h => h.Kind).HasColumnName("kind").HasMaxLength(40);
+            e.Property(h => h.ElementId).HasColumnName("element_id").HasMaxLength(200);
+            e.Property(h => h.ElementType).HasColumnName("element_type").HasMaxLength(60);
+            e.Property(h => h.TokenId).HasColumnName("token_id");
+            e.Property(h => h.Detail).HasColumnName("detail");
+            e.Property(h => h.Actor).HasColumnName("actor").HasMaxLength(200);
+            e.HasIndex(h => h.InstanceId).HasDatabaseName("ix_history_instance");
+        });
+        model.Entity<JobRow>(e =>
+        {
+            e.ToTable("jobs");
+            e.HasKey(j => j.Id).HasName("pk_jobs");
+            e.Property(j => j.Id).HasColumnName("id");
+            e.Property(j => j.InstanceId).HasColumnName("instance_id");
+            e.Property(j => j.WaitId).HasColumnName("wait_id");
+            e.Property(j => j.Kind).HasColumnName("kind").HasMaxLength(20);
+            e.Property(j => j.ElementId).HasColumnName("element_id").HasMaxLength(200);
+            e.Property(j => j.ExecutorType).HasColumnName("executor_type").HasMaxLength(100);
+            e.Property(j => j.DueAt).HasColumnName("due_at");
+            e.Property(j => j.Attempt).HasColumnName("attempt");
+            e.Property(j => j.LockOwner).HasColumnName("lock_owner").HasMaxLength(200);
+            e.Property(j => j.LockedUntil).HasColumnName("locked_until");
+            e.Property(j => j.LastError).HasColumnName("last_error");
+            e.Property(j => j.Payload).HasColumnName("payload");
+            e.HasIndex(j => j.DueAt).HasDatabaseName("ix_jobs_due");
+            e.HasIndex(j => new { j.InstanceId, j.WaitId }).HasDatabaseName("ix_jobs_instance_wait");
+        });
+        model.Entity<UserTaskRow>(e =>
+        {
+            e.ToTable("user_tasks");
+            e.HasKey(t => t.Id).HasName("pk_user_tasks");
+            e.Property(t => t.Id).HasColumnName("id");
+            e.Property(t => t.InstanceId).HasColumnName("instance_id");
+            e.Property(t => t.WaitId).HasColumnName("wait_id");
+            e.Property(t => t.ElementId).HasColumnName("element_id").HasMaxLength(200);
+            e.Property(t => t.Name).HasColumnName("name").HasMaxLength(500);
+            e.Property(t => t.Assignee).HasColumnName("assignee").HasMaxLength(200);
+            e.Property(t => t.CandidateGroups).HasColumnName("candidate_groups").HasMaxLength(2000);
+            e.Property(t => t.CandidateUsers).HasColumnName("candidate_users").HasMaxLength(2000);
+            e.Property(t => t.State).HasColumnName("state").HasMaxLength(20);
+            e.Property(t => t.CreatedAt).HasColumnName("created_at");
+            e.Property(t => t.DueAt).HasColumnName("due_at");
+            e.Property(t => t.EndedAt).HasColumnName("ended_at");
+            e.Property(t => t.EndedBy).HasColumnName("ended_by").HasMaxLength(200);
+            e.Property(t => t.FormKey).HasColumnName("form_key").HasMaxLength(200);
+            e.Property(t => t.Data).HasColumnName("data");
+            e.HasIndex(t => new { t.InstanceId, t.WaitId }).HasDatabaseName("ix_user_tasks_instance_wait");
+            e.HasIndex(t => new { t.State, t.Assignee }).HasDatabaseName("ix_user_tasks_state_assignee");
+        });
+        model.Entity<SubscriptionRow>(e =>
+        {
+            e.ToTable("subscriptions");
+            e.HasKey(s => s.Id).HasName("pk_subscriptions");
+            e.Property(s => s.Id).HasColumnName("id");
+            e.Property(s => s.InstanceId).HasColumnName("instance_id");
+            e.Property(s => s.WaitId).HasColumnName("wait_id");
+            e.Property(s => s.Kind).HasColumnName("kind").HasMaxLength(20);
+            e.Property(s => s.Name).HasColumnName("name").HasMaxLength(200);
+            e.Property(s => s.CorrelationKey).HasColumnName("correlation_key").HasMaxLength(200);
+            e.Property(s => s.ElementId).HasColumnName("element_id").HasMaxLength(200);
+            e.Property(s => s.CreatedAt).HasColumnName("created_at");
+            e.HasIndex(s => new { s.Kind, s.Name, s.CorrelationKey }).HasDatabaseName("ix_subscriptions_lookup");
+            e.HasIndex(s => new { s.InstanceId, s.WaitId }).HasDatabaseName("ix_subscriptions_instance_wait");
+        });
+        model.Entity<NodeRow>(e =>
+        {
+            e.ToTable("nodes");
+            e.HasKey(n => n.Id).HasName("pk_nodes");
+            e.Property(n => n.Id).HasColumnName("id").HasMaxLength(100);
+            e.Property(n => n.Host).HasColumnName("host").HasMaxLength(200);
+            e.Property(n => n.ProcessId).HasColumnName("process_id");
+            e.Property(n => n.StartedAt).HasColumnName("started_at");
+            e.Property(n => n.HeartbeatAt).HasColumnName("heartbeat_at");
+        });
+    }
+}
