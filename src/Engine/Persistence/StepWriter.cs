@@ -13,13 +13,7 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now)
     /// <summary>Child instances started by call activities in this step: (call wait, the child's first result).</summary>
     public List<(Guid ParentId, ChildInstanceWait Wait)> ChildrenToStart { get; } = [];
 
-    /// <summary>The status the API shows: "running" while a worker has something to do for the instance
-    /// (a job or a delivery), "waiting" while only the outside world can move it (a person, a message, a timer).</summary>
-    public static string Status(InstanceState state) => state.Status switch
-    {
-        InstanceStatus.Running when !state.Waits.Any(w => w is JobWait or ChildInstanceWait) => "waiting",
-        _ => state.Status.ToString().ToLowerInvariant(),
-    };
+    public static string Status(InstanceState state) => InstanceStatusName.Of(state);
 
     public InstanceRow NewInstance(StepResult result, Guid? parentId)
     {
