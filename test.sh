@@ -20,6 +20,13 @@ results="artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
 
+# PostgreSQL on 127.0.0.1 for the tests (WEOPS_TEST_POSTGRES; see scripts/test-services.sh),
+# stopped after the tests, or by a trap if this script fails or is interrupted.
+# shellcheck source=scripts/test-services.sh
+source scripts/test-services.sh
+echo
+test_services_start
+
 log "build"
 dotnet build WeOps.sln -c Release -nologo -clp:ErrorsOnly
 
@@ -28,6 +35,7 @@ status=0
 dotnet test WeOps.sln -c Release --no-build -nologo \
   --logger "trx" --logger "console;verbosity=minimal" \
   --results-directory "$results" "$@" || status=$?
+test_services_stop
 
 # One closing line for CI, summed over every test project's TRX file.
 passed=0; failed=0; skipped=0
