@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 using WeOps.Engine.Executors;
 using WeOps.Engine.Expressions;
 using WeOps.Engine.Validation;
+using WeOps.Server.Api;
+using WeOps.Server.Auth;
 using WeOps.Server.Endpoints;
+using WeOps.Server.Engine;
 using WeOps.Server.Logging;
 
 namespace WeOps.Server;
@@ -21,20 +24,31 @@ public static class WeOpsServer
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
-        builder.Services.AddProblemDetails();
+        builder.AddWeOpsApi();
+        builder.AddWeOpsAuth();
+        builder.AddWeOpsOpenApi();
         builder.Services.AddSingleton<IExecutor, NoopExecutor>();
         builder.Services.AddSingleton(sp => new ExecutorCatalog(sp.GetServices<IExecutor>()));
         builder.Services.AddSingleton(new ExpressionEvaluator());
         builder.Services.AddSingleton(sp => new ProcessValidator(sp.GetRequiredService<ExecutorCatalog>(), sp.GetRequiredService<ExpressionEvaluator>()));
+        builder.AddWeOpsEngine();
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseRequestLogging(); // outermost, so it logs the status the error handlers set
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseRequestLogging();
+        app.UseWeOpsAuth();
+        app.UseJsonBodyLimit();
         HealthEndpoints.Map(app);
         ActivitiesEndpoints.Map(app);
         ValidationEndpoints.Map(app);
+        ApiKeysEndpoints.Map(app);
+        DefinitionsEndpoints.Map(app);
+        InstancesEndpoints.Map(app);
+        TasksEndpoints.Map(app);
+        EventsEndpoints.Map(app);
+        app.MapWeOpsOpenApi();
         return app;
     }
 }

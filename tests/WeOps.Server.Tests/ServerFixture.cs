@@ -1,35 +1,46 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
+using System.Net;
+using System.Net.Http.Json;
+using WeOps.Server.Auth;
 
 namespace WeOps.Server.Tests;
 
-/// <summary>The real server on a free loopback port, started once for the tests of
-/// <see cref="ServerCollection"/> (Microsoft.AspNetCore.Mvc.Testing cannot be restored here).</summary>
+/// <summary>One server for the tests of <see cref="ServerCollection"/>, configured with
+/// <see cref="RunningServer.AdminKey"/>, and a client per role with a key made through <c>/api/keys</c>.</summary>
 public sealed class ServerFixture : IAsyncLifetime
 {
-    private WebApplication? app;
+    private readonly Dictionary<string, HttpClient> byRole = [];
+    private RunningServer? server;
 
+    public RunningServer Server => server ?? throw new InvalidOperationException("The server has not started.");
+
+    /// <summary>Sends the configured admin key.</summary>
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>Sends no key at all.</summary>
+    public HttpClient Anonymous { get; private set; } = null!;
+
+    public IServiceProvider Services => Server.Services;
+
+    /// <summary>Sends a stored key that holds only <paramref name="role"/>.</summary>
+    public HttpClient As(string role) => byRole[role];
 
     public async Task InitializeAsync()
     {
-        // The content root is the test output, where the server's appsettings.json is copied,
-        // whatever directory the test runner starts in.
-        app = WeOpsServer.Create(["--urls", "http://127.0.0.1:0", "--environment", "Testing", "--contentRoot", AppContext.BaseDirectory]);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        Client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
+        server = await RunningServer.StartAsync([$"--Auth:AdminApiKey={RunningServer.AdminKey}"]);
+        Client = server.NewClient(RunningServer.AdminKey);
+        Anonymous = server.NewClient();
+        foreach (var role in Roles.All)
+        {
+            using var response = await Client.PostAsJsonAsync("/api/keys", new { name = $"test {role}", roles = new[] { role } });
+            if (response.StatusCode != HttpStatusCode.Created)
+                throw new InvalidOperationException($"Creating the {role} key: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            byRole[role] = server.NewClient((string)(await response.JsonAsync())["key"]!);
+        }
     }
 
     public async Task DisposeAsync()
     {
-        Client?.Dispose();
-        if (app is null) return;
-        await app.StopAsync();
-        await app.DisposeAsync();
+        if (server is not null) await server.DisposeAsync();
     }
 }
 

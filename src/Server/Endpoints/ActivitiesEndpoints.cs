@@ -1,4 +1,5 @@
 using WeOps.Engine.Executors;
+using WeOps.Server.Auth;
 
 namespace WeOps.Server.Endpoints;
 
@@ -6,5 +7,6 @@ namespace WeOps.Server.Endpoints;
 public static class ActivitiesEndpoints
 {
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/activities", (ExecutorCatalog catalog) => catalog.Descriptors.ToList());
+        app.MapGet("/api/activities", (ExecutorCatalog catalog) => catalog.Descriptors.ToList())
+            .RequirePermission(Permissions.ActivitiesRead);
 }

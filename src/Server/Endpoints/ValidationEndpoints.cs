@@ -1,5 +1,6 @@
 using WeOps.Engine.Parsing;
 using WeOps.Engine.Validation;
+using WeOps.Server.Auth;
 
 namespace WeOps.Server.Endpoints;
 
@@ -19,5 +20,5 @@ public static class ValidationEndpoints
                 document.Processes.Select(p => p.Key).ToList(),
                 !document.HasErrors,
                 document.Problems));
-        });
+        }).RequirePermission(Permissions.DefinitionsRead);
 }

@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore;
+using WeOps.Engine.Persistence;
+
+namespace WeOps.Server.Auth;
+
+/// <summary>Keys in the engine's database, so they survive restarts and every node knows them.</summary>
+public sealed class DatabaseApiKeyStore(DurableEngine engine) : IApiKeyStore
+{
+    public async Task<ApiKeyPrincipal?> FindAsync(string presentedKey, CancellationToken cancellationToken)
+    {
+        var hash = ApiKeySecret.Hash(presentedKey);
+        var hex = Convert.ToHexStringLower(hash);
+        await using var db = engine.Instances.OpenDb();
+        var row = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Hash == hex, cancellationToken);
+        if (row is null || !ApiKeySecret.HashesEqual(Convert.FromHexString(row.Hash), hash)) return null;
+        return new ApiKeyPrincipal(row.Name, Roles(row), row.Id);
+    }
+
+    public async Task AddAsync(ApiKey key, byte[] keyHash, CancellationToken cancellationToken)
+    {
+        await using var db = engine.Instances.OpenDb();
+        db.ApiKeys.Add(new ApiKeyRow
+        {
+            Id = key.Id,
+            Name = key.Name,
+            Roles = string.Join(',', key.Roles),
+            Hash = Convert.ToHexStringLower(keyHash),
+            CreatedAt = key.CreatedAt.UtcDateTime,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var db = engine.Instances.OpenDb();
+        var rows = await db.ApiKeys.AsNoTracking().OrderBy(k => k.CreatedAt).ThenBy(k => k.Name).ToListAsync(cancellationToken);
+        return rows.Select(View).ToList();
+    }
+
+    public async Task<ApiKey?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = engine.Instances.OpenDb();
+        var row = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == id, cancellationToken);
+        return row is null ? null : View(row);
+    }
+
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = engine.Instances.OpenDb();
+        return await db.ApiKeys.Where(k => k.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+    }
+
+    public async Task<bool> AnyAsync(CancellationToken cancellationToken)
+    {
+        await using var db = engine.Instances.OpenDb();
+        return await db.ApiKeys.AnyAsync(cancellationToken);
+    }
+
+    private static ApiKey View(ApiKeyRow row) =>
+        new(row.Id, row.Name, Roles(row), new DateTimeOffset(DateTime.SpecifyKind(row.CreatedAt, DateTimeKind.Utc)));
+
+    private static List<string> Roles(ApiKeyRow row) => row.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
+}

@@ -1,0 +1,71 @@
+using System.Security.Claims;
+using WeOps.Engine.Persistence;
+using WeOps.Engine.Validation;
+using WeOps.Server.Auth;
+
+namespace WeOps.Server.Endpoints;
+
+/// <summary>Process definitions: a draft per process, and numbered, immutable published versions.</summary>
+public static class DefinitionsEndpoints
+{
+    public sealed record DraftResponse(string? Key, IReadOnlyList<ValidationProblem> Problems);
+
+    public sealed record PublishRequest(string? Note);
+
+    public sealed record PublishResponse(string Key, int Version, bool Created);
+
+    public sealed record PublishRefused(string Key, IReadOnlyList<ValidationProblem> Problems)
+    {
+        public string Title => "The draft has errors and cannot be published";
+    }
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var definitions = app.MapGroup("/api/definitions").WithTags("Definitions");
+
+        definitions.MapPost("", async Task<IResult> (HttpRequest request, DefinitionStore store, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        {
+            var body = await BpmnBody.ReadAsync(request, cancellationToken);
+            if (body.Problem is not null) return body.Problem;
+            var saved = await store.SaveDraftAsync(body.Xml!, user.Identity?.Name, cancellationToken);
+            return saved.Key is null
+                ? TypedResults.UnprocessableEntity(new DraftResponse(null, saved.Problems))
+                : TypedResults.Ok(new DraftResponse(saved.Key, saved.Problems));
+        }).RequirePermission(Permissions.DefinitionsWrite).Accepts<string>("application/xml", "text/xml", "text/plain");
+
+        definitions.MapGet("", async (DefinitionStore store, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await store.ListAsync(cancellationToken))).RequirePermission(Permissions.DefinitionsRead);
+
+        definitions.MapGet("/{key}/draft", async Task<IResult> (string key, DefinitionStore store, CancellationToken cancellationToken) =>
+            await store.DraftAsync(key, cancellationToken) is { } xml ? TypedResults.Text(xml, "application/xml") : NoProcess(key))
+            .RequirePermission(Permissions.DefinitionsRead);
+
+        definitions.MapPost("/{key}/publish", async Task<IResult> (string key, PublishRequest? request, DefinitionStore store, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        {
+            try
+            {
+                var published = await store.PublishAsync(key, request?.Note, user.Identity?.Name, cancellationToken);
+                if (published is null) return NoProcess(key);
+                var response = new PublishResponse(key, published.Version, published.Created);
+                return published.Created ? TypedResults.Created($"/api/definitions/{key}/versions/{published.Version}", response) : TypedResults.Ok(response);
+            }
+            catch (DefinitionInvalidException e)
+            {
+                return TypedResults.UnprocessableEntity(new PublishRefused(key, e.Problems));
+            }
+        }).RequirePermission(Permissions.DefinitionsWrite);
+
+        definitions.MapGet("/{key}/versions", async Task<IResult> (string key, DefinitionStore store, CancellationToken cancellationToken) =>
+            await store.VersionsAsync(key, cancellationToken) is { } versions ? TypedResults.Ok(versions) : NoProcess(key))
+            .RequirePermission(Permissions.DefinitionsRead);
+
+        definitions.MapGet("/{key}/versions/{version:int}", async Task<IResult> (string key, int version, DefinitionStore store, CancellationToken cancellationToken) =>
+            await store.VersionXmlAsync(key, version, cancellationToken) is { } xml
+                ? TypedResults.Text(xml, "application/xml")
+                : TypedResults.Problem(statusCode: 404, title: "No such version", detail: $"Process '{key}' has no published version {version}."))
+            .RequirePermission(Permissions.DefinitionsRead);
+    }
+
+    private static IResult NoProcess(string key) =>
+        TypedResults.Problem(statusCode: 404, title: "No such process", detail: $"There is no process '{key}'. Save its BPMN file with POST /api/definitions first.");
+}

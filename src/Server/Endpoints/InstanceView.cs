@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using WeOps.Engine.Execution;
+using WeOps.Engine.Model;
+using WeOps.Engine.Persistence;
+
+namespace WeOps.Server.Endpoints;
+
+/// <summary>An instance as the API shows it: where it is, what it did, what is wrong.</summary>
+public sealed record InstanceView(
+    Guid Id,
+    string DefinitionKey,
+    int Version,
+    string? BusinessKey,
+    string Status,
+    JsonObject Variables,
+    IReadOnlyList<string> Active,
+    IReadOnlyList<InstanceView.Step>? History,
+    IReadOnlyList<InstanceView.Fault> Faults,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt,
+    Guid? ParentId)
+{
+    /// <summary>One visit of an element: <c>outcome</c> is active, completed, cancelled or faulted.</summary>
+    public sealed record Step(string ElementId, string? ElementType, string? Name, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string Outcome, string? Actor);
+
+    public sealed record Fault(int IncidentId, string ElementId, string Kind, string Message, DateTimeOffset CreatedAt);
+
+    public static async Task<InstanceView> FromStateAsync(InstanceState state, DefinitionStore definitions, CancellationToken cancellationToken)
+    {
+        var graph = await definitions.GraphAsync(state.DefinitionKey, state.DefinitionVersion, cancellationToken);
+        return Build(Guid.Parse(state.InstanceId), state, null, graph, state.StartedAt, state.EndedAt, state.Parent is { } p ? Guid.Parse(p.InstanceId) : null);
+    }
+
+    public static async Task<InstanceView> FromDetailAsync(InstanceDetail detail, DefinitionStore definitions, CancellationToken cancellationToken)
+    {
+        var graph = await definitions.GraphAsync(detail.Summary.DefinitionKey, detail.Summary.Version, cancellationToken);
+        return Build(detail.Summary.Id, detail.State, detail.History, graph, Utc(detail.Summary.StartedAt), detail.Summary.EndedAt is { } end ? Utc(end) : null, detail.Summary.ParentId);
+    }
+
+    private static InstanceView Build(Guid id, InstanceState state, IReadOnlyList<HistoryRow>? history, ProcessGraph? graph, DateTimeOffset startedAt, DateTimeOffset? endedAt, Guid? parentId) =>
+        new(id,
+            state.DefinitionKey,
+            state.DefinitionVersion,
+            state.BusinessKey,
+            InstanceStatusName.Of(state),
+            state.Variables,
+            state.Tokens.Where(t => t.State is TokenState.Waiting or TokenState.Joining or TokenState.Faulted).Select(t => t.ElementId).Distinct().ToList(),
+            history is null ? null : Steps(history, graph),
+            state.Incidents.Select(i => new Fault(i.Id, i.ElementId, i.Kind.ToString(), i.Message, i.CreatedAt)).ToList(),
+            startedAt,
+            endedAt,
+            parentId);
+
+    /// <summary>Pairs each element's Entered line with the line that ended that visit.</summary>
+    private static List<Step> Steps(IReadOnlyList<HistoryRow> history, ProcessGraph? graph)
+    {
+        var steps = new List<Step>();
+        var open = new Dictionary<(int?, string, string?), int>();
+        foreach (var row in history.Where(h => h.ElementId is not null))
+        {
+            var key = (row.TokenId, row.ElementId!, row.ElementType);
+            switch (row.Kind)
+            {
+                case nameof(HistoryKind.Entered):
+                    var name = graph is not null && graph.TryGetNode(row.ElementId!, out var node) ? node.Name : null;
+                    open[key] = steps.Count;
+                    steps.Add(new Step(row.ElementId!, row.ElementType, name, Utc(row.Time), null, "active", null));
+                    break;
+                case nameof(HistoryKind.Completed) or nameof(HistoryKind.Cancelled) or nameof(HistoryKind.IncidentRaised) when open.TryGetValue(key, out var index):
+                    var outcome = row.Kind switch { nameof(HistoryKind.Completed) => "completed", nameof(HistoryKind.Cancelled) => "cancelled", _ => "faulted" };
+                    steps[index] = steps[index] with { EndedAt = outcome == "faulted" ? null : Utc(row.Time), Outcome = outcome, Actor = row.Actor ?? steps[index].Actor };
+                    if (outcome != "faulted") open.Remove(key);
+                    break;
+            }
+        }
+
+        return steps;
+    }
+
+    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
+}

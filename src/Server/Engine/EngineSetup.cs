@@ -1,0 +1,68 @@
+using WeOps.Engine.Executors;
+using WeOps.Engine.Persistence;
+using WeOps.Server.Auth;
+using WeOps.Server.Health;
+
+namespace WeOps.Server.Engine;
+
+/// <summary>The durable engine inside the server: database from configuration, workers, heartbeat,
+/// and the example workflows published at first start.</summary>
+public static class EngineSetup
+{
+    public static WebApplicationBuilder AddWeOpsEngine(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var contentRoot = builder.Environment.ContentRootPath;
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(_ => DatabaseFrom(configuration, contentRoot));
+        builder.Services.AddSingleton(sp => new DurableEngine(
+            sp.GetRequiredService<DatabaseOptions>(),
+            sp.GetRequiredService<ExecutorCatalog>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            new WorkerOptions { Parallelism = Math.Clamp(configuration.GetValue("Workers:Parallelism", 8), 1, 256) }));
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Definitions);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Instances);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Commands);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Queries);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Correlator);
+        builder.Services.AddSingleton(sp => new EngineOptions(
+            configuration.GetValue("Workers:Enabled", true),
+            Path.GetFullPath(configuration["Workflows:Path"] ?? Path.Combine(contentRoot, "workflows"), contentRoot)));
+        builder.Services.AddHostedService<EngineService>();
+        builder.Services.AddSingleton<IReadinessCheck, DatabaseReadiness>();
+        builder.Services.AddSingleton<IApiKeyStore, DatabaseApiKeyStore>();
+        return builder;
+    }
+
+    /// <summary>Reads <c>Database:Provider</c> and <c>ConnectionStrings:WeOps</c>; SQLite under
+    /// <c>data/</c> of the content root when nothing is set.</summary>
+    public static DatabaseOptions DatabaseFrom(IConfiguration configuration, string contentRoot)
+    {
+        var providerText = configuration["Database:Provider"] ?? nameof(DatabaseProvider.Sqlite);
+        if (!Enum.TryParse<DatabaseProvider>(providerText, ignoreCase: true, out var provider))
+            throw new InvalidOperationException($"Database:Provider is '{providerText}'; it must be Sqlite or Postgres.");
+        var connection = configuration.GetConnectionString("WeOps");
+        if (provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(connection))
+            throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:WeOps is empty; set it (environment: ConnectionStrings__WeOps).");
+        return new DatabaseOptions(provider, string.IsNullOrWhiteSpace(connection)
+            ? $"Data Source={Path.Combine(contentRoot, "data", "weops.db")}"
+            : connection);
+    }
+}
+
+public sealed record EngineOptions(bool WorkersEnabled, string WorkflowsPath);
+
+/// <summary>Ready when the database answers.</summary>
+public sealed class DatabaseReadiness(DurableEngine engine) : IReadinessCheck
+{
+    public string Name => "database";
+
+    public async Task<ReadinessResult> CheckAsync(CancellationToken cancellationToken)
+    {
+        await using var db = engine.Instances.OpenDb();
+        return await db.Database.CanConnectAsync(cancellationToken)
+            ? ReadinessResult.Ok
+            : ReadinessResult.NotReady($"the {engine.Database.Provider} database does not answer");
+    }
+}

@@ -1,0 +1,47 @@
+using System.Net;
+
+namespace WeOps.Server.Tests;
+
+/// <summary>How the server starts with and without a first admin key.</summary>
+public sealed class StartupTests
+{
+    [Fact]
+    public async Task Without_any_key_the_server_starts_warns_how_to_set_one_and_refuses_calls()
+    {
+        var log = Path.Combine(Path.GetTempPath(), $"weops-test-{Guid.NewGuid():N}.log");
+        try
+        {
+            await using (var node = await RunningServer.StartAsync(["--Serilog:WriteTo:0:Name=File", $"--Serilog:WriteTo:0:Args:path={log}"]))
+            {
+                using var response = await node.NewClient().GetAsync("/api/activities");
+                Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            }
+
+            var warnings = File.ReadAllLines(log).Where(l => l.Contains("WRN", StringComparison.Ordinal) && l.Contains("Auth__AdminApiKey", StringComparison.Ordinal));
+            Assert.Single(warnings);
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
+
+    [Fact]
+    public async Task A_short_admin_key_stops_the_start_with_a_message_that_says_why()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => RunningServer.StartAsync(["--Auth:AdminApiKey=secret"]));
+
+        Assert.Contains("Auth:AdminApiKey (Auth__AdminApiKey) must have at least 24 characters", error.Message);
+    }
+
+    [Fact]
+    public async Task The_configured_admin_key_is_the_admin_from_the_first_start()
+    {
+        await using var node = await RunningServer.StartAsync([$"--Auth:AdminApiKey={RunningServer.AdminKey}"]);
+
+        using var keys = await node.NewClient(RunningServer.AdminKey).GetAsync("/api/keys");
+
+        Assert.Equal(HttpStatusCode.OK, keys.StatusCode);
+        Assert.Empty((await keys.JsonAsync()).AsArray());
+    }
+}
