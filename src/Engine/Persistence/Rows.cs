@@ -146,3 +146,17 @@ public sealed class NodeRow
     /// <summary>Unix milliseconds of the last heartbeat.</summary>
     public long HeartbeatAt { get; set; }
 }
+
+/// <summary>An API key, kept only as the SHA-256 hash of its secret.</summary>
+public sealed class ApiKeyRow
+{
+    public Guid Id { get; set; }
+    public required string Name { get; set; }
+
+    /// <summary>Comma-separated role names.</summary>
+    public required string Roles { get; set; }
+
+    /// <summary>Lower-case hex of the SHA-256 hash of the key.</summary>
+    public required string Hash { get; set; }
+    public DateTime CreatedAt { get; set; }
+}

@@ -14,6 +14,7 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
     public DbSet<UserTaskRow> UserTasks => Set<UserTaskRow>();
     public DbSet<SubscriptionRow> Subscriptions => Set<SubscriptionRow>();
     public DbSet<NodeRow> Nodes => Set<NodeRow>();
+    public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -141,6 +142,17 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
             e.Property(n => n.ProcessId).HasColumnName("process_id");
             e.Property(n => n.StartedAt).HasColumnName("started_at");
             e.Property(n => n.HeartbeatAt).HasColumnName("heartbeat_at");
+        });
+        model.Entity<ApiKeyRow>(e =>
+        {
+            e.ToTable("api_keys");
+            e.HasKey(k => k.Id).HasName("pk_api_keys");
+            e.Property(k => k.Id).HasColumnName("id");
+            e.Property(k => k.Name).HasColumnName("name").HasMaxLength(100);
+            e.Property(k => k.Roles).HasColumnName("roles").HasMaxLength(500);
+            e.Property(k => k.Hash).HasColumnName("hash").HasMaxLength(64);
+            e.Property(k => k.CreatedAt).HasColumnName("created_at");
+            e.HasIndex(k => k.Hash).IsUnique().HasDatabaseName("ux_api_keys_hash");
         });
     }
 }

@@ -130,11 +130,21 @@ public sealed class Initial : Migration
             started_at = t.Column<DateTime>(),
             heartbeat_at = t.Column<long>(),
         }, constraints: t => t.PrimaryKey("pk_nodes", x => x.id));
+
+        migration.CreateTable("api_keys", t => new
+        {
+            id = t.Column<Guid>(),
+            name = t.Column<string>(maxLength: 100),
+            roles = t.Column<string>(maxLength: 500),
+            hash = t.Column<string>(maxLength: 64),
+            created_at = t.Column<DateTime>(),
+        }, constraints: t => t.PrimaryKey("pk_api_keys", x => x.id));
+        migration.CreateIndex("ux_api_keys_hash", "api_keys", "hash", unique: true);
     }
 
     protected override void Down(MigrationBuilder migration)
     {
-        foreach (var table in new[] { "nodes", "subscriptions", "user_tasks", "jobs", "history", "instances", "definition_versions", "definitions" })
+        foreach (var table in new[] { "api_keys", "nodes", "subscriptions", "user_tasks", "jobs", "history", "instances", "definition_versions", "definitions" })
             migration.DropTable(table);
     }
 
