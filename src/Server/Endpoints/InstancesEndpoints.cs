@@ -73,6 +73,12 @@ public static class InstancesEndpoints
             Outcome(id, await commands.RetryAsync(id, user.Identity?.Name, cancellationToken)))
             .RequirePermission(Permissions.InstancesOperate);
 
+        instances.MapPost("/{id:guid}/variables", async Task<IResult> (Guid id, JsonObject variables, InstanceCommands commands, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+            variables.Count == 0
+                ? TypedResults.Problem(statusCode: 400, title: "No variables", detail: "Send a JSON object with the variables to set, e.g. {\"host\": \"web-2\"}.")
+                : Outcome(id, await commands.SetVariablesAsync(id, variables, user.Identity?.Name, cancellationToken)))
+            .RequirePermission(Permissions.InstancesOperate);
+
         instances.MapPost("/{id:guid}/migrate", async Task<IResult> (Guid id, MigrateRequest request, InstanceCommands commands, InstanceQueries queries, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
             if (await queries.GetAsync(id, cancellationToken) is null) return NoInstance(id);
