@@ -12,9 +12,9 @@ public sealed record DraftSaved(string? Key, IReadOnlyList<ValidationProblem> Pr
 
 public sealed record Published(string Key, int Version, bool Created);
 
-public sealed record DefinitionSummary(string Key, string? Name, DateTime DraftSavedAt, string? DraftSavedBy, int LatestVersion, bool DraftPublished);
+public sealed record DefinitionSummary(string Key, string? Name, DateTimeOffset DraftSavedAt, string? DraftSavedBy, int LatestVersion, bool DraftPublished);
 
-public sealed record VersionSummary(int Version, string? Name, string Hash, DateTime PublishedAt, string? PublishedBy, string? Note);
+public sealed record VersionSummary(int Version, string? Name, string Hash, DateTimeOffset PublishedAt, string? PublishedBy, string? Note);
 
 /// <summary>A publish refused because the draft has errors.</summary>
 public sealed class DefinitionInvalidException(string key, IReadOnlyList<ValidationProblem> problems)
@@ -98,7 +98,7 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
         var latestHashes = await db.DefinitionVersions.AsNoTracking()
             .Join(db.Definitions, v => new { v.Key, v.Version }, d => new { d.Key, Version = d.LatestVersion }, (v, d) => new { v.Key, v.Hash })
             .ToDictionaryAsync(x => x.Key, x => x.Hash, cancellationToken);
-        return rows.Select(d => new DefinitionSummary(d.Key, d.Name, d.DraftSavedAt, d.DraftSavedBy, d.LatestVersion,
+        return rows.Select(d => new DefinitionSummary(d.Key, d.Name, Utc(d.DraftSavedAt), d.DraftSavedBy, d.LatestVersion,
             latestHashes.TryGetValue(d.Key, out var hash) && hash == d.DraftHash)).ToList();
     }
 
@@ -112,9 +112,8 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
     {
         await using var db = database();
         if (!await db.Definitions.AnyAsync(d => d.Key == key, cancellationToken)) return null;
-        return await db.DefinitionVersions.AsNoTracking().Where(v => v.Key == key).OrderBy(v => v.Version)
-            .Select(v => new VersionSummary(v.Version, v.Name, v.Hash, v.PublishedAt, v.PublishedBy, v.Note))
-            .ToListAsync(cancellationToken);
+        var rows = await db.DefinitionVersions.AsNoTracking().Where(v => v.Key == key).OrderBy(v => v.Version).ToListAsync(cancellationToken);
+        return rows.Select(v => new VersionSummary(v.Version, v.Name, v.Hash, Utc(v.PublishedAt), v.PublishedBy, v.Note)).ToList();
     }
 
     public async Task<string?> VersionXmlAsync(string key, int version, CancellationToken cancellationToken)
@@ -164,6 +163,9 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
 
         return found;
     }
+
+    /// <summary>SQLite gives back times without a kind; every time the engine writes is UTC.</summary>
+    internal static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 
     public static string Hash(string xml) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(xml)));
 }

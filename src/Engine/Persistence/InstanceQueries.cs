@@ -6,7 +6,7 @@ namespace WeOps.Engine.Persistence;
 
 public sealed record InstanceFilter(string? DefinitionKey = null, string? Status = null, string? BusinessKey = null, int Limit = 100, int Offset = 0);
 
-public sealed record InstanceSummary(Guid Id, string DefinitionKey, int Version, string? BusinessKey, string Status, DateTime StartedAt, DateTime? EndedAt, Guid? ParentId);
+public sealed record InstanceSummary(Guid Id, string DefinitionKey, int Version, string? BusinessKey, string Status, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, Guid? ParentId);
 
 public sealed record InstanceDetail(InstanceSummary Summary, InstanceState State, IReadOnlyList<HistoryRow> History);
 
@@ -22,9 +22,8 @@ public sealed class InstanceQueries(InstanceStore store)
         if (filter.DefinitionKey is not null) query = query.Where(i => i.DefinitionKey == filter.DefinitionKey);
         if (filter.Status is not null) query = query.Where(i => i.Status == filter.Status);
         if (filter.BusinessKey is not null) query = query.Where(i => i.BusinessKey == filter.BusinessKey);
-        return await query.OrderByDescending(i => i.StartedAt).ThenBy(i => i.Id).Skip(filter.Offset).Take(filter.Limit)
-            .Select(i => new InstanceSummary(i.Id, i.DefinitionKey, i.Version, i.BusinessKey, i.Status, i.StartedAt, i.EndedAt, i.ParentId))
-            .ToListAsync(cancellationToken);
+        var rows = await query.OrderByDescending(i => i.StartedAt).ThenBy(i => i.Id).Skip(filter.Offset).Take(filter.Limit).ToListAsync(cancellationToken);
+        return rows.Select(Summary).ToList();
     }
 
     public async Task<InstanceDetail?> GetAsync(Guid id, CancellationToken cancellationToken)
@@ -34,10 +33,13 @@ public sealed class InstanceQueries(InstanceStore store)
         if (row is null) return null;
         var history = await db.History.AsNoTracking().Where(h => h.InstanceId == id).OrderBy(h => h.Id).ToListAsync(cancellationToken);
         return new InstanceDetail(
-            new InstanceSummary(row.Id, row.DefinitionKey, row.Version, row.BusinessKey, row.Status, row.StartedAt, row.EndedAt, row.ParentId),
+            Summary(row),
             JsonSerializer.Deserialize<InstanceState>(row.State, StepWriter.Json)!,
             history);
     }
+
+    private static InstanceSummary Summary(InstanceRow i) =>
+        new(i.Id, i.DefinitionKey, i.Version, i.BusinessKey, i.Status, DefinitionStore.Utc(i.StartedAt), i.EndedAt is { } end ? DefinitionStore.Utc(end) : null, i.ParentId);
 
     public async Task<IReadOnlyList<UserTaskRow>> TasksAsync(TaskFilter filter, CancellationToken cancellationToken)
     {

@@ -34,7 +34,7 @@ public sealed record InstanceView(
     public static async Task<InstanceView> FromDetailAsync(InstanceDetail detail, DefinitionStore definitions, CancellationToken cancellationToken)
     {
         var graph = await definitions.GraphAsync(detail.Summary.DefinitionKey, detail.Summary.Version, cancellationToken);
-        return Build(detail.Summary.Id, detail.State, detail.History, graph, Utc(detail.Summary.StartedAt), detail.Summary.EndedAt is { } end ? Utc(end) : null, detail.Summary.ParentId);
+        return Build(detail.Summary.Id, detail.State, detail.History, graph, detail.Summary.StartedAt, detail.Summary.EndedAt, detail.Summary.ParentId);
     }
 
     private static InstanceView Build(Guid id, InstanceState state, IReadOnlyList<HistoryRow>? history, ProcessGraph? graph, DateTimeOffset startedAt, DateTimeOffset? endedAt, Guid? parentId) =>
