@@ -5,6 +5,14 @@ AppContext.SetData("REGEX_DEFAULT_MATCH_TIMEOUT", TimeSpan.FromSeconds(2));
 
 // Console benchmark: runs each scenario after a warm-up and prints one table.
 // Usage: dotnet run -c Release --project bench/WeOps.Bench [-- --quick] [-- --filter name]
+//        dotnet run -c Release --project bench/WeOps.Bench -- durable [--postgres "connection string"] [--scale 0.1]
+if (args.FirstOrDefault() == "durable")
+{
+    var durable = await DurableBench.RunAsync(args);
+    DurableBench.Print(durable, Console.Out);
+    return;
+}
+
 var quick = args.Contains("--quick");
 var filter = args.SkipWhile(a => a != "--filter").Skip(1).FirstOrDefault();
 var scenarios = EngineScenarios.All(quick).Where(s => filter is null || s.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();

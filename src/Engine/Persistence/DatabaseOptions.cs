@@ -9,6 +9,29 @@ public enum DatabaseProvider { Sqlite, Postgres }
 /// <summary>Which database the engine keeps its state in.</summary>
 public sealed record DatabaseOptions(DatabaseProvider Provider, string ConnectionString)
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> SqliteWriters = new(StringComparer.Ordinal);
+
+    /// <summary>SQLite lets one writer in at a time and makes the others sleep and retry; queueing the
+    /// node's writers in memory instead keeps the file busy without those sleeps. PostgreSQL needs no
+    /// gate: rows are locked one by one.</summary>
+    public async ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken)
+    {
+        if (Provider != DatabaseProvider.Sqlite) return null;
+        var gate = SqliteWriters.GetOrAdd(ConnectionString, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        return new Release(gate);
+    }
+
+    private sealed class Release(SemaphoreSlim gate) : IDisposable
+    {
+        private int released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0) gate.Release();
+        }
+    }
+
     /// <summary>Configures a context for the provider. SQLite gets a busy timeout so writers queue instead of failing.</summary>
     public DbContextOptions<WeOpsDb> ContextOptions()
     {

@@ -40,6 +40,7 @@ public sealed class InstanceStore(
         if (startEventId is null && graph.DefaultStartEvent() is null)
             throw new StartRefusedException($"Process '{key}' has no none start event; it starts from its triggers only.");
 
+        using var gate = await options.EnterWriteAsync(cancellationToken);
         await using var db = OpenDb();
         await using var tx = await BeginAsync(db, cancellationToken);
         var now = time.GetUtcNow();
@@ -74,6 +75,7 @@ public sealed class InstanceStore(
 
     private async Task<StepOutcome> TryHandleAsync(Guid instanceId, Stimulus stimulus, long? consumedJobId, CancellationToken cancellationToken)
     {
+        using var gate = await options.EnterWriteAsync(cancellationToken);
         await using var db = OpenDb();
         await using var tx = await BeginAsync(db, cancellationToken);
         var row = await LockAsync(db, instanceId, cancellationToken);

@@ -118,6 +118,7 @@ public sealed class JobWorker(
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var until = now + (long)(options.DefaultJobLock + options.LockMargin).TotalMilliseconds;
         var skipLocked = database.Provider == DatabaseProvider.Postgres ? "FOR UPDATE SKIP LOCKED" : "";
+        using var gate = await database.EnterWriteAsync(cancellationToken);
         await using var db = store.OpenDb();
         var sql = $$"""
             UPDATE jobs SET lock_owner = {0}, locked_until = {1}

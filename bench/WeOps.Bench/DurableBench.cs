@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using WeOps.Engine.Executors;
+using WeOps.Engine.Persistence;
+
+namespace WeOps.Bench;
+
+/// <summary>The engine on a real database, every service task a durable job: throughput and latency of
+/// whole instances. SQLite in a temporary file, or PostgreSQL with --postgres "connection string"
+/// (a role that may create databases; each scenario gets a fresh database, dropped afterwards).</summary>
+public static class DurableBench
+{
+    public sealed record Row(string Scenario, string Database, int Instances, double Seconds, double PerSecond, double P50Ms, double P99Ms, string Extra, string Target, bool? Met);
+
+    public static async Task<IReadOnlyList<Row>> RunAsync(string[] args)
+    {
+        var postgres = Argument(args, "--postgres") ?? Environment.GetEnvironmentVariable("WEOPS_BENCH_POSTGRES");
+        var scale = double.Parse(Argument(args, "--scale") ?? "1", CultureInfo.InvariantCulture);
+        int N(int full) => Math.Max(10, (int)(full * scale));
+        var rows = new List<Row>();
+        foreach (var database in postgres is null ? new[] { "sqlite" } : ["sqlite", "postgres"])
+        {
+            rows.Add(await WithEngine(database, postgres, e => StraightThrough(e, database, N(5_000))));
+            rows.Add(await WithEngine(database, postgres, e => FanOut(e, database, N(2_000))));
+            rows.Add(await WithEngine(database, postgres, e => Timers(e, database, N(10_000))));
+            rows.AddRange(await WithEngine(database, postgres, e => WaitAndResume(e, database, N(20_000))));
+        }
+
+        return rows;
+    }
+
+    public static void Print(IReadOnlyList<Row> rows, TextWriter output)
+    {
+        string[] headers = ["scenario", "db", "instances", "s", "per s", "p50 ms", "p99 ms", "other", "target", "met"];
+        var cells = rows.Select(r => new[]
+        {
+            r.Scenario, r.Database, r.Instances.ToString("N0", CultureInfo.InvariantCulture), r.Seconds.ToString("N1", CultureInfo.InvariantCulture),
+            r.PerSecond.ToString("N0", CultureInfo.InvariantCulture), r.P50Ms.ToString("N1", CultureInfo.InvariantCulture), r.P99Ms.ToString("N1", CultureInfo.InvariantCulture),
+            r.Extra, r.Target, r.Met is null ? "" : r.Met.Value ? "yes" : "NO",
+        }).ToList();
+        var widths = headers.Select((h, i) => Math.Max(h.Length, cells.Count == 0 ? 0 : cells.Max(c => c[i].Length))).ToArray();
+        string Line(IReadOnlyList<string> c) => "| " + string.Join(" | ", c.Select((x, i) => i is 0 or 1 or 7 or 8 ? x.PadRight(widths[i]) : x.PadLeft(widths[i]))) + " |";
+        output.WriteLine(Line(headers));
+        output.WriteLine("|" + string.Join("|", widths.Select((w, i) => i is 0 or 1 or 7 or 8 ? new string('-', w + 2) : new string('-', w + 1) + ":")) + "|");
+        foreach (var c in cells) output.WriteLine(Line(c));
+    }
+
+    private static async Task<Row> StraightThrough(DurableEngine engine, string db, int count)
+    {
+        var key = await Publish(engine, "straight-through", """
+            <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a" />
+            <bpmn:serviceTask id="a"><bpmn:extensionElements><ops:task type="noop" /></bpmn:extensionElements></bpmn:serviceTask>
+            <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="b" />
+            <bpmn:serviceTask id="b"><bpmn:extensionElements><ops:task type="noop" /></bpmn:extensionElements></bpmn:serviceTask>
+            <bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="c" />
+            <bpmn:serviceTask id="c"><bpmn:extensionElements><ops:task type="noop" /><ops:input name="result" value="${n}" /></bpmn:extensionElements></bpmn:serviceTask>
+            <bpmn:sequenceFlow id="f4" sourceRef="c" targetRef="gw" />
+            <bpmn:exclusiveGateway id="gw" default="f6" />
+            <bpmn:sequenceFlow id="f5" sourceRef="gw" targetRef="even"><bpmn:conditionExpression>${result % 2 == 0}</bpmn:conditionExpression></bpmn:sequenceFlow>
+            <bpmn:sequenceFlow id="f6" sourceRef="gw" targetRef="odd" />
+            <bpmn:endEvent id="even" /><bpmn:endEvent id="odd" />
+            """);
+        var (seconds, latencies) = await RunToCompletion(engine, key, count, i => new JsonObject { ["n"] = i });
+        return Completed("straight-through (3 jobs + gateway)", db, count, seconds, latencies, ">= 1,000/s, p99 < 50 ms (PostgreSQL)",
+            db == "postgres" ? count / seconds >= 1000 && Percentile(latencies, 0.99) < 50 : null);
+    }
+
+    private static async Task<Row> FanOut(DurableEngine engine, string db, int count)
+    {
+        var branches = string.Concat(Enumerable.Range(1, 10).Select(i => $"""
+            <bpmn:sequenceFlow id="o{i}" sourceRef="fork" targetRef="t{i}" />
+            <bpmn:serviceTask id="t{i}"><bpmn:extensionElements><ops:task type="noop" /></bpmn:extensionElements></bpmn:serviceTask>
+            <bpmn:sequenceFlow id="i{i}" sourceRef="t{i}" targetRef="join" />
+            """));
+        var key = await Publish(engine, "fan-out", $"""
+            <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="fork" />
+            <bpmn:parallelGateway id="fork" />{branches}<bpmn:parallelGateway id="join" />
+            <bpmn:sequenceFlow id="f2" sourceRef="join" targetRef="end" /><bpmn:endEvent id="end" />
+            """);
+        var (seconds, latencies) = await RunToCompletion(engine, key, count, _ => null);
+        return Completed("parallel fan-out (10 jobs + join)", db, count, seconds, latencies, ">= 300/s (PostgreSQL)",
+            db == "postgres" ? count / seconds >= 300 : null);
+    }
+
+    private static async Task<Row> Timers(DurableEngine engine, string db, int count)
+    {
+        var key = await Publish(engine, "timers", """
+            <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="at" />
+            <bpmn:intermediateCatchEvent id="at"><bpmn:timerEventDefinition><bpmn:timeDate>${due}</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+            <bpmn:sequenceFlow id="f2" sourceRef="at" targetRef="end" /><bpmn:endEvent id="end" />
+            """);
+        // Arm every timer first (they wait for a moment far enough ahead), then measure from that moment.
+        var due = DateTimeOffset.UtcNow.AddSeconds(count / 200.0 + 20);
+        await StartMany(engine, key, count, _ => new JsonObject { ["due"] = due.ToString("O", CultureInfo.InvariantCulture) }, 8);
+        while (DateTimeOffset.UtcNow < due) await Task.Delay(50);
+        var watch = Stopwatch.StartNew();
+        await WaitForCompleted(engine, key, count, TimeSpan.FromMinutes(5));
+        var seconds = watch.Elapsed.TotalSeconds;
+        await using var context = engine.Instances.OpenDb();
+        var fired = await context.History.CountAsync(h => h.Kind == "Completed" && h.ElementId == "at");
+        return new Row("timers due in the same second", db, count, seconds, count / seconds, 0, 0, $"fired {fired:N0}", "all fire within 5 s, each once",
+            seconds < 5 && fired == count);
+    }
+
+    private static async Task<IReadOnlyList<Row>> WaitAndResume(DurableEngine engine, string db, int count)
+    {
+        var key = await Publish(engine, "wait-and-resume", """
+            <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="approve" />
+            <bpmn:userTask id="approve" /><bpmn:sequenceFlow id="f2" sourceRef="approve" targetRef="end" /><bpmn:endEvent id="end" />
+            """);
+        var watch = Stopwatch.StartNew();
+        await StartMany(engine, key, count, i => new JsonObject { ["n"] = i }, 8);
+        var startSeconds = watch.Elapsed.TotalSeconds;
+        GC.Collect();
+        var rss = Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024.0;
+        var tasks = await engine.Queries.TasksAsync(new TaskFilter(Limit: count), CancellationToken.None);
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        watch.Restart();
+        await Parallel.ForEachAsync(tasks, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (task, ct) =>
+        {
+            var one = Stopwatch.StartNew();
+            await engine.Commands.CompleteTaskAsync(task.Id, null, "bench", ct);
+            latencies.Add(one.Elapsed.TotalMilliseconds);
+        });
+        var seconds = watch.Elapsed.TotalSeconds;
+        var sorted = latencies.Order().ToList();
+        return
+        [
+            new Row("wait: start instances to a user task", db, count, startSeconds, count / startSeconds, 0, 0, $"RSS {rss:N0} MB", "RSS < 400 MB at 100,000", null),
+            new Row("resume: complete their tasks", db, tasks.Count, seconds, tasks.Count / seconds, Percentile(sorted, 0.5), Percentile(sorted, 0.99), "", ">= 1,000/s, p99 < 20 ms (PostgreSQL)",
+                db == "postgres" ? tasks.Count / seconds >= 1000 && Percentile(sorted, 0.99) < 20 : null),
+        ];
+    }
+
+    private static async Task<(double Seconds, List<double> Latencies)> RunToCompletion(DurableEngine engine, string key, int count, Func<int, JsonObject?> variables)
+    {
+        var watch = Stopwatch.StartNew();
+        await StartMany(engine, key, count, variables, 4);
+        await WaitForCompleted(engine, key, count, TimeSpan.FromMinutes(10));
+        var seconds = watch.Elapsed.TotalSeconds;
+        await using var db = engine.Instances.OpenDb();
+        var times = await db.Instances.AsNoTracking().Where(i => i.DefinitionKey == key).Select(i => new { i.StartedAt, i.EndedAt }).ToListAsync();
+        var latencies = times.Select(t => (t.EndedAt!.Value - t.StartedAt).TotalMilliseconds).Order().ToList();
+        return (seconds, latencies);
+    }
+
+    private static async Task StartMany(DurableEngine engine, string key, int count, Func<int, JsonObject?> variables, int concurrency) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency },
+            async (i, ct) => await engine.Instances.StartAsync(key, null, variables(i), null, ct));
+
+    private static async Task WaitForCompleted(DurableEngine engine, string key, int count, TimeSpan deadline)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < deadline)
+        {
+            await using var db = engine.Instances.OpenDb();
+            if (await db.Instances.CountAsync(i => i.DefinitionKey == key && i.Status == "completed") >= count) return;
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"{key}: not all {count} instances completed within {deadline}.");
+    }
+
+    private static Row Completed(string name, string db, int count, double seconds, List<double> latencies, string target, bool? met) =>
+        new(name, db, count, seconds, count / seconds, Percentile(latencies, 0.5), Percentile(latencies, 0.99), "", target, met);
+
+    private static async Task<string> Publish(DurableEngine engine, string key, string body)
+    {
+        var xml = $"""
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:ops="urn:weops:bpmn:1.0" id="d" targetNamespace="bench">
+              <bpmn:process id="{key}" isExecutable="true">{body}</bpmn:process>
+            </bpmn:definitions>
+            """;
+        var saved = await engine.Definitions.SaveDraftAsync(xml, "bench", CancellationToken.None);
+        await engine.Definitions.PublishAsync(saved.Key ?? throw new InvalidOperationException(string.Join("; ", saved.Problems)), null, "bench", CancellationToken.None);
+        return key;
+    }
+
+    private static async Task<T> WithEngine<T>(string database, string? postgres, Func<DurableEngine, Task<T>> run)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "weops-bench", Guid.NewGuid().ToString("N"));
+        var name = $"weops_bench_{Guid.NewGuid():N}";
+        DatabaseOptions options;
+        if (database == "sqlite")
+        {
+            options = new DatabaseOptions(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(folder, "bench.db")}");
+        }
+        else
+        {
+            await using var admin = new NpgsqlConnection(postgres);
+            await admin.OpenAsync();
+            await using (var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin)) await create.ExecuteNonQueryAsync();
+            options = new DatabaseOptions(DatabaseProvider.Postgres, new NpgsqlConnectionStringBuilder(postgres) { Database = name, MaxPoolSize = 64 }.ConnectionString);
+        }
+
+        var engine = new DurableEngine(options, new ExecutorCatalog([new NoopExecutor()]), NullLoggerFactory.Instance, TimeProvider.System,
+            new WorkerOptions { Parallelism = 16, PollInterval = TimeSpan.FromMilliseconds(50) });
+        await engine.InitializeAsync(CancellationToken.None);
+        using var stop = new CancellationTokenSource();
+        var worker = Task.Run(() => engine.Worker.RunAsync(stop.Token));
+        try
+        {
+            return await run(engine);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await worker;
+            if (database == "sqlite")
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                Directory.Delete(folder, recursive: true);
+            }
+            else
+            {
+                NpgsqlConnection.ClearAllPools();
+                await using var admin = new NpgsqlConnection(postgres);
+                await admin.OpenAsync();
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", admin);
+                await drop.ExecuteNonQueryAsync();
+            }
+        }
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    private static string? Argument(string[] args, string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+}
