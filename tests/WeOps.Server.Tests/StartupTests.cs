@@ -34,6 +34,16 @@ public sealed class StartupTests
         Assert.Contains("Auth:AdminApiKey (Auth__AdminApiKey) must have at least 24 characters", error.Message);
     }
 
+    [Theory]
+    [InlineData("00:00:00.1")]
+    [InlineData("thirty seconds")]
+    public async Task A_node_lifetime_that_cannot_work_stops_the_start_with_a_message_that_says_why(string lifetime)
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => RunningServer.StartAsync([$"--Cluster:NodeLifetime={lifetime}"]));
+
+        Assert.Contains($"Cluster:NodeLifetime is '{lifetime}'; it must be a time between 00:00:01 and 01:00:00", error.Message);
+    }
+
     [Fact]
     public async Task The_configured_admin_key_is_the_admin_from_the_first_start()
     {

@@ -90,6 +90,11 @@ internal sealed partial class Step
             templates.SelectMany(t => (Text(t) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
 
         var due = Text(definition.DueDate);
+        var assignee = Bounded(Text(definition.Assignee), StoredLengths.Key, "The assignee", definition.Assignee);
+        var groups = List(definition.CandidateGroups);
+        var users = List(definition.CandidateUsers);
+        Bounded(Joined(groups), StoredLengths.CandidateList, "The list of candidate groups", string.Join(',', definition.CandidateGroups));
+        Bounded(Joined(users), StoredLengths.CandidateList, "The list of candidate users", string.Join(',', definition.CandidateUsers));
         token.State = TokenState.Waiting;
         Arm(new UserTaskWait
         {
@@ -97,9 +102,9 @@ internal sealed partial class Step
             TokenId = token.Id,
             ElementId = task.Id,
             Name = task.Name,
-            Assignee = Text(definition.Assignee),
-            CandidateGroups = List(definition.CandidateGroups),
-            CandidateUsers = List(definition.CandidateUsers),
+            Assignee = assignee,
+            CandidateGroups = groups,
+            CandidateUsers = users,
             DueAt = string.IsNullOrWhiteSpace(due) ? null : TimerSchedule.DueDate(due, now),
             FormKey = definition.FormKey,
             Data = EvaluateInputs(token, task),
@@ -186,7 +191,7 @@ internal sealed partial class Step
     {
         if (!TryGetWait<JobWait>(s.WaitId, out var wait, out var token, out var ignored)) return ignored;
         var activity = (Activity)graph.Node(wait.ElementId);
-        Complete(token, () => ApplyResult(token, activity.Outputs, s.Output));
+        Complete(token, () => ApplyResult(token, activity.Outputs, s.Output), s.Actor);
         return null;
     }
 
@@ -314,5 +319,19 @@ internal sealed partial class Step
         activity.Loop is not null && FindScope(token.ScopeId) is { Kind: ScopeKind.MultiInstanceItem } scope && scope.ElementId == activity.Id;
 
     private string? CorrelationKey(Token token, MessageEventDefinition message) =>
-        message.CorrelationKey is null ? null : expressions.EvaluateTemplate(message.CorrelationKey, VisibleVariables(token.ScopeId))?.ToString();
+        message.CorrelationKey is null
+            ? null
+            : Bounded(expressions.EvaluateTemplate(message.CorrelationKey, VisibleVariables(token.ScopeId))?.ToString(), StoredLengths.Key, "The correlation key", message.CorrelationKey);
+
+    /// <summary>A value evaluated at run time for a column of bounded length: a longer one is an incident at
+    /// the element (fix the variables and retry), not a step the database refuses to store.</summary>
+    private static string? Bounded(string? value, int max, string what, string? expression) =>
+        value is { Length: var length } && length > max
+            ? throw new ExpressionException(expression ?? "", $"{what} {Quote(value)} has {length} characters; it may have at most {max}.")
+            : value;
+
+    private static string Quote(string value) => $"\"{(value.Length > 40 ? value[..40] + "…" : value)}\"";
+
+    /// <summary>How the store keeps a list of candidates: comma-separated, with a comma at each end.</summary>
+    private static string? Joined(IReadOnlyList<string> values) => values.Count == 0 ? null : $",{string.Join(',', values)},";
 }

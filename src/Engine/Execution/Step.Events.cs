@@ -93,11 +93,11 @@ internal sealed partial class Step
         }
     }
 
-    private string? OnTimerFired(TimerFired s) => OnEvent(s.WaitId, null, typeof(TimerWait));
+    private string? OnTimerFired(TimerFired s) => OnEvent(s.WaitId, null, typeof(TimerWait), s.Actor);
 
     private string? OnEventDelivered(EventDelivered s) => OnEvent(s.WaitId, s.Variables, null);
 
-    private string? OnEvent(int waitId, JsonObject? variables, Type? expected)
+    private string? OnEvent(int waitId, JsonObject? variables, Type? expected, string? actor = null)
     {
         var wait = state.Waits.FirstOrDefault(w => w.Id == waitId);
         if (wait is null) return $"wait {waitId} is no longer open";
@@ -121,12 +121,12 @@ internal sealed partial class Step
                 token.ArrivedVia = gateway.Outgoing.First(f => graph.Flow(f).TargetId == target.Id);
                 Record(HistoryKind.Entered, target, token);
                 ApplyResult(token, (target as Activity)?.Outputs ?? [], variables);
-                Leave(token);
+                Leave(token, actor);
             }
             else
             {
                 ApplyResult(token, (target as Activity)?.Outputs ?? [], variables);
-                Leave(token);
+                Leave(token, actor);
             }
         });
         return null;

@@ -17,14 +17,16 @@ namespace WeOps.Engine.Execution;
 [JsonDerivedType(typeof(InstanceCancelled), "instanceCancelled")]
 public abstract record Stimulus;
 
-/// <summary>A job's executor finished; its output is the result.</summary>
-public sealed record JobCompleted(int WaitId, JsonNode? Output) : Stimulus;
+/// <summary>A job's executor finished; its output is the result. <paramref name="Actor"/> is the node that
+/// ran it, recorded in the history so an operator knows whose log to read.</summary>
+public sealed record JobCompleted(int WaitId, JsonNode? Output, string? Actor = null) : Stimulus;
 
 /// <summary>A job's executor failed. With an error code it is a BPMN error (no retry);
 /// without, a technical failure that is retried while retries remain.</summary>
 public sealed record JobFailed(int WaitId, string Message, string? ErrorCode = null) : Stimulus;
 
-public sealed record TimerFired(int WaitId) : Stimulus;
+/// <summary>A timer came due; <paramref name="Actor"/> is the node that fired it.</summary>
+public sealed record TimerFired(int WaitId, string? Actor = null) : Stimulus;
 
 /// <summary>A message or signal matched a subscription; its variables are merged.</summary>
 public sealed record EventDelivered(int WaitId, JsonObject? Variables = null) : Stimulus;

@@ -36,7 +36,8 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
     {
         var document = validator.Validate(BpmnParser.Parse(xml));
         var main = document.Main;
-        if (main is null) return new DraftSaved(null, document.Problems);
+        // A key or a name longer than its column cannot be saved at all; the validator says so.
+        if (main is null || main.Key.Length > StoredLengths.Key || main.Name?.Length > StoredLengths.Name) return new DraftSaved(null, document.Problems);
 
         await using var db = database();
         var row = await db.Definitions.FindAsync([main.Key], cancellationToken);

@@ -22,8 +22,9 @@ public sealed class DurableEngine
         Correlator = new Correlator(Instances, Definitions);
         Commands = new InstanceCommands(Instances, Definitions, Time);
         Queries = new InstanceQueries(Instances);
-        Nodes = new NodeRegistry(database, Time, logs.CreateLogger<NodeRegistry>());
-        Worker = new JobWorker(Instances, Correlator, executors, database, Signal, Time, workers ?? new WorkerOptions(), Nodes.NodeId, logs.CreateLogger<JobWorker>());
+        workers ??= new WorkerOptions();
+        Nodes = new NodeRegistry(database, Time, workers.NodeLifetime, logs.CreateLogger<NodeRegistry>());
+        Worker = new JobWorker(Instances, Correlator, executors, database, Signal, Time, workers, Nodes.NodeId, logs.CreateLogger<JobWorker>());
     }
 
     public DatabaseOptions Database { get; }

@@ -15,12 +15,16 @@ public sealed record WorkerOptions
     /// <summary>How often an idle worker looks for due jobs that another node (or a timer) made due.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>How long a claimed job stays locked beyond its own timeout; a node that died holding it
-    /// loses it after this.</summary>
+    /// <summary>How long a claimed job stays locked beyond its own timeout, should its node keep its
+    /// heartbeat but never finish the job.</summary>
     public TimeSpan LockMargin { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The lock on a job without a timeout of its own.</summary>
     public TimeSpan DefaultJobLock { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A node silent (no heartbeat) for longer than this is gone, and the jobs it held are
+    /// claimed by the others at once, whatever their lock said.</summary>
+    public TimeSpan NodeLifetime { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Claims due jobs (executor calls, timers, deliveries) and carries them out: executors run
@@ -113,20 +117,27 @@ public sealed class JobWorker(
 
     /// <summary>Locks up to <paramref name="count"/> due jobs for this node. On PostgreSQL, rows another
     /// node is claiming are skipped, not waited for.</summary>
+    /// <remarks>A job is free when it is unlocked, its lock has expired, or its lock owner is no live node
+    /// (no row in <c>nodes</c> with a heartbeat within <see cref="WorkerOptions.NodeLifetime"/>). Without
+    /// the last rule, the jobs a killed node had claimed would wait out their lock (ten minutes and more)
+    /// although nobody runs them; a node stopped cleanly removes its row, so its jobs are free at once.</remarks>
     public async Task<IReadOnlyList<JobRow>> ClaimAsync(int count, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var until = now + (long)(options.DefaultJobLock + options.LockMargin).TotalMilliseconds;
+        var alive = now - (long)options.NodeLifetime.TotalMilliseconds;
         var skipLocked = database.Provider == DatabaseProvider.Postgres ? "FOR UPDATE SKIP LOCKED" : "";
         using var gate = await database.EnterWriteAsync(cancellationToken);
         await using var db = store.OpenDb();
         var sql = $$"""
             UPDATE jobs SET lock_owner = {0}, locked_until = {1}
-            WHERE id IN (SELECT id FROM jobs WHERE due_at <= {2} AND (locked_until IS NULL OR locked_until < {2})
+            WHERE id IN (SELECT id FROM jobs WHERE due_at <= {2}
+                           AND (locked_until IS NULL OR locked_until < {2}
+                                OR NOT EXISTS (SELECT 1 FROM nodes WHERE nodes.id = jobs.lock_owner AND nodes.heartbeat_at >= {4}))
                          ORDER BY due_at, id LIMIT {3} {{skipLocked}})
             RETURNING id, instance_id, wait_id, kind, element_id, executor_type, due_at, attempt, lock_owner, locked_until, last_error, payload
             """;
-        return await db.Jobs.FromSqlRaw(sql, nodeId, until, now, count).AsNoTracking().ToListAsync(cancellationToken);
+        return await db.Jobs.FromSqlRaw(sql, nodeId, until, now, count, alive).AsNoTracking().ToListAsync(cancellationToken);
     }
 
     private async Task RunJobAsync(JobRow job, CancellationToken stop)
@@ -139,7 +150,7 @@ public sealed class JobWorker(
                     await ExecuteAsync(job, stop);
                     break;
                 case JobKinds.Timer:
-                    await store.HandleAsync(job.InstanceId, new TimerFired(job.WaitId), null, stop);
+                    await store.HandleAsync(job.InstanceId, new TimerFired(job.WaitId, nodeId), null, stop);
                     break;
                 case JobKinds.Delivery:
                     await DeliverAsync(job, stop);
@@ -182,7 +193,7 @@ public sealed class JobWorker(
         try
         {
             var output = await executor.ExecuteAsync((JsonObject)wait.Inputs.DeepClone(), context, timeout.Token);
-            return new JobCompleted(wait.Id, output);
+            return new JobCompleted(wait.Id, output, nodeId);
         }
         catch (BpmnErrorException e)
         {

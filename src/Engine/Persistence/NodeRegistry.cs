@@ -7,11 +7,15 @@ namespace WeOps.Engine.Persistence;
 public sealed class UnsafeSetupException(string message) : Exception(message);
 
 /// <summary>Records this node and its heartbeat. SQLite serves one node only: a second node on the same
-/// file is refused at startup.</summary>
-public sealed class NodeRegistry(DatabaseOptions database, TimeProvider time, ILogger<NodeRegistry> logger)
+/// file is refused at startup. A node whose heartbeat is older than <see cref="Lifetime"/> is gone: its
+/// job locks no longer hold (see <see cref="JobWorker.ClaimAsync"/>).</summary>
+public sealed class NodeRegistry(DatabaseOptions database, TimeProvider time, TimeSpan lifetime, ILogger<NodeRegistry> logger)
 {
     /// <summary>A node whose heartbeat is older than this is considered gone.</summary>
-    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+    public TimeSpan Lifetime { get; } = lifetime;
+
+    /// <summary>Three heartbeats per lifetime, so one late or lost beat does not make a live node look dead.</summary>
+    public TimeSpan HeartbeatInterval => Lifetime / 3;
 
     public string NodeId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -31,7 +35,7 @@ public sealed class NodeRegistry(DatabaseOptions database, TimeProvider time, IL
         }
 
         await db.Nodes.Where(n => n.HeartbeatAt < alive).ExecuteDeleteAsync(cancellationToken);
-        db.Nodes.Add(new NodeRow { Id = NodeId, Host = Environment.MachineName, ProcessId = Environment.ProcessId, StartedAt = now.UtcDateTime, HeartbeatAt = now.ToUnixTimeMilliseconds() });
+        db.Nodes.Add(Row(now));
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Node {Node} registered on {Provider}", NodeId, database.Provider);
     }
@@ -39,8 +43,15 @@ public sealed class NodeRegistry(DatabaseOptions database, TimeProvider time, IL
     public async Task HeartbeatAsync(CancellationToken cancellationToken)
     {
         await using var db = new WeOpsDb(database.ContextOptions());
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await db.Nodes.Where(n => n.Id == NodeId).ExecuteUpdateAsync(u => u.SetProperty(n => n.HeartbeatAt, now), cancellationToken);
+        var now = time.GetUtcNow();
+        var updated = await db.Nodes.Where(n => n.Id == NodeId).ExecuteUpdateAsync(u => u.SetProperty(n => n.HeartbeatAt, now.ToUnixTimeMilliseconds()), cancellationToken);
+        if (updated > 0) return;
+
+        // Another node starting up forgot this one while it was silent for longer than its lifetime
+        // (a long pause, a lost database connection); come back, or its job locks would never hold again.
+        logger.LogWarning("Node {Node} was missing from the nodes table (silent for more than {Lifetime}); registering it again", NodeId, Lifetime);
+        db.Nodes.Add(Row(now));
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     public async Task UnregisterAsync(CancellationToken cancellationToken)
@@ -48,4 +59,7 @@ public sealed class NodeRegistry(DatabaseOptions database, TimeProvider time, IL
         await using var db = new WeOpsDb(database.ContextOptions());
         await db.Nodes.Where(n => n.Id == NodeId).ExecuteDeleteAsync(cancellationToken);
     }
+
+    private NodeRow Row(DateTimeOffset now) =>
+        new() { Id = NodeId, Host = Environment.MachineName, ProcessId = Environment.ProcessId, StartedAt = now.UtcDateTime, HeartbeatAt = now.ToUnixTimeMilliseconds() };
 }

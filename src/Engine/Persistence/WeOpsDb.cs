@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace WeOps.Engine.Persistence;
 
@@ -15,6 +16,12 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
     public DbSet<SubscriptionRow> Subscriptions => Set<SubscriptionRow>();
     public DbSet<NodeRow> Nodes => Set<NodeRow>();
     public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
+
+    /// <summary>PostgreSQL cannot store U+0000 in text (SQLite can): a NUL from outside (a business key, a
+    /// script's error, an executor's output) would fail the whole step. Every string column stores it as
+    /// U+FFFD instead, on both providers; values compared with a column in a query are converted alike.</summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder conventions) =>
+        conventions.Properties<string>().HaveConversion<NulAsReplacementCharacter>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -156,3 +163,6 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
         });
     }
 }
+
+/// <summary>Writes U+0000 as U+FFFD (the replacement character); reads text as stored.</summary>
+public sealed class NulAsReplacementCharacter() : ValueConverter<string, string>(text => text.Replace('\0', '\uFFFD'), text => text);

@@ -1,6 +1,8 @@
 using System.Security.Claims;
+using FluentValidation;
 using WeOps.Engine.Persistence;
 using WeOps.Engine.Validation;
+using WeOps.Server.Api;
 using WeOps.Server.Auth;
 
 namespace WeOps.Server.Endpoints;
@@ -11,6 +13,14 @@ public static class DefinitionsEndpoints
     public sealed record DraftResponse(string? Key, IReadOnlyList<ValidationProblem> Problems);
 
     public sealed record PublishRequest(string? Note);
+
+    public sealed class PublishRequestValidator : AbstractValidator<PublishRequest>
+    {
+        public PublishRequestValidator()
+        {
+            RuleFor(r => r.Note).MaximumLength(2000).WithMessage("note may have at most 2000 characters.");
+        }
+    }
 
     public sealed record PublishResponse(string Key, int Version, bool Created);
 
@@ -53,7 +63,7 @@ public static class DefinitionsEndpoints
             {
                 return TypedResults.UnprocessableEntity(new PublishRefused(key, e.Problems));
             }
-        }).RequirePermission(Permissions.DefinitionsWrite);
+        }).RequirePermission(Permissions.DefinitionsWrite).Validates(new PublishRequestValidator());
 
         definitions.MapGet("/{key}/versions", async Task<IResult> (string key, DefinitionStore store, CancellationToken cancellationToken) =>
             await store.VersionsAsync(key, cancellationToken) is { } versions ? TypedResults.Ok(versions) : NoProcess(key))

@@ -6,7 +6,6 @@ namespace WeOps.Server.Engine;
 /// heartbeat until shutdown.</summary>
 public sealed class EngineService(DurableEngine engine, EngineOptions options, ILogger<EngineService> logger) : IHostedService, IAsyncDisposable
 {
-    private static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(10);
     private readonly CancellationTokenSource stopping = new();
     private Task? workers;
     private Task? heartbeat;
@@ -75,7 +74,7 @@ public sealed class EngineService(DurableEngine engine, EngineOptions options, I
 
     private async Task HeartbeatAsync(CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(HeartbeatEvery);
+        using var timer = new PeriodicTimer(engine.Nodes.HeartbeatInterval);
         try
         {
             while (await timer.WaitForNextTickAsync(stop))

@@ -20,7 +20,11 @@ public static class EngineSetup
             sp.GetRequiredService<ExecutorCatalog>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>(),
-            new WorkerOptions { Parallelism = Math.Clamp(configuration.GetValue("Workers:Parallelism", 8), 1, 256) }));
+            new WorkerOptions
+            {
+                Parallelism = Math.Clamp(configuration.GetValue("Workers:Parallelism", 8), 1, 256),
+                NodeLifetime = NodeLifetimeFrom(configuration),
+            }));
         builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Definitions);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Instances);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Commands);
@@ -48,6 +52,18 @@ public static class EngineSetup
         return new DatabaseOptions(provider, string.IsNullOrWhiteSpace(connection)
             ? $"Data Source={Path.Combine(contentRoot, "data", "weops.db")}"
             : connection);
+    }
+
+    /// <summary>Reads <c>Cluster:NodeLifetime</c> (a TimeSpan, default 30 s): how long a node may stay silent
+    /// before the others take over its jobs. Short enough to recover fast, long enough that a busy node is
+    /// not declared dead: it beats three times per lifetime.</summary>
+    public static TimeSpan NodeLifetimeFrom(IConfiguration configuration)
+    {
+        var text = configuration["Cluster:NodeLifetime"];
+        if (string.IsNullOrWhiteSpace(text)) return new WorkerOptions().NodeLifetime;
+        if (!TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var lifetime) || lifetime < TimeSpan.FromSeconds(1) || lifetime > TimeSpan.FromHours(1))
+            throw new InvalidOperationException($"Cluster:NodeLifetime is '{text}'; it must be a time between 00:00:01 and 01:00:00, e.g. 00:00:30.");
+        return lifetime;
     }
 }
 

@@ -191,6 +191,69 @@ public sealed class DurableEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_job_held_by_a_node_that_stopped_beating_is_claimed_by_another_node_after_the_node_lifetime()
+    {
+        var key = await sqlite.PublishAsync(Process("runbook", JobTimerTask));
+        await Engine.Instances.StartAsync(key, null, new JsonObject { ["host"] = "web-1" }, null, CancellationToken.None);
+        Assert.Single(await Engine.Worker.ClaimAsync(1, CancellationToken.None)); // then this node is killed
+        var other = sqlite.New();
+
+        Assert.Empty(await other.Worker.ClaimAsync(1, CancellationToken.None));
+        sqlite.Clock.Advance(Engine.Nodes.Lifetime - TimeSpan.FromSeconds(1));
+        Assert.Empty(await other.Worker.ClaimAsync(1, CancellationToken.None));
+        sqlite.Clock.Advance(TimeSpan.FromSeconds(2));
+
+        var taken = Assert.Single(await other.Worker.ClaimAsync(1, CancellationToken.None));
+        Assert.Equal(other.Nodes.NodeId, taken.LockOwner);
+    }
+
+    [Fact]
+    public async Task A_live_node_keeps_its_jobs_and_one_stopped_cleanly_frees_them_at_once()
+    {
+        var key = await sqlite.PublishAsync(Process("runbook", JobTimerTask));
+        await Engine.Instances.StartAsync(key, null, new JsonObject { ["host"] = "web-1" }, null, CancellationToken.None);
+        Assert.Single(await Engine.Worker.ClaimAsync(1, CancellationToken.None));
+        var other = sqlite.New();
+
+        for (var beat = 0; beat < 4; beat++)
+        {
+            sqlite.Clock.Advance(Engine.Nodes.HeartbeatInterval);
+            await Engine.Nodes.HeartbeatAsync(CancellationToken.None);
+        }
+
+        Assert.Empty(await other.Worker.ClaimAsync(1, CancellationToken.None));
+        await Engine.Nodes.UnregisterAsync(CancellationToken.None);
+        Assert.Single(await other.Worker.ClaimAsync(1, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_node_forgotten_while_silent_registers_again_with_its_next_heartbeat()
+    {
+        await using (var db = Engine.Instances.OpenDb())
+            await db.Nodes.ExecuteDeleteAsync();
+
+        await Engine.Nodes.HeartbeatAsync(CancellationToken.None);
+
+        await using (var db = Engine.Instances.OpenDb())
+            Assert.Equal(Engine.Nodes.NodeId, (await db.Nodes.SingleAsync()).Id);
+    }
+
+    [Fact]
+    public async Task The_history_names_the_node_that_ran_a_job_and_the_node_that_fired_a_timer()
+    {
+        var key = await sqlite.PublishAsync(Process("runbook", JobTimerTask));
+        var id = Guid.Parse((await Engine.Instances.StartAsync(key, null, new JsonObject { ["host"] = "web-1" }, null, CancellationToken.None)).InstanceId);
+
+        await Engine.Worker.DrainAsync(CancellationToken.None);
+        sqlite.Clock.Advance(TimeSpan.FromMinutes(10));
+        await Engine.Worker.DrainAsync(CancellationToken.None);
+
+        var completed = (await Engine.Queries.GetAsync(id, CancellationToken.None))!.History.Where(h => h.Kind == "Completed").ToList();
+        Assert.Equal(Engine.Nodes.NodeId, completed.Single(h => h.ElementId == "job").Actor);
+        Assert.Equal(Engine.Nodes.NodeId, completed.Single(h => h.ElementId == "pause").Actor);
+    }
+
+    [Fact]
     public async Task A_failing_job_retries_then_leaves_an_incident_that_a_retry_clears()
     {
         var key = await sqlite.PublishAsync(Process("flaky", """
