@@ -18,13 +18,15 @@ public sealed class DurableEngine
         var expressions = new ExpressionEvaluator();
         Validator = new ProcessValidator(executors, expressions);
         Definitions = new DefinitionStore(() => new WeOpsDb(database.ContextOptions()), Validator, Time);
-        Instances = new InstanceStore(database, Definitions, new Interpreter(expressions), Time, Signal, logs.CreateLogger<InstanceStore>());
+        workers ??= new WorkerOptions();
+        Local = new LocalJobs();
+        Instances = new InstanceStore(database, Definitions, new Interpreter(expressions), Time, Signal, logs.CreateLogger<InstanceStore>(),
+            Local, workers.DefaultJobLock + workers.LockMargin);
         Correlator = new Correlator(Instances, Definitions);
         Commands = new InstanceCommands(Instances, Definitions, Time);
         Queries = new InstanceQueries(Instances);
-        workers ??= new WorkerOptions();
         Nodes = new NodeRegistry(database, Time, workers.NodeLifetime, logs.CreateLogger<NodeRegistry>());
-        Worker = new JobWorker(Instances, Correlator, executors, database, Signal, Time, workers, Nodes.NodeId, logs.CreateLogger<JobWorker>());
+        Worker = new JobWorker(Instances, Correlator, executors, database, Signal, Time, workers, Nodes.NodeId, logs.CreateLogger<JobWorker>(), Local);
     }
 
     public DatabaseOptions Database { get; }
@@ -38,6 +40,9 @@ public sealed class DurableEngine
     public InstanceQueries Queries { get; }
     public NodeRegistry Nodes { get; }
     public JobWorker Worker { get; }
+
+    /// <summary>Due-now jobs this node's steps hand to its own workers.</summary>
+    public LocalJobs Local { get; }
 
     /// <summary>Creates or upgrades the schema and registers this node (refused when unsafe).</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)

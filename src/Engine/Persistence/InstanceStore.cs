@@ -24,7 +24,9 @@ public sealed class InstanceStore(
     Interpreter interpreter,
     TimeProvider time,
     JobSignal signal,
-    ILogger<InstanceStore> logger)
+    ILogger<InstanceStore> logger,
+    LocalJobs? local = null,
+    TimeSpan? localLock = null)
 {
     private const int MaxConflictRetries = 8;
 
@@ -44,15 +46,13 @@ public sealed class InstanceStore(
         await using var db = OpenDb();
         await using var tx = await BeginAsync(db, cancellationToken);
         var now = time.GetUtcNow();
-        var writer = new StepWriter(db, now.UtcDateTime);
+        var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
         var result = interpreter.Start(graph, new StartRequest(Guid.NewGuid().ToString(), number) { Variables = variables, BusinessKey = businessKey, StartEventId = startEventId }, now);
         if (consumedJobId is { } jobId) await db.Jobs.Where(j => j.Id == jobId).ExecuteDeleteAsync(cancellationToken);
         var row = writer.NewInstance(result, null);
         await writer.WriteAsync(row, result, null, cancellationToken);
         await StartChildrenAsync(db, writer, now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        signal.Notify();
+        await CommitAsync(db, tx, writer, cancellationToken);
         return result.State;
     }
 
@@ -97,13 +97,31 @@ public sealed class InstanceStore(
             return new StepOutcome(StepStatus.Ignored, state, result.Ignored);
         }
 
-        var writer = new StepWriter(db, now.UtcDateTime);
+        var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
         await writer.WriteAsync(row, result, stimulus, cancellationToken);
         await StartChildrenAsync(db, writer, now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        signal.Notify();
+        await CommitAsync(db, tx, writer, cancellationToken);
         return new StepOutcome(StepStatus.Applied, result.State);
+    }
+
+    /// <summary>Commits a step, then hands the jobs it locked for this node to the node's workers; if the
+    /// commit fails, their places are given back.</summary>
+    private async Task CommitAsync(WeOpsDb db, IDbContextTransaction tx, StepWriter writer, CancellationToken cancellationToken)
+    {
+        var committed = false;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            committed = true;
+        }
+        finally
+        {
+            if (!committed) local?.Cancel(writer.LocalJobs.Count);
+        }
+
+        foreach (var job in writer.LocalJobs) local!.Publish(job);
+        signal.Notify();
     }
 
     /// <summary>Starts the instances call activities asked for, in the caller's transaction. A called

@@ -38,7 +38,8 @@ public sealed class JobWorker(
     TimeProvider time,
     WorkerOptions options,
     string nodeId,
-    ILogger<JobWorker> logger)
+    ILogger<JobWorker> logger,
+    LocalJobs? local = null)
 {
     public string NodeId => nodeId;
 
@@ -46,6 +47,8 @@ public sealed class JobWorker(
     {
         using var slots = new SemaphoreSlim(options.Parallelism);
         var running = new List<Task>();
+        local?.Open(nodeId, options.Parallelism * 2);
+        var handedOver = Task.Run(() => RunLocalAsync(slots, stop), CancellationToken.None);
         while (!stop.IsCancellationRequested)
         {
             IReadOnlyList<JobRow> claimed;
@@ -86,6 +89,44 @@ public sealed class JobWorker(
 
             running.RemoveAll(t => t.IsCompleted);
             if (claimed.Count == 0) await Delay(stop);
+        }
+
+        local?.Close();
+        await Task.WhenAll(running);
+        await handedOver;
+    }
+
+    /// <summary>Runs the jobs steps on this node locked for it (see <see cref="LocalJobs"/>).</summary>
+    private async Task RunLocalAsync(SemaphoreSlim slots, CancellationToken stop)
+    {
+        if (local is null) return;
+        var running = new List<Task>();
+        try
+        {
+            while (await local.Reader.WaitToReadAsync(stop))
+            {
+                while (local.Reader.TryRead(out var job))
+                {
+                    local.Taken();
+                    await slots.WaitAsync(stop);
+                    running.Add(Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await RunJobAsync(job, stop);
+                        }
+                        finally
+                        {
+                            slots.Release();
+                        }
+                    }, CancellationToken.None));
+                    running.RemoveAll(t => t.IsCompleted);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Jobs still queued stay locked to this node; once it is gone its locks no longer hold.
         }
 
         await Task.WhenAll(running);

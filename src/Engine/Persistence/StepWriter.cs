@@ -6,9 +6,12 @@ namespace WeOps.Engine.Persistence;
 
 /// <summary>Writes one interpreter result into a unit of work: the instance row, its history, the rows of
 /// the waits it armed and disarmed, and jobs for what crosses to other instances. The caller commits.</summary>
-internal sealed class StepWriter(WeOpsDb db, DateTime now)
+internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = null, TimeSpan? localLock = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Jobs due now that this node locked for itself; handed to its workers after the commit.</summary>
+    public List<JobRow> LocalJobs { get; } = [];
 
     /// <summary>Child instances started by call activities in this step: (call wait, the child's first result).</summary>
     public List<(Guid ParentId, ChildInstanceWait Wait)> ChildrenToStart { get; } = [];
@@ -129,12 +132,20 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now)
             switch (wait)
             {
                 case JobWait job:
-                    db.Jobs.Add(new JobRow
+                    var row = new JobRow
                     {
                         InstanceId = instanceId, WaitId = job.Id, Kind = JobKinds.Job, ElementId = job.ElementId, ExecutorType = job.ExecutorType,
                         DueAt = Millis(job.DueAt.UtcDateTime), Attempt = job.Attempt, LastError = job.LastError,
                         Payload = JsonSerializer.Serialize(job, Json),
-                    });
+                    };
+                    if (row.DueAt <= Millis(now) && local?.TryReserve() == true)
+                    {
+                        row.LockOwner = local.Owner;
+                        row.LockedUntil = Millis(now) + (long)(localLock ?? TimeSpan.Zero).TotalMilliseconds;
+                        LocalJobs.Add(row);
+                    }
+
+                    db.Jobs.Add(row);
                     break;
                 case TimerWait timer:
                     db.Jobs.Add(new JobRow { InstanceId = instanceId, WaitId = timer.Id, Kind = JobKinds.Timer, ElementId = timer.ElementId, DueAt = Millis(timer.DueAt.UtcDateTime) });

@@ -280,4 +280,39 @@ public sealed class DurableEngineTests : IAsyncLifetime
         await Engine.Worker.DrainAsync(CancellationToken.None);
         Assert.Equal("completed", (await Engine.Queries.GetAsync(id, CancellationToken.None))!.Summary.Status);
     }
+
+    [Fact]
+    public async Task Jobs_a_step_creates_due_now_go_to_the_running_workers_of_the_node_without_a_claim()
+    {
+        var key = await sqlite.PublishAsync(Process("three-jobs", """
+            <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a" />
+            <bpmn:serviceTask id="a"><bpmn:extensionElements><ops:task type="noop" /></bpmn:extensionElements></bpmn:serviceTask>
+            <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="b" />
+            <bpmn:serviceTask id="b"><bpmn:extensionElements><ops:task type="noop" /></bpmn:extensionElements></bpmn:serviceTask>
+            <bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="c" />
+            <bpmn:serviceTask id="c"><bpmn:extensionElements><ops:task type="noop" /></bpmn:extensionElements></bpmn:serviceTask>
+            <bpmn:sequenceFlow id="f4" sourceRef="c" targetRef="end" /><bpmn:endEvent id="end" />
+            """));
+        using var stop = new CancellationTokenSource();
+        var workers = Task.Run(() => Engine.Worker.RunAsync(stop.Token));
+        try
+        {
+            while (Engine.Local.Owner is null) await Task.Delay(5);
+            var id = Guid.Parse((await Engine.Instances.StartAsync(key, null, null, null, CancellationToken.None)).InstanceId);
+
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            while ((await Engine.Queries.GetAsync(id, CancellationToken.None))!.Summary.Status != "completed")
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the instance did not complete within 15 s");
+                await Task.Delay(10);
+            }
+
+            Assert.Equal(3, Engine.Local.HandedOver);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await workers;
+        }
+    }
 }
