@@ -71,23 +71,16 @@ public sealed class JobWorker(
                 continue;
             }
 
-            foreach (var job in claimed)
+            try
             {
-                await slots.WaitAsync(stop);
-                running.Add(Task.Run(async () =>
-                {
-                    try
-                    {
-                        await RunJobAsync(job, stop);
-                    }
-                    finally
-                    {
-                        slots.Release();
-                    }
-                }, CancellationToken.None));
+                foreach (var job in claimed)
+                    await StartInSlotAsync(job, slots, running, stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                break;
             }
 
-            running.RemoveAll(t => t.IsCompleted);
             if (claimed.Count == 0) await Delay(stop);
         }
 
@@ -108,19 +101,7 @@ public sealed class JobWorker(
                 while (local.Reader.TryRead(out var job))
                 {
                     local.Taken();
-                    await slots.WaitAsync(stop);
-                    running.Add(Task.Run(async () =>
-                    {
-                        try
-                        {
-                            await RunJobAsync(job, stop);
-                        }
-                        finally
-                        {
-                            slots.Release();
-                        }
-                    }, CancellationToken.None));
-                    running.RemoveAll(t => t.IsCompleted);
+                    await StartInSlotAsync(job, slots, running, stop);
                 }
             }
         }
@@ -130,6 +111,24 @@ public sealed class JobWorker(
         }
 
         await Task.WhenAll(running);
+    }
+
+    /// <summary>Waits for a free slot, then runs the job in the background; the slot is freed when it ends.</summary>
+    private async Task StartInSlotAsync(JobRow job, SemaphoreSlim slots, List<Task> running, CancellationToken stop)
+    {
+        await slots.WaitAsync(stop);
+        running.RemoveAll(t => t.IsCompleted);
+        running.Add(Task.Run(async () =>
+        {
+            try
+            {
+                await RunJobAsync(job, stop);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }, CancellationToken.None));
     }
 
     /// <summary>Runs every job that is due now, one batch at a time, until none is left: for tests and tools.</summary>
