@@ -278,11 +278,12 @@ internal sealed partial class Step(ProcessGraph graph, InstanceState state, Date
             Disarm(wait);
     }
 
-    /// <summary>Replaces a wait with a new version of itself (a retried job, a re-armed cycle timer).</summary>
+    /// <summary>Replaces a wait with its next version: a retried job keeps its id, a cycle timer's next
+    /// firing gets a new one (and the old wait is disarmed).</summary>
     private void Rearm(Wait old, Wait updated)
     {
         state.Waits.Remove(old);
-        armed.Remove(old);
+        if (!armed.Remove(old) && old.Id != updated.Id) disarmed.Add(old);
         state.Waits.Add(updated);
         armed.Add(updated);
     }

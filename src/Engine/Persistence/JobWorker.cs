@@ -190,7 +190,7 @@ public sealed class JobWorker(
                     await ExecuteAsync(job, stop);
                     break;
                 case JobKinds.Timer:
-                    await store.HandleAsync(job.InstanceId, new TimerFired(job.WaitId, nodeId), null, stop);
+                    await store.HandleAsync(job.InstanceId, new TimerFired(job.WaitId, nodeId), job.Id, stop);
                     break;
                 case JobKinds.Delivery:
                     await DeliverAsync(job, stop);
@@ -220,7 +220,7 @@ public sealed class JobWorker(
         }
 
         var outcome = await RunExecutorAsync(job, wait, stop);
-        await store.HandleAsync(job.InstanceId, outcome, null, stop);
+        await store.HandleAsync(job.InstanceId, outcome, job.Id, stop);
     }
 
     private async Task<Stimulus> RunExecutorAsync(JobRow job, JobWait wait, CancellationToken stop)

@@ -122,11 +122,8 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
     {
         if (armed.Count == 0) return;
 
-        // A retried job or a re-armed cycle timer keeps its wait id: replace its row.
-        var rearmed = armed.Where(w => w is JobWait or TimerWait).Select(w => w.Id).ToList();
-        if (rearmed.Count > 0)
-            await db.Jobs.Where(j => j.InstanceId == instanceId && j.Kind != JobKinds.Delivery && rearmed.Contains(j.WaitId)).ExecuteDeleteAsync(cancellationToken);
-
+        // A retried job keeps its wait id; the row it replaces is the job that brought the failure,
+        // which the step consumes (InstanceStore.HandleAsync), so every armed wait gets a fresh row.
         foreach (var wait in armed)
         {
             switch (wait)

@@ -315,4 +315,30 @@ public sealed class DurableEngineTests : IAsyncLifetime
             await workers;
         }
     }
+
+    [Fact]
+    public async Task A_cycle_timer_leaves_no_job_rows_behind_once_it_has_fired_its_last_time()
+    {
+        var key = await sqlite.PublishAsync(Process("reminders", """
+            <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="approve" />
+            <bpmn:userTask id="approve" /><bpmn:sequenceFlow id="f2" sourceRef="approve" targetRef="end" /><bpmn:endEvent id="end" />
+            <bpmn:boundaryEvent id="remind" attachedToRef="approve" cancelActivity="false">
+              <bpmn:timerEventDefinition><bpmn:timeCycle>R2/PT1M</bpmn:timeCycle></bpmn:timerEventDefinition>
+            </bpmn:boundaryEvent>
+            <bpmn:sequenceFlow id="f3" sourceRef="remind" targetRef="reminded" /><bpmn:endEvent id="reminded" />
+            """));
+        var id = Guid.Parse((await Engine.Instances.StartAsync(key, null, null, null, CancellationToken.None)).InstanceId);
+
+        for (var i = 0; i < 3; i++)
+        {
+            sqlite.Clock.Advance(TimeSpan.FromMinutes(1));
+            await Engine.Worker.DrainAsync(CancellationToken.None);
+        }
+
+        var detail = (await Engine.Queries.GetAsync(id, CancellationToken.None))!;
+        Assert.Equal(2, detail.History.Count(h => h.Kind == "Completed" && h.ElementId == "remind"));
+        Assert.Equal("waiting", detail.Summary.Status);
+        await using var db = Engine.Instances.OpenDb();
+        Assert.Empty(await db.Jobs.ToListAsync());
+    }
 }
