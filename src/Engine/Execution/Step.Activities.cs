@@ -93,8 +93,8 @@ internal sealed partial class Step
         var assignee = Bounded(Text(definition.Assignee), StoredLengths.Key, "The assignee", definition.Assignee);
         var groups = List(definition.CandidateGroups);
         var users = List(definition.CandidateUsers);
-        Bounded(Joined(groups), StoredLengths.CandidateList, "The list of candidate groups", string.Join(',', definition.CandidateGroups));
-        Bounded(Joined(users), StoredLengths.CandidateList, "The list of candidate users", string.Join(',', definition.CandidateUsers));
+        Bounded(StoredLengths.CandidateListText(groups), StoredLengths.CandidateList, "The list of candidate groups", string.Join(',', definition.CandidateGroups));
+        Bounded(StoredLengths.CandidateListText(users), StoredLengths.CandidateList, "The list of candidate users", string.Join(',', definition.CandidateUsers));
         token.State = TokenState.Waiting;
         Arm(new UserTaskWait
         {
@@ -332,6 +332,4 @@ internal sealed partial class Step
 
     private static string Quote(string value) => $"\"{(value.Length > 40 ? value[..40] + "…" : value)}\"";
 
-    /// <summary>How the store keeps a list of candidates: comma-separated, with a comma at each end.</summary>
-    private static string? Joined(IReadOnlyList<string> values) => values.Count == 0 ? null : $",{string.Join(',', values)},";
 }

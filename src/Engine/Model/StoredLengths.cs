@@ -14,4 +14,9 @@ public static class StoredLengths
 
     /// <summary>A user task's candidate groups, or its candidate users, comma-separated.</summary>
     public const int CandidateList = 2000;
+
+    /// <summary>How a list of candidates is stored: comma-separated with a comma at each end, so a
+    /// LIKE '%,ops,%' finds one name; an empty list is a single comma.</summary>
+    public static string CandidateListText(IReadOnlyList<string> values) =>
+        values.Count == 0 ? "," : $",{string.Join(',', values)},";
 }

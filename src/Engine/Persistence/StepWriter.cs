@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using WeOps.Engine.Execution;
+using WeOps.Engine.Model;
 
 namespace WeOps.Engine.Persistence;
 
@@ -15,8 +16,6 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
 
     /// <summary>Child instances started by call activities in this step: (call wait, the child's first result).</summary>
     public List<(Guid ParentId, ChildInstanceWait Wait)> ChildrenToStart { get; } = [];
-
-    public static string Status(InstanceState state) => InstanceStatusName.Of(state);
 
     public InstanceRow NewInstance(StepResult result, Guid? parentId)
     {
@@ -39,7 +38,7 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
     {
         var state = result.State;
         row.State = JsonSerializer.Serialize(state, Json);
-        row.Status = Status(state);
+        row.Status = InstanceStatusName.Of(state);
         row.EndedAt = state.EndedAt?.UtcDateTime;
         row.UpdatedAt = now;
         row.Revision++;
@@ -165,7 +164,7 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
                     db.UserTasks.Add(new UserTaskRow
                     {
                         InstanceId = instanceId, WaitId = task.Id, ElementId = task.ElementId, Name = task.Name, Assignee = task.Assignee,
-                        CandidateGroups = Joined(task.CandidateGroups), CandidateUsers = Joined(task.CandidateUsers),
+                        CandidateGroups = StoredLengths.CandidateListText(task.CandidateGroups), CandidateUsers = StoredLengths.CandidateListText(task.CandidateUsers),
                         State = UserTaskStates.Open, CreatedAt = now, DueAt = task.DueAt?.UtcDateTime, FormKey = task.FormKey,
                         Data = task.Data.ToJsonString(),
                     });
@@ -177,7 +176,6 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
         }
     }
 
-    private static string Joined(IReadOnlyList<string> values) => "," + string.Join(",", values) + (values.Count > 0 ? "," : "");
 
     public static long Millis(DateTime utc) => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToUnixTimeMilliseconds();
 }

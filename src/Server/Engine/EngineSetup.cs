@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using WeOps.Engine.Executors;
 using WeOps.Engine.Persistence;
 using WeOps.Server.Auth;
@@ -13,7 +14,7 @@ public static class EngineSetup
     {
         var configuration = builder.Configuration;
         var contentRoot = builder.Environment.ContentRootPath;
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => DatabaseFrom(configuration, contentRoot));
         builder.Services.AddSingleton(sp => new DurableEngine(
             sp.GetRequiredService<DatabaseOptions>(),
