@@ -77,6 +77,30 @@ _ts_install() {
   _ts_find_bin || _ts_die "installed ${pkgs[*]} but found no /usr/lib/postgresql/<ver>/bin with initdb, pg_ctl and psql"
 }
 
+# Installs the Debian packages among "$@" that are missing (needs root and apt-get), logging to
+# artifacts/apt-<first package>.log; dies with what to install by hand when it cannot.
+_ts_apt_install() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    printf '== services: the tests need %s, which are not installed. Run ./test.sh as root on Debian,\n   or: sudo apt-get install -y --no-install-recommends %s\n' "${missing[*]}" "${missing[*]}" >&2
+    exit 1
+  fi
+  local log="$_TS_REPO/artifacts/apt-${missing[0]}.log"
+  mkdir -p "$_TS_REPO/artifacts"
+  printf '== services: installing %s (apt-get; log in %s)\n' "${missing[*]}" "${log#"$_TS_REPO"/}"
+  if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+         && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+         >"$log" 2>&1 </dev/null; then
+    tail -n 20 "$log" >&2
+    printf '== services: apt-get could not install %s (see above)\n' "${missing[*]}" >&2
+    exit 1
+  fi
+}
+
 # The throwaway directory: artifacts/pg when the postgres user can reach it, else one under /tmp
 # named after the checkout (so that a stale one is found again by the next run).
 _ts_choose_root() {
@@ -258,24 +282,46 @@ _ts_postgres_stop() {
   _ts_say "stopped"
 }
 
+# The other servers (sshd, SMTP, ...) live in scripts/services/NAME.sh. Each file defines
+# svc_NAME_start and svc_NAME_stop and adds NAME to _TS_SERVICES; a start exports the WEOPS_TEST_*
+# variables its tests read, and skips the work when they are already set.
+_TS_SERVICES=()
+_TS_RUNNING=()
+for _ts_file in "$_TS_REPO"/scripts/services/*.sh; do
+  [ -e "$_ts_file" ] || continue
+  # shellcheck source=/dev/null
+  source "$_ts_file"
+done
+unset _ts_file
+
 # Starts every service the tests need and arranges for them to stop when this shell exits.
 test_services_start() {
-  if [ -n "${WEOPS_TEST_POSTGRES:-}" ]; then
-    local shown
-    shown="$(printf '%s' "$WEOPS_TEST_POSTGRES" | sed -E 's/(^|;)[[:space:]]*(Password|Pwd)[[:space:]]*=[^;]*/\1\2=***/Ig')"
-    _ts_say "using WEOPS_TEST_POSTGRES from the environment ($shown); starting nothing"
-    return 0
-  fi
   trap 'test_services_stop' EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
   trap 'exit 129' HUP
-  _ts_postgres_start
+  if [ -n "${WEOPS_TEST_POSTGRES:-}" ]; then
+    local shown
+    shown="$(printf '%s' "$WEOPS_TEST_POSTGRES" | sed -E 's/(^|;)[[:space:]]*(Password|Pwd)[[:space:]]*=[^;]*/\1\2=***/Ig')"
+    _ts_say "using WEOPS_TEST_POSTGRES from the environment ($shown); starting nothing"
+  else
+    _ts_postgres_start
+  fi
+  local name
+  for name in "${_TS_SERVICES[@]}"; do
+    "svc_${name}_start"
+    _TS_RUNNING+=("$name")
+  done
 }
 
 # Stops what test_services_start started. Runs by itself when the shell exits (the exit status is
 # kept); call it earlier to stop before printing a closing line. A second call does nothing.
 test_services_stop() {
+  local i
+  for ((i = ${#_TS_RUNNING[@]} - 1; i >= 0; i--)); do
+    "svc_${_TS_RUNNING[$i]}_stop" || true
+  done
+  _TS_RUNNING=()
   _ts_postgres_stop
   return 0
 }

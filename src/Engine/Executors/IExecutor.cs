@@ -14,8 +14,9 @@ public interface IExecutor
     Task<JsonNode?> ExecuteAsync(JsonObject inputs, ExecutorContext context, CancellationToken cancellationToken);
 }
 
-/// <summary>Where a job runs: for logs, and for executors that need to know their instance.</summary>
-public sealed record ExecutorContext(string InstanceId, string ElementId, int Attempt, ILogger Logger);
+/// <summary>Where a job runs: for logs, for executors that need to know their instance, and where
+/// output too large for a variable goes.</summary>
+public sealed record ExecutorContext(string InstanceId, string ElementId, int Attempt, ILogger Logger, ILargeOutputStore LargeOutputs);
 
 /// <summary>A business error raised by an executor; caught by an error boundary event with the same code.</summary>
 public sealed class BpmnErrorException(string errorCode, string message) : Exception(message)

@@ -26,7 +26,9 @@ public sealed class DurableEngine
         Commands = new InstanceCommands(Instances, Definitions, Time);
         Queries = new InstanceQueries(Instances);
         Nodes = new NodeRegistry(database, Time, workers.NodeLifetime, logs.CreateLogger<NodeRegistry>());
-        Worker = new JobWorker(Instances, Correlator, executors, database, Signal, Time, workers, Nodes.NodeId, logs.CreateLogger<JobWorker>(), Local);
+        LargeOutputs = new LargeOutputStore(database, Time);
+        Worker = new JobWorker(Instances, Correlator, executors, database, Signal, Time, workers, Nodes.NodeId, logs.CreateLogger<JobWorker>(),
+            LargeOutputs, Local);
     }
 
     public DatabaseOptions Database { get; }
@@ -40,6 +42,7 @@ public sealed class DurableEngine
     public InstanceQueries Queries { get; }
     public NodeRegistry Nodes { get; }
     public JobWorker Worker { get; }
+    public LargeOutputStore LargeOutputs { get; }
 
     /// <summary>Due-now jobs this node's steps hand to its own workers.</summary>
     public LocalJobs Local { get; }

@@ -39,6 +39,7 @@ public sealed class JobWorker(
     WorkerOptions options,
     string nodeId,
     ILogger<JobWorker> logger,
+    ILargeOutputStore largeOutputs,
     LocalJobs? local = null)
 {
     public string NodeId => nodeId;
@@ -229,7 +230,7 @@ public sealed class JobWorker(
             return new JobFailed(wait.Id, $"No executor of type '{wait.ExecutorType}' is installed on node {nodeId}.");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
         timeout.CancelAfter(wait.Timeout ?? options.DefaultJobLock);
-        var context = new ExecutorContext(job.InstanceId.ToString(), wait.ElementId, wait.Attempt, logger);
+        var context = new ExecutorContext(job.InstanceId.ToString(), wait.ElementId, wait.Attempt, logger, largeOutputs);
         try
         {
             var output = await executor.ExecuteAsync((JsonObject)wait.Inputs.DeepClone(), context, timeout.Token);

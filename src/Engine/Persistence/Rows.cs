@@ -160,3 +160,18 @@ public sealed class ApiKeyRow
     public required string Hash { get; set; }
     public DateTime CreatedAt { get; set; }
 }
+
+/// <summary>Executor output too large for a variable (full command output), kept beside its instance.</summary>
+public sealed class LargeOutputRow
+{
+    /// <summary><c>out_</c> and 32 hex digits; what the variable refers to.</summary>
+    public required string Id { get; set; }
+    public Guid InstanceId { get; set; }
+    public required string ElementId { get; set; }
+    public required string Name { get; set; }
+    public required string Content { get; set; }
+
+    /// <summary>Characters in <see cref="Content"/>.</summary>
+    public long Length { get; set; }
+    public DateTime CreatedAt { get; set; }
+}

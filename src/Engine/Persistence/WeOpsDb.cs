@@ -16,6 +16,7 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
     public DbSet<SubscriptionRow> Subscriptions => Set<SubscriptionRow>();
     public DbSet<NodeRow> Nodes => Set<NodeRow>();
     public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
+    public DbSet<LargeOutputRow> LargeOutputs => Set<LargeOutputRow>();
 
     /// <summary>PostgreSQL cannot store U+0000 in text (SQLite can): a NUL from outside (a business key, a
     /// script's error, an executor's output) would fail the whole step. Every string column stores it as
@@ -160,6 +161,19 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
             e.Property(k => k.Hash).HasColumnName("hash").HasMaxLength(64);
             e.Property(k => k.CreatedAt).HasColumnName("created_at");
             e.HasIndex(k => k.Hash).IsUnique().HasDatabaseName("ux_api_keys_hash");
+        });
+        model.Entity<LargeOutputRow>(e =>
+        {
+            e.ToTable("large_outputs");
+            e.HasKey(o => o.Id).HasName("pk_large_outputs");
+            e.Property(o => o.Id).HasColumnName("id").HasMaxLength(40);
+            e.Property(o => o.InstanceId).HasColumnName("instance_id");
+            e.Property(o => o.ElementId).HasColumnName("element_id").HasMaxLength(200);
+            e.Property(o => o.Name).HasColumnName("name").HasMaxLength(200);
+            e.Property(o => o.Content).HasColumnName("content");
+            e.Property(o => o.Length).HasColumnName("length");
+            e.Property(o => o.CreatedAt).HasColumnName("created_at");
+            e.HasIndex(o => o.InstanceId).HasDatabaseName("ix_large_outputs_instance");
         });
     }
 }

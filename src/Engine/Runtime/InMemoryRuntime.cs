@@ -14,6 +14,9 @@ namespace WeOps.Engine.Runtime;
 public sealed class InMemoryRuntime(Interpreter interpreter, ExecutorCatalog executors, TimeProvider clock, ILogger? logger = null)
 {
     private readonly ILogger logger = logger ?? NullLogger.Instance;
+
+    /// <summary>Where executors put output too large for a variable.</summary>
+    public InMemoryLargeOutputStore LargeOutputs { get; } = new();
     private readonly Dictionary<string, List<ProcessGraph>> definitions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RunningInstance> instances = new(StringComparer.Ordinal);
     private readonly List<HistoryEntry> emptyHistory = [];
@@ -144,7 +147,7 @@ public sealed class InMemoryRuntime(Interpreter interpreter, ExecutorCatalog exe
         using var timeout = job.Timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
         try
         {
-            var context = new ExecutorContext(instanceId, job.ElementId, job.Attempt, logger);
+            var context = new ExecutorContext(instanceId, job.ElementId, job.Attempt, logger, LargeOutputs);
             return new JobCompleted(job.Id, await executor.ExecuteAsync((JsonObject)job.Inputs.DeepClone(), context, timeout.Token));
         }
         catch (BpmnErrorException e)

@@ -33,7 +33,7 @@ public sealed class ExecutorTests
             });
     }
 
-    private static readonly ExecutorContext Context = new("i-1", "restart", 1, NullLogger.Instance);
+    private static readonly ExecutorContext Context = new("i-1", "restart", 1, NullLogger.Instance, new InMemoryLargeOutputStore());
 
     [Fact]
     public void Descriptor_comes_from_the_attributes_and_the_inputs_record()
