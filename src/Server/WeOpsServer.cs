@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using WeOps.Activities;
+using WeOps.Activities.Credentials;
 using WeOps.Engine.Executors;
 using WeOps.Engine.Expressions;
 using WeOps.Engine.Validation;
@@ -27,7 +29,7 @@ public static class WeOpsServer
         builder.AddWeOpsApi();
         builder.AddWeOpsAuth();
         builder.AddWeOpsOpenApi();
-        builder.Services.AddSingleton<IExecutor, NoopExecutor>();
+        builder.Services.AddWeOpsActivities(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(sp => new ExecutorCatalog(sp.GetServices<IExecutor>()));
         builder.Services.AddSingleton(new ExpressionEvaluator());
         builder.Services.AddSingleton(sp => new ProcessValidator(sp.GetRequiredService<ExecutorCatalog>(), sp.GetRequiredService<ExpressionEvaluator>()));
@@ -35,6 +37,8 @@ public static class WeOpsServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // Fails now, with the reason, when the credential master key is missing or unreadable.
+        app.Services.GetRequiredService<MasterKey>();
         app.UseRequestLogging(); // outermost, so it logs the status the error handlers set
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -48,6 +52,8 @@ public static class WeOpsServer
         InstancesEndpoints.Map(app);
         TasksEndpoints.Map(app);
         EventsEndpoints.Map(app);
+        CredentialsEndpoints.Map(app);
+        HostsEndpoints.Map(app);
         app.MapWeOpsOpenApi();
         return app;
     }

@@ -175,3 +175,46 @@ public sealed class LargeOutputRow
     public long Length { get; set; }
     public DateTime CreatedAt { get; set; }
 }
+
+/// <summary>A named secret. <see cref="Secret"/> holds the values encrypted (ASP.NET Core Data
+/// Protection); only the field names are kept in clear, so the API can say what is set.</summary>
+public sealed class CredentialRow
+{
+    public required string Name { get; set; }
+    public required string Kind { get; set; }
+    public string? Description { get; set; }
+
+    /// <summary>Comma-separated names of the fields that are set.</summary>
+    public required string Fields { get; set; }
+    public required string Secret { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public string? CreatedBy { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public string? UpdatedBy { get; set; }
+}
+
+/// <summary>One key of the Data Protection key ring, as the XML the key manager writes, shared by all nodes.</summary>
+public sealed class DataProtectionKeyRow
+{
+    public long Id { get; set; }
+    public required string FriendlyName { get; set; }
+    public required string Xml { get; set; }
+}
+
+/// <summary>A machine of the inventory that SSH steps can name or select by tag.</summary>
+public sealed class HostRow
+{
+    public required string Name { get; set; }
+    public required string Address { get; set; }
+    public int Port { get; set; }
+    public string? User { get; set; }
+    public string? Credential { get; set; }
+
+    /// <summary>The tags as a JSON array of strings.</summary>
+    public required string Tags { get; set; }
+
+    /// <summary>The host's keys in known_hosts format.</summary>
+    public string? KnownHosts { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public string? UpdatedBy { get; set; }
+}

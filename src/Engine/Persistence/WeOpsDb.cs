@@ -17,6 +17,9 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
     public DbSet<NodeRow> Nodes => Set<NodeRow>();
     public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
     public DbSet<LargeOutputRow> LargeOutputs => Set<LargeOutputRow>();
+    public DbSet<CredentialRow> Credentials => Set<CredentialRow>();
+    public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
+    public DbSet<HostRow> Hosts => Set<HostRow>();
 
     /// <summary>PostgreSQL cannot store U+0000 in text (SQLite can): a NUL from outside (a business key, a
     /// script's error, an executor's output) would fail the whole step. Every string column stores it as
@@ -174,6 +177,43 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
             e.Property(o => o.Length).HasColumnName("length");
             e.Property(o => o.CreatedAt).HasColumnName("created_at");
             e.HasIndex(o => o.InstanceId).HasDatabaseName("ix_large_outputs_instance");
+        });
+        model.Entity<CredentialRow>(e =>
+        {
+            e.ToTable("credentials");
+            e.HasKey(c => c.Name).HasName("pk_credentials");
+            e.Property(c => c.Name).HasColumnName("name").HasMaxLength(100);
+            e.Property(c => c.Kind).HasColumnName("kind").HasMaxLength(20);
+            e.Property(c => c.Description).HasColumnName("description").HasMaxLength(500);
+            e.Property(c => c.Fields).HasColumnName("fields").HasMaxLength(500);
+            e.Property(c => c.Secret).HasColumnName("secret");
+            e.Property(c => c.CreatedAt).HasColumnName("created_at");
+            e.Property(c => c.CreatedBy).HasColumnName("created_by").HasMaxLength(200);
+            e.Property(c => c.UpdatedAt).HasColumnName("updated_at");
+            e.Property(c => c.UpdatedBy).HasColumnName("updated_by").HasMaxLength(200);
+        });
+        model.Entity<DataProtectionKeyRow>(e =>
+        {
+            e.ToTable("data_protection_keys");
+            e.HasKey(k => k.Id).HasName("pk_data_protection_keys");
+            e.Property(k => k.Id).HasColumnName("id");
+            e.Property(k => k.FriendlyName).HasColumnName("friendly_name").HasMaxLength(200);
+            e.Property(k => k.Xml).HasColumnName("xml");
+            e.HasIndex(k => k.FriendlyName).IsUnique().HasDatabaseName("ux_data_protection_keys_friendly_name");
+        });
+        model.Entity<HostRow>(e =>
+        {
+            e.ToTable("hosts");
+            e.HasKey(h => h.Name).HasName("pk_hosts");
+            e.Property(h => h.Name).HasColumnName("name").HasMaxLength(200);
+            e.Property(h => h.Address).HasColumnName("address").HasMaxLength(255);
+            e.Property(h => h.Port).HasColumnName("port");
+            e.Property(h => h.User).HasColumnName("username").HasMaxLength(100);
+            e.Property(h => h.Credential).HasColumnName("credential").HasMaxLength(100);
+            e.Property(h => h.Tags).HasColumnName("tags").HasMaxLength(2000);
+            e.Property(h => h.KnownHosts).HasColumnName("known_hosts").HasMaxLength(16000);
+            e.Property(h => h.UpdatedAt).HasColumnName("updated_at");
+            e.Property(h => h.UpdatedBy).HasColumnName("updated_by").HasMaxLength(200);
         });
     }
 }

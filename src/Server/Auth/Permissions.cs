@@ -10,6 +10,10 @@ public static class Permissions
     public const string InstancesOperate = "instances:operate";
     public const string TasksWork = "tasks:work";
     public const string ActivitiesRead = "activities:read";
+
+    /// <summary>Names and kinds of credentials (never values), for the designer's credential pickers.</summary>
+    public const string CredentialsRead = "credentials:read";
+    public const string InventoryRead = "inventory:read";
     public const string Admin = "admin";
 
     /// <summary>The role → permission matrix: the only place that says what a role may do.</summary>
@@ -17,15 +21,15 @@ public static class Permissions
     {
         [Roles.Admin] = new HashSet<string>
         {
-            DefinitionsRead, DefinitionsWrite, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, Admin,
+            DefinitionsRead, DefinitionsWrite, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead, Admin,
         },
-        [Roles.Designer] = new HashSet<string> { DefinitionsRead, DefinitionsWrite, InstancesRead, TasksWork, ActivitiesRead },
-        [Roles.Operator] = new HashSet<string> { DefinitionsRead, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead },
+        [Roles.Designer] = new HashSet<string> { DefinitionsRead, DefinitionsWrite, InstancesRead, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead },
+        [Roles.Operator] = new HashSet<string> { DefinitionsRead, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead },
         [Roles.Approver] = new HashSet<string> { DefinitionsRead, InstancesRead, TasksWork, ActivitiesRead },
     };
 
     public static readonly IReadOnlyList<string> All =
-        [DefinitionsRead, DefinitionsWrite, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, Admin];
+        [DefinitionsRead, DefinitionsWrite, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead, Admin];
 
     public static bool IsGranted(IEnumerable<string> roles, string permission) =>
         roles.Any(role => ByRole.TryGetValue(role, out var granted) && granted.Contains(permission));

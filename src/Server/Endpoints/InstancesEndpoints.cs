@@ -65,6 +65,13 @@ public static class InstancesEndpoints
                 : NoInstance(id))
             .RequirePermission(Permissions.InstancesRead);
 
+        instances.MapGet("/{id:guid}/outputs/{reference}", async Task<IResult> (Guid id, string reference, LargeOutputStore outputs, CancellationToken cancellationToken) =>
+            await outputs.FindAsync(id, reference, cancellationToken) is { } output
+                ? TypedResults.Text(output.Content, "text/plain; charset=utf-8")
+                : TypedResults.Problem(statusCode: 404, title: "No such output",
+                    detail: $"Instance {id} has no stored output '{CredentialsEndpoints.Printable(reference)}'."))
+            .RequirePermission(Permissions.InstancesRead);
+
         instances.MapPost("/{id:guid}/cancel", async Task<IResult> (Guid id, CancelRequest? request, InstanceCommands commands, ClaimsPrincipal user, CancellationToken cancellationToken) =>
             Outcome(id, await commands.CancelAsync(id, request?.Reason, user.Identity?.Name, cancellationToken)))
             .RequirePermission(Permissions.InstancesOperate);

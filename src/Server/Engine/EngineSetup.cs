@@ -31,6 +31,8 @@ public static class EngineSetup
         builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Commands);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Queries);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Correlator);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().LargeOutputs);
+        builder.Services.AddSingleton<ILargeOutputStore>(sp => sp.GetRequiredService<DurableEngine>().LargeOutputs);
         builder.Services.AddSingleton(sp => new EngineOptions(
             configuration.GetValue("Workers:Enabled", true),
             Path.GetFullPath(configuration["Workflows:Path"] ?? Path.Combine(contentRoot, "workflows"), contentRoot)));

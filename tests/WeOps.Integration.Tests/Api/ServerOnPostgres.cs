@@ -43,6 +43,7 @@ public sealed class ServerOnPostgres : IAsyncLifetime
             "--contentRoot", AppContext.BaseDirectory,
             "--Database:Provider=Postgres",
             $"--ConnectionStrings:WeOps={database.ConnectionString}",
+            $"--Credentials:MasterKey={WeOps.Integration.Tests.Cluster.TestCluster.MasterKey}",
             $"--Auth:AdminApiKey={AdminKey}",
             $"--Workflows:Path={workflows}",
             // Request lines stay out of the test output; warnings and errors (a 500's stack trace) do not.

@@ -28,7 +28,10 @@ public sealed class TestCluster(ITestOutputHelper output) : IDisposable
 
     /// <summary>A node on the test's PostgreSQL database, with the given extra settings.</summary>
     public ServerNode StartOnPostgres(string name, PostgresDatabase database, params string[] settings) =>
-        Start(name, ["Database:Provider=Postgres", $"ConnectionStrings:WeOps={database.ConnectionString}", .. settings]);
+        Start(name, ["Database:Provider=Postgres", $"ConnectionStrings:WeOps={database.ConnectionString}", $"Credentials:MasterKey={MasterKey}", .. settings]);
+
+    /// <summary>The credential master key every node of a test cluster shares (32 bytes, base64).</summary>
+    public static readonly string MasterKey = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData("weops test cluster"u8));
 
     public ServerNode Start(string name, params string[] settings)
     {

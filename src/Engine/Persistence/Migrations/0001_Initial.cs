@@ -148,7 +148,7 @@ public sealed class Initial : Migration
             migration.DropTable(table);
     }
 
-    private static OperationBuilder<AddColumnOperation> Identity(OperationBuilder<AddColumnOperation> column) =>
+    internal static OperationBuilder<AddColumnOperation> Identity(OperationBuilder<AddColumnOperation> column) =>
         column
             .Annotation("Sqlite:Autoincrement", true)
             .Annotation("Npgsql:ValueGenerationStrategy", Npgsql.EntityFrameworkCore.PostgreSQL.Metadata.NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);

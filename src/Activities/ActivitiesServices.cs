@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using WeOps.Activities.Credentials;
+using WeOps.Activities.Inventory;
+using WeOps.Engine.Executors;
+using WeOps.Engine.Persistence;
+
+namespace WeOps.Activities;
+
+/// <summary>Registers the executors, the credential store and the host inventory. Adding an executor is
+/// one line here.</summary>
+public static class ActivitiesServices
+{
+    public static IServiceCollection AddWeOpsActivities(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        services.AddSingleton(sp => LoadMasterKey(configuration, contentRoot, sp.GetRequiredService<DatabaseOptions>()));
+        services.AddDataProtection().SetApplicationName("WeOps");
+        services.AddOptions<KeyManagementOptions>().Configure<DatabaseOptions, MasterKey>((options, database, master) =>
+        {
+            options.XmlRepository = new DatabaseKeyRepository(database);
+            options.XmlEncryptor = new MasterKeyEncryptor(master);
+        });
+        services.AddSingleton<CredentialStore>();
+        services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<CredentialStore>());
+        services.AddSingleton<HostStore>();
+        services.AddSingleton<IHostInventory>(sp => sp.GetRequiredService<HostStore>());
+
+        services.AddSingleton<IExecutor, NoopExecutor>();
+        return services;
+    }
+
+    /// <summary><c>Credentials:MasterKey</c> (base64, 32 bytes) or the file <c>Credentials:MasterKeyFile</c>
+    /// (default <c>data/master.key</c>, made at first start). On PostgreSQL one of them must be set
+    /// explicitly: nodes on different machines would each make a key of their own and could not read each
+    /// other's credentials.</summary>
+    private static MasterKey LoadMasterKey(IConfiguration configuration, string contentRoot, DatabaseOptions database)
+    {
+        var key = configuration["Credentials:MasterKey"];
+        var file = configuration["Credentials:MasterKeyFile"];
+        if (database.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(key) && string.IsNullOrWhiteSpace(file))
+            throw new InvalidOperationException(
+                "On PostgreSQL every node must share one credential master key: set Credentials:MasterKey (environment " +
+                "Credentials__MasterKey; make one with: openssl rand -base64 32) or Credentials:MasterKeyFile to a file all nodes read.");
+        return MasterKey.Load(key, Path.GetFullPath(string.IsNullOrWhiteSpace(file) ? Path.Combine("data", "master.key") : file, contentRoot));
+    }
+}
