@@ -105,9 +105,9 @@ public sealed partial class SshExecutor : Executor<SshExecutor.Inputs>
         var plans = new List<(SshTarget Target, IReadOnlyList<string> Arguments)>();
         foreach (var target in targets)
         {
-            var credentialName = inputs.Credential ?? target.Credential;
+            var credentialName = Given(inputs.Credential) ?? Given(target.Credential);
             var login = credentialName is null ? null : await workspace.LoginAsync(credentialName, credentials, cancellationToken);
-            var user = inputs.User ?? target.User ?? login?.User;
+            var user = Given(inputs.User) ?? Given(target.User) ?? login?.User;
             CheckLogin(target, user);
             var port = target.PortWritten ? target.Port : inputs.Port ?? target.Port;
             plans.Add((target, SshHostRun.Arguments(options, target, user, port, login?.KeyPath, inputs.HostKeyPolicy, workspace.KnownHostsPath, remote.CommandLine)));
@@ -138,7 +138,11 @@ public sealed partial class SshExecutor : Executor<SshExecutor.Inputs>
             try
             {
                 if (Volatile.Read(ref stop))
+                {
+                    context.Logger.LogInformation("ssh.exec {Host}: skipped, an earlier host failed", target.Name);
                     return new HostOutcome(target, null, "", "", 0) { Skipped = true, Error = "not started: an earlier host failed (onFailure: stop)" };
+                }
+
                 context.Logger.LogInformation("ssh.exec {Host}: starting on {Address}", target.Name, target.Address);
                 var outcome = await run.RunAsync(target, arguments, remote.StandardInput, inputs.Timeout,
                     (stream, text, token) => SaveAsync(target, stream, text, token), cancellationToken);
@@ -215,9 +219,10 @@ public sealed partial class SshExecutor : Executor<SshExecutor.Inputs>
             throw new ExecutorInputException("ssh.exec: 'timeout' must be longer than zero.");
         if (inputs.HostKeyPolicy == HostKeyPolicy.AcceptNew && !options.AllowAcceptNew)
             throw new ExecutorInputException("ssh.exec: 'hostKeyPolicy: acceptNew' is not allowed on this server (setting Ssh:AllowAcceptNew); record the host's key in the inventory instead.");
-        if (inputs.Credential is { } name && string.IsNullOrWhiteSpace(name))
-            throw new ExecutorInputException("ssh.exec: 'credential' is empty.");
     }
+
+    // A template that evaluates to "" (an inventory field left blank) means "not given".
+    private static string? Given(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static void CheckLogin(SshTarget target, string? user)
     {

@@ -59,7 +59,7 @@ internal sealed class SshWorkspace : IDisposable
 
         if (credential.Optional("passphrase") is not null)
             throw new CredentialException($"Credential '{name}' has a passphrase-protected key; ssh.exec needs an unencrypted key (stored encrypted by WeOps).");
-        var path = Path.Combine(Directory, $"key{++files}");
+        var path = Path.Combine(Directory, $"key{Interlocked.Increment(ref files)}");
         // ssh rejects a key file without its final newline, and CRs from a pasted key.
         var text = key.Replace("\r\n", "\n", StringComparison.Ordinal).Trim() + "\n";
         WritePrivate(path, text);

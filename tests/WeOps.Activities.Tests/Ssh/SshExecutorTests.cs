@@ -76,6 +76,32 @@ public sealed class SshExecutorTests
     }
 
     [Fact]
+    public async Task With_onFailure_stop_no_host_starts_after_a_failure()
+    {
+        var output = await Run("""{"hosts":["h0","h1","h2"],"command":"exit 1","parallelism":1,"onFailure":"stop","failWhen":"never"}""");
+
+        var hosts = output["hosts"]!.AsArray();
+        Assert.Equal(1, (int?)hosts[0]!["exitCode"]);
+        Assert.All(hosts.Skip(1), h => Assert.True((bool?)h!["skipped"]));
+        Assert.All(hosts.Skip(1), h => Assert.Null(h!["exitCode"]));
+        Assert.Equal((1, 2), ((int)output["failed"]!, (int)output["skipped"]!));
+        Assert.Equal(["h0"], output["failedHosts"]!.AsArray().Select(h => (string?)h));
+    }
+
+    [Fact]
+    public async Task With_failWhen_allHosts_only_a_failure_everywhere_raises_SSH_FAILED()
+    {
+        var closed = $"127.0.0.1:{SshServer.ClosedPort()}";
+
+        var output = await Run($$"""{"hosts":["h0","{{closed}}"],"command":"true","credential":"{{SshServer.Credential}}","failWhen":"allHosts"}""");
+
+        Assert.Equal((1, 1), ((int)output["succeeded"]!, (int)output["failed"]!));
+        var e = await Assert.ThrowsAsync<BpmnErrorException>(() => Run("""{"hosts":["h0","h1"],"command":"exit 2","failWhen":"allHosts"}"""));
+        Assert.Equal(SshExecutor.FailedErrorCode, e.ErrorCode);
+        Assert.Contains("2 of 2 hosts failed", e.Message);
+    }
+
+    [Fact]
     public async Task A_host_over_its_timeout_is_killed_and_reported()
     {
         var clock = Stopwatch.StartNew();
@@ -255,6 +281,40 @@ public sealed class SshExecutorTests
         }, SshServer.Context().Context);
 
         Assert.Equal($"{value}|{value}|", (string?)OnlyHost(output)["stdout"]);
+    }
+
+    [Fact]
+    public async Task Each_host_logs_its_start_and_outcome_without_env_values_or_keys()
+    {
+        var logger = new ListLogger();
+        var context = new ExecutorContext("i-ssh", "run", 1, logger, new InMemoryLargeOutputStore());
+
+        await Run(new JsonObject
+        {
+            ["hosts"] = new JsonArray("h0", "h1"),
+            ["command"] = "test -n \"$API_TOKEN\" && exit 4",
+            ["env"] = new JsonObject { ["API_TOKEN"] = "tok-5ecret-value" },
+            ["failWhen"] = "never",
+        }, context);
+
+        var lines = logger.Lines;
+        Assert.Contains(lines, l => l.Contains("h0: starting", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("h1: failed (exit code 4) after", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("5ecret", StringComparison.Ordinal) || l.Contains("PRIVATE KEY", StringComparison.Ordinal));
+    }
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> lines = new();
+
+        public IReadOnlyList<string> Lines => [.. lines];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue(formatter(state, exception));
     }
 
     [Fact]
