@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using WeOps.Activities.Credentials;
 using WeOps.Activities.Inventory;
+using WeOps.Activities.Ssh;
 using WeOps.Engine.Executors;
 using WeOps.Engine.Persistence;
 
@@ -27,7 +28,10 @@ public static class ActivitiesServices
         services.AddSingleton<HostStore>();
         services.AddSingleton<IHostInventory>(sp => sp.GetRequiredService<HostStore>());
 
+        services.AddSingleton(configuration.GetSection("Ssh").Get<SshOptions>() ?? new SshOptions());
+
         services.AddSingleton<IExecutor, NoopExecutor>();
+        services.AddSingleton<IExecutor, SshExecutor>();
         return services;
     }
 

@@ -48,8 +48,11 @@ public sealed class ExecutorInputValidator : AbstractValidator<JsonObject>
         };
     }
 
+    // A value built in code (JsonValue of an int, a short, a decimal...) answers TryGetValue only for its
+    // own CLR type; its JSON text is the same whatever the type.
     private static bool IsInteger(JsonNode value) =>
-        value.AsValue().TryGetValue<long>(out _) || (value.AsValue().TryGetValue<double>(out var d) && Math.Floor(d) == d);
+        decimal.TryParse(value.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
+        && decimal.Truncate(d) == d;
 
     private static bool IsDuration(string text)
     {

@@ -69,6 +69,20 @@ public sealed class ExecutorTests
         Assert.Equal(30, output["timeoutSeconds"]!.GetValue<double>());
     }
 
+    [Fact]
+    public async Task Whole_numbers_built_in_code_count_as_integers_whatever_their_clr_type()
+    {
+        foreach (JsonNode parallelism in new JsonNode[] { JsonValue.Create(4), JsonValue.Create(4L), JsonValue.Create((short)4), JsonValue.Create(4m), JsonValue.Create(4.0) })
+        {
+            var inputs = new JsonObject { ["service"] = "nginx", ["parallelism"] = parallelism };
+            var output = await new RestartExecutor().ExecuteAsync(inputs, Context, CancellationToken.None);
+            Assert.Equal(4, output!["parallelism"]!.GetValue<int>());
+        }
+
+        await Assert.ThrowsAsync<ExecutorInputException>(() =>
+            new RestartExecutor().ExecuteAsync(new JsonObject { ["service"] = "nginx", ["parallelism"] = 2.5m }, Context, CancellationToken.None));
+    }
+
     [Theory]
     [InlineData("""{}""", "input 'service' is required")]
     [InlineData("""{"service":"  "}""", "input 'service' is required")]
