@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -154,8 +155,11 @@ public static partial class CloudInputs
     {
         if (value is null) return "nothing";
         var shown = value.Length > 60 ? value[..60] + "…" : value;
-        return JsonSerializer.Serialize(shown);
+        return JsonSerializer.Serialize(shown, ShowOptions);
     }
+
+    // Quoted and escaped as JSON so control characters stay visible, but '&', '<' and quotes as typed.
+    private static readonly JsonSerializerOptions ShowOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [GeneratedRegex("^[a-z]{2,}(-[a-z0-9]+){1,4}$")]
     private static partial Regex RegionPattern();
