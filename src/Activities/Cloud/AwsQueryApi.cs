@@ -73,7 +73,8 @@ public sealed class AwsQueryApi(CloudHttp http, TimeProvider clock)
             throw Failure(what, response, root, credential);
         if (root is null)
             throw new CloudApiException($"{what}: the answer is not XML (HTTP {(int)response.Status}).");
-        return ToJson(root) as JsonObject ?? new JsonObject { ["value"] = ToJson(root) };
+        var json = ToJson(root);
+        return json as JsonObject ?? new JsonObject { ["value"] = json };
     }
 
     private static Exception Failure(string what, CloudResponse response, XElement? root, Credential credential)
