@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using WeOps.Activities.Cloud;
 using WeOps.Activities.Credentials;
 using WeOps.Activities.Inventory;
 using WeOps.Activities.Ssh;
@@ -29,9 +30,23 @@ public static class ActivitiesServices
         services.AddSingleton<IHostInventory>(sp => sp.GetRequiredService<HostStore>());
 
         services.AddSingleton(configuration.GetSection("Ssh").Get<SshOptions>() ?? new SshOptions());
+        services.AddSingleton(configuration.GetSection("Cloud").Get<CloudApiOptions>() ?? new CloudApiOptions());
+        services.AddSingleton<CloudHttp>();
 
         services.AddSingleton<IExecutor, NoopExecutor>();
         services.AddSingleton<IExecutor, SshExecutor>();
+        services.AddSingleton<IExecutor, AwsExecutor>();
+        services.AddSingleton<IExecutor, AwsStopInstancesExecutor>();
+        services.AddSingleton<IExecutor, AwsStartInstancesExecutor>();
+        services.AddSingleton<IExecutor, AwsRebootInstancesExecutor>();
+        services.AddSingleton<IExecutor, AliyunExecutor>();
+        services.AddSingleton<IExecutor, AliyunStopInstancesExecutor>();
+        services.AddSingleton<IExecutor, AliyunStartInstancesExecutor>();
+        services.AddSingleton<IExecutor, AliyunRebootInstancesExecutor>();
+        services.AddSingleton<IExecutor, TencentExecutor>();
+        services.AddSingleton<IExecutor, TencentStopInstancesExecutor>();
+        services.AddSingleton<IExecutor, TencentStartInstancesExecutor>();
+        services.AddSingleton<IExecutor, TencentRebootInstancesExecutor>();
         return services;
     }
 
