@@ -128,13 +128,15 @@ public sealed class HttpRequestExecutor(OutboundHttp http, ICredentialStore cred
 
                 return await OutputAsync(response, read, inputs.MaxResponseBytes, stopwatch, context, cancellationToken);
             }
-            catch (HttpRequestException e) when (!last)
+            // IOException: the connection broke while the body was being read.
+            catch (Exception e) when ((e is HttpRequestException or IOException) && !last)
             {
-                context.Logger.LogWarning("{Method} {Url} failed ({Error}); attempt {Attempt} of {Attempts}", method, HttpTarget.Describe(url), e.HttpRequestError, attempt + 1, inputs.Retries + 1);
+                context.Logger.LogWarning("{Method} {Url} failed ({Error}); attempt {Attempt} of {Attempts}", method, HttpTarget.Describe(url), e.GetType().Name, attempt + 1, inputs.Retries + 1);
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException or IOException)
             {
-                throw new HttpRequestException(e.HttpRequestError, $"{method} {HttpTarget.Describe(url)} failed after {attempt + 1} attempt(s): {e.Message}", e);
+                throw new HttpRequestException((e as HttpRequestException)?.HttpRequestError ?? HttpRequestError.ResponseEnded,
+                    $"{method} {HttpTarget.Describe(url)} failed after {attempt + 1} attempt(s): {e.Message}", e);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !last)
             {

@@ -165,6 +165,46 @@ public sealed class HttpRequestExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_connection_broken_while_the_body_is_read_is_retried()
+    {
+        // Kestrel cannot be made to promise a body it then does not send, so this peer speaks raw HTTP/1.1.
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var peer = Task.Run(async () =>
+        {
+            string[] answers =
+            [
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nonly a part",
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: close\r\n\r\nwhole",
+            ];
+            foreach (var answer in answers)
+            {
+                using var client = await listener.AcceptTcpClientAsync();
+                var stream = client.GetStream();
+                var request = new byte[4096];
+                var seen = "";
+                while (!seen.Contains("\r\n\r\n", StringComparison.Ordinal))
+                    seen += System.Text.Encoding.ASCII.GetString(request, 0, await stream.ReadAsync(request));
+                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(answer));
+                client.Client.Shutdown(SocketShutdown.Both);
+            }
+        });
+
+        try
+        {
+            var output = (await RunAsync(new JsonObject { ["url"] = $"http://127.0.0.1:{port}/", ["retries"] = 1 }))!;
+
+            Assert.Equal("whole", (string)output["body"]!);
+            await peer.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Fact]
     public async Task A_server_error_that_persists_is_HTTP_5xx_after_the_retries()
     {
         await using var server = await LoopbackHttpServer.AnsweringAsync(502, "bad gateway", "text/plain");
