@@ -246,8 +246,8 @@ public sealed class HttpRequestExecutorTests : IDisposable
 
         var error = await Assert.ThrowsAsync<TimeoutException>(() => RunAsync(new JsonObject { ["url"] = server.Url.ToString(), ["timeout"] = "PT0.3S", ["retries"] = 1 }));
 
+        // Counted from the message: under load, Kestrel may not reach its handler before an attempt is cut off.
         Assert.Contains("2 attempt(s)", error.Message);
-        Assert.Equal(2, server.Requests.Count);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
     }
 
@@ -261,7 +261,7 @@ public sealed class HttpRequestExecutorTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(new JsonObject { ["url"] = server.Url.ToString(), ["retries"] = 3 }, step.Token));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
-        Assert.Single(server.Requests);
+        Assert.True(server.Requests.Count <= 1, "a cancelled step must not try again");
     }
 
     [Fact]
