@@ -1,0 +1,233 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Mail;
+using System.Net.Mime;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using WeOps.Activities.Credentials;
+using WeOps.Activities.Http;
+using WeOps.Engine.Executors;
+
+namespace WeOps.Activities.Email;
+
+/// <summary>The SMTP server refused or failed to take a message; the message carries the SMTP status.
+/// Retried by the engine.</summary>
+public sealed class EmailDeliveryException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>Sends mail through SMTP, with the step's smtp credential or the server-wide <see cref="SmtpOptions"/>.
+/// When the server permanently (5xx) rejects recipients, the step raises the BPMN error
+/// <c>EMAIL_REJECTED</c> instead of failing: the other recipients may already have the message, so
+/// a retry would send it to them twice, and a process can branch to another channel.</summary>
+[Executor("email.send", DisplayName = "Send email", Category = "Notify",
+    Description = "Sends an email (text, HTML or both) through SMTP. Permanently rejected recipients raise the BPMN error EMAIL_REJECTED.")]
+[Output("messageId", Type = "string", Description = "The Message-ID header of the message sent.")]
+[Output("from", Type = "string", Description = "The sender address used.")]
+[Output("recipients", Type = "integer", Description = "How many recipients (to, cc and bcc) the message was addressed to.")]
+public sealed class EmailSendExecutor(ICredentialStore credentials, SmtpOptions defaults) : Executor<EmailSendExecutor.Inputs>
+{
+    private const string Type = "email.send";
+    private const int MaxRecipients = 100;
+    private const int MaxBodyChars = 1024 * 1024;
+    private const int MaxSubjectChars = 900;
+
+    public sealed record Inputs
+    {
+        [Input(Description = "Recipients: an address, addresses separated by commas, or an array of addresses.", Required = true)]
+        public JsonNode? To { get; init; }
+
+        [Input(Description = "Copy recipients, written like 'to'.")]
+        public JsonNode? Cc { get; init; }
+
+        [Input(Description = "Blind copy recipients, written like 'to'.")]
+        public JsonNode? Bcc { get; init; }
+
+        [Input(Description = "Subject line.", Required = true)]
+        public string Subject { get; init; } = "";
+
+        [Input(Description = "Plain text body. With 'html' as well, mail readers choose one (multipart/alternative).", UiHint = "multiline")]
+        public string? Text { get; init; }
+
+        [Input(Description = "HTML body.", UiHint = "code")]
+        public string? Html { get; init; }
+
+        [Input(Description = "Sender, e.g. 'Ops <ops@example.com>'; default: the credential's or the server's 'from'.")]
+        public string? From { get; init; }
+
+        [Input(Description = "An smtp credential (host, port, username, password, startTls, from); default: the server's SMTP settings.", UiHint = "credential")]
+        public string? Credential { get; init; }
+    }
+
+    private sealed record Server(string Host, int Port, string? Username, string? Password, bool StartTls, string? From);
+
+    protected override async Task<JsonNode?> ExecuteAsync(Inputs inputs, ExecutorContext context, CancellationToken cancellationToken)
+    {
+        var to = Addresses(inputs.To, "to");
+        var cc = Addresses(inputs.Cc, "cc");
+        var bcc = Addresses(inputs.Bcc, "bcc");
+        if (to.Count + cc.Count + bcc.Count == 0)
+            throw new ExecutorInputException($"{Type}: there is no recipient.");
+        if (to.Count + cc.Count + bcc.Count > MaxRecipients)
+            throw new ExecutorInputException($"{Type}: at most {MaxRecipients} recipients, got {to.Count + cc.Count + bcc.Count}.");
+        var subject = inputs.Subject.Trim();
+        if (subject.AsSpan().ContainsAny('\r', '\n', '\0'))
+            throw new ExecutorInputException($"{Type}: 'subject' must be one line.");
+        if (subject.Length > MaxSubjectChars)
+            throw new ExecutorInputException($"{Type}: 'subject' is longer than {MaxSubjectChars} characters.");
+        var text = string.IsNullOrEmpty(inputs.Text) ? null : inputs.Text;
+        var html = string.IsNullOrEmpty(inputs.Html) ? null : inputs.Html;
+        if (text is null && html is null)
+            throw new ExecutorInputException($"{Type}: give 'text', 'html' or both.");
+        if (text?.Length > MaxBodyChars || html?.Length > MaxBodyChars)
+            throw new ExecutorInputException($"{Type}: a body is longer than {MaxBodyChars} characters.");
+
+        var server = await ServerAsync(inputs.Credential, cancellationToken);
+        var fromText = string.IsNullOrWhiteSpace(inputs.From) ? server.From : inputs.From;
+        if (string.IsNullOrWhiteSpace(fromText))
+            throw new ExecutorInputException($"{Type}: no sender: give 'from', a 'from' in the credential, or the server setting Smtp:From.");
+        var from = Address(fromText, "from");
+
+        using var message = new MailMessage { From = from, Subject = subject, SubjectEncoding = Encoding.UTF8, HeadersEncoding = Encoding.UTF8 };
+        foreach (var a in to) message.To.Add(a);
+        foreach (var a in cc) message.CC.Add(a);
+        foreach (var a in bcc) message.Bcc.Add(a);
+        var messageId = $"<{Guid.NewGuid():N}@{from.Host}>";
+        message.Headers["Message-ID"] = messageId;
+        if (text is not null && html is not null)
+        {
+            message.AlternateViews.Add(View(text, MediaTypeNames.Text.Plain));
+            message.AlternateViews.Add(View(html, MediaTypeNames.Text.Html));
+        }
+        else
+        {
+            message.Body = text ?? html;
+            message.IsBodyHtml = text is null;
+            message.BodyEncoding = Encoding.UTF8;
+            message.BodyTransferEncoding = TransferEncoding.QuotedPrintable;
+        }
+
+        using var client = new SmtpClient(server.Host, server.Port)
+        {
+            DeliveryMethod = SmtpDeliveryMethod.Network,
+            EnableSsl = server.StartTls,
+            UseDefaultCredentials = false,
+            Credentials = server.Username is null ? null : new NetworkCredential(server.Username, server.Password ?? ""),
+        };
+        try
+        {
+            await client.SendMailAsync(message, cancellationToken);
+        }
+        catch (SmtpFailedRecipientsException e)
+        {
+            throw Rejected(e.InnerExceptions.Length > 0 ? e.InnerExceptions : [e], server, e);
+        }
+        catch (SmtpFailedRecipientException e)
+        {
+            throw Rejected([e], server, e);
+        }
+        catch (SmtpException e)
+        {
+            throw new EmailDeliveryException(
+                $"{Type}: the SMTP server {server.Host}:{server.Port} did not take the message: {(int)e.StatusCode} {e.StatusCode}: {Reason(e)}", e);
+        }
+
+        context.Logger.LogInformation("Mail {MessageId} sent to {Count} recipient(s) via {Host}:{Port}", messageId, to.Count + cc.Count + bcc.Count, server.Host, server.Port);
+        return new JsonObject
+        {
+            ["messageId"] = messageId,
+            ["from"] = from.Address,
+            ["recipients"] = to.Count + cc.Count + bcc.Count,
+        };
+    }
+
+    private static Exception Rejected(IReadOnlyList<SmtpFailedRecipientException> failures, Server server, SmtpException e)
+    {
+        var list = string.Join(", ", failures.Select(f => $"{f.FailedRecipient} ({(int)f.StatusCode} {f.StatusCode})"));
+        if (failures.All(f => (int)f.StatusCode is >= 500 and < 600))
+            return new BpmnErrorException("EMAIL_REJECTED", $"{Type}: the SMTP server {server.Host}:{server.Port} rejected {list}.");
+        return new EmailDeliveryException($"{Type}: the SMTP server {server.Host}:{server.Port} did not accept {list}: {Reason(e)}", e);
+    }
+
+    private static string Reason(Exception e)
+    {
+        // SmtpClient's own message is often just "Failure sending mail."; the cause is inside.
+        var reasons = new List<string>();
+        for (Exception? x = e; x is not null && reasons.Count < 4; x = x.InnerException)
+        {
+            if (!reasons.Contains(x.Message)) reasons.Add(x.Message.Trim());
+        }
+
+        return HttpTarget.Excerpt(string.Join(" ", reasons), 400);
+    }
+
+    private static AlternateView View(string content, string mediaType)
+    {
+        var view = AlternateView.CreateAlternateViewFromString(content, Encoding.UTF8, mediaType);
+        view.TransferEncoding = TransferEncoding.QuotedPrintable;
+        return view;
+    }
+
+    private async Task<Server> ServerAsync(string? credentialName, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(credentialName))
+        {
+            if (string.IsNullOrWhiteSpace(defaults.Host))
+                throw new ExecutorInputException($"{Type}: no SMTP server: name an smtp credential, or configure Smtp:Host on the server.");
+            if (defaults.Port is < 1 or > 65535)
+                throw new InvalidOperationException($"{Type}: the server setting Smtp:Port must be between 1 and 65535, not {defaults.Port}.");
+            return new Server(defaults.Host, defaults.Port, Blank(defaults.Username), defaults.Password, defaults.StartTls, defaults.From);
+        }
+
+        var credential = (await credentials.GetAsync(credentialName, cancellationToken)).Expect(CredentialKind.Smtp);
+        var port = 25;
+        if (credential.Optional("port") is { } portText
+            && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
+            throw new CredentialException($"Credential '{credential.Name}' has a 'port' that is not a port number.");
+        var startTls = credential.Optional("startTls")?.Trim().ToLowerInvariant() switch
+        {
+            null or "false" or "no" or "0" => false,
+            "true" or "yes" or "1" => true,
+            _ => throw new CredentialException($"Credential '{credential.Name}' has a 'startTls' that is neither true nor false."),
+        };
+        return new Server(credential.Require("host"), port, credential.Optional("username"), credential.Optional("password"), startTls, credential.Optional("from"));
+    }
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+
+    private static List<MailAddress> Addresses(JsonNode? node, string field)
+    {
+        var items = new List<string>();
+        switch (node)
+        {
+            case null:
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                items.AddRange(value.GetValue<string>().Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    if (item is not JsonValue v || v.GetValueKind() != JsonValueKind.String)
+                        throw new ExecutorInputException($"{Type}: '{field}' must hold addresses as strings, got {HttpTarget.Excerpt(item?.ToJsonString() ?? "null", 60)}.");
+                    if (!string.IsNullOrWhiteSpace(v.GetValue<string>())) items.Add(v.GetValue<string>().Trim());
+                }
+
+                break;
+            default:
+                throw new ExecutorInputException($"{Type}: '{field}' must be an address or an array of addresses, got {HttpTarget.Excerpt(node.ToJsonString(), 60)}.");
+        }
+
+        if (items.Count > MaxRecipients)
+            throw new ExecutorInputException($"{Type}: at most {MaxRecipients} recipients, got {items.Count} in '{field}'.");
+        return [.. items.Select(i => Address(i, field))];
+    }
+
+    private static MailAddress Address(string text, string field)
+    {
+        if (text.Length > 320 || text.AsSpan().ContainsAny('\r', '\n', '\0')
+            || !MailAddress.TryCreate(text.Trim(), out var address) || !address.Host.Contains('.', StringComparison.Ordinal) && address.Host != "localhost")
+            throw new ExecutorInputException($"{Type}: '{field}' has an invalid address: '{HttpTarget.Excerpt(text, 80)}'.");
+        return address;
+    }
+}
