@@ -4,6 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using WeOps.Activities.Cloud;
 using WeOps.Activities.Credentials;
+using WeOps.Activities.Email;
+using WeOps.Activities.Http;
+using WeOps.Activities.Notify;
 using WeOps.Activities.Inventory;
 using WeOps.Activities.Ssh;
 using WeOps.Engine.Executors;
@@ -32,9 +35,14 @@ public static class ActivitiesServices
         services.AddSingleton(configuration.GetSection("Ssh").Get<SshOptions>() ?? new SshOptions());
         services.AddSingleton(configuration.GetSection("Cloud").Get<CloudApiOptions>() ?? new CloudApiOptions());
         services.AddSingleton<CloudHttp>();
+        services.AddSingleton(configuration.GetSection("Smtp").Get<SmtpOptions>() ?? new SmtpOptions());
+        services.AddSingleton<OutboundHttp>();
 
         services.AddSingleton<IExecutor, NoopExecutor>();
         services.AddSingleton<IExecutor, SshExecutor>();
+        services.AddSingleton<IExecutor, HttpRequestExecutor>();
+        services.AddSingleton<IExecutor, WebhookNotifyExecutor>();
+        services.AddSingleton<IExecutor, EmailSendExecutor>();
         services.AddSingleton<IExecutor, AwsExecutor>();
         services.AddSingleton<IExecutor, AwsStopInstancesExecutor>();
         services.AddSingleton<IExecutor, AwsStartInstancesExecutor>();
