@@ -14,7 +14,8 @@
 #   WEOPS_TEST_SSH_KNOWN_HOSTS   a known_hosts line naming every port with the server's host key
 #
 # Nothing is started when WEOPS_TEST_SSH_PORT is already set. WEOPS_SSHD_PORT changes the first
-# port tried (default 52200).
+# port tried (default 22200: below the kernel's ephemeral range, 32768 and up, so that no client
+# socket of a busy machine holds one of them between the check and the bind).
 
 _SVC_SSHD_ROOT=""
 _SVC_SSHD_COUNT=20
@@ -61,7 +62,7 @@ svc_sshd_start() {
   ssh-keygen -q -t ed25519 -N '' -C weops-test-stranger -f "$root/wrong_ed25519" \
     || _svc_sshd_die "ssh-keygen could not make the second client key"
 
-  first="${WEOPS_SSHD_PORT:-52200}"
+  first="${WEOPS_SSHD_PORT:-22200}"
   case "$first" in
     ''|*[!0-9]*) _svc_sshd_die "WEOPS_SSHD_PORT must be a port number, not '$first'" ;;
   esac
