@@ -22,12 +22,16 @@ public static class DurableBench
         var scale = double.Parse(Argument(args, "--scale") ?? "1", CultureInfo.InvariantCulture);
         int N(int full) => Math.Max(10, (int)(full * scale));
         var rows = new List<Row>();
-        foreach (var database in postgres is null ? new[] { "sqlite" } : ["sqlite", "postgres"])
+        // --only straight|fanout|timers|resume and --db sqlite|postgres narrow the run, e.g. for a profiler.
+        var only = Argument(args, "--only");
+        var databases = Argument(args, "--db") is { } db ? [db] : postgres is null ? new[] { "sqlite" } : ["sqlite", "postgres"];
+        bool Runs(string scenario) => only is null || only == scenario;
+        foreach (var database in databases)
         {
-            rows.Add(await WithEngine(database, postgres, e => StraightThrough(e, database, N(5_000))));
-            rows.Add(await WithEngine(database, postgres, e => FanOut(e, database, N(2_000))));
-            rows.Add(await WithEngine(database, postgres, e => Timers(e, database, N(10_000))));
-            rows.AddRange(await WithEngine(database, postgres, e => WaitAndResume(e, database, N(20_000))));
+            if (Runs("straight")) rows.Add(await WithEngine(database, postgres, e => StraightThrough(e, database, N(5_000))));
+            if (Runs("fanout")) rows.Add(await WithEngine(database, postgres, e => FanOut(e, database, N(2_000))));
+            if (Runs("timers")) rows.Add(await WithEngine(database, postgres, e => Timers(e, database, N(10_000))));
+            if (Runs("resume")) rows.AddRange(await WithEngine(database, postgres, e => WaitAndResume(e, database, N(20_000))));
         }
 
         return rows;
