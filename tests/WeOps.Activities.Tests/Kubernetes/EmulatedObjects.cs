@@ -71,7 +71,8 @@ public sealed class EmulatedObjects
         {
             var key = Key(r, ns, name);
             objects.TryGetValue(key, out var previous);
-            var stored = (JsonObject)obj.DeepClone();
+            // Through text, so numbers read back as any numeric type, as they would from the wire.
+            var stored = JsonNode.Parse(obj.ToJsonString())!.AsObject();
             stored["apiVersion"] = r.ApiVersion;
             stored["kind"] = r.Kind;
             var metadata = stored["metadata"] as JsonObject ?? new JsonObject();
