@@ -45,8 +45,9 @@ public sealed class KubernetesApplyExecutor(KubernetesConnector connector) : Kub
                 metadata["namespace"] = objectNs;
             }
 
+            // Strict, as kubectl's default: a misspelt field fails the step instead of being dropped silently.
             var path = resource.ObjectPath(objectNs, name)
-                + $"?fieldManager={Uri.EscapeDataString(manager)}&force={(inputs.Force ? "true" : "false")}";
+                + $"?fieldManager={Uri.EscapeDataString(manager)}&fieldValidation=Strict&force={(inputs.Force ? "true" : "false")}";
             var target = new KubernetesTarget("apply", kind, name, objectNs)
             {
                 ConflictHint = "Set 'force' to take the fields over from the other manager, or leave them out of the manifest.",

@@ -189,7 +189,7 @@ public sealed class KubernetesExecutorTests : IAsyncLifetime
         Assert.All(bed.Api.Writes, w =>
         {
             Assert.Equal("application/apply-patch+yaml", w.ContentType);
-            Assert.Equal("?fieldManager=weops&force=false", w.Query);
+            Assert.Equal("?fieldManager=weops&fieldValidation=Strict&force=false", w.Query);
         });
     }
 
