@@ -235,8 +235,13 @@ public sealed class KubeApiEmulator : IAsyncDisposable
             {
                 resources.Add(new JsonObject
                 {
-                    ["name"] = $"{r.Plural}/scale", ["singularName"] = "", ["namespaced"] = true, ["group"] = "autoscaling", ["version"] = "v1",
-                    ["kind"] = "Scale", ["verbs"] = new JsonArray("get", "patch", "update"),
+                    ["name"] = $"{r.Plural}/scale",
+                    ["singularName"] = "",
+                    ["namespaced"] = true,
+                    ["group"] = "autoscaling",
+                    ["version"] = "v1",
+                    ["kind"] = "Scale",
+                    ["verbs"] = new JsonArray("get", "patch", "update"),
                 });
             }
 
@@ -244,7 +249,11 @@ public sealed class KubeApiEmulator : IAsyncDisposable
             {
                 resources.Add(new JsonObject
                 {
-                    ["name"] = "pods/log", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "Pod", ["verbs"] = new JsonArray("get"),
+                    ["name"] = "pods/log",
+                    ["singularName"] = "",
+                    ["namespaced"] = true,
+                    ["kind"] = "Pod",
+                    ["verbs"] = new JsonArray("get"),
                 });
             }
         }
