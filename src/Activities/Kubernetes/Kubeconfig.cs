@@ -49,10 +49,12 @@ public sealed class Kubeconfig
     public IReadOnlyList<KubeconfigContext> Contexts { get; }
     public string? CurrentContext { get; }
 
-    /// <summary>Where relative file paths (certificate-authority, client-key, tokenFile) are resolved from.</summary>
+    /// <summary>The directory of the kubeconfig file, where relative file paths (certificate-authority,
+    /// client-key, tokenFile) are resolved from; null for a kubeconfig given as text, which must embed its data.</summary>
     public string? BaseDirectory { get; }
 
-    /// <summary>Parses kubeconfig YAML; <see cref="KubeconfigException"/> when it is not one.</summary>
+    /// <summary>Parses kubeconfig YAML; <see cref="KubeconfigException"/> when it is not one. File references
+    /// are followed only with a <paramref name="baseDirectory"/> (a kubeconfig read from a file).</summary>
     public static Kubeconfig Parse(string yaml, string? baseDirectory = null)
     {
         IReadOnlyList<JsonNode?> documents;
@@ -121,7 +123,7 @@ public sealed class Kubeconfig
             throw new KubeconfigException($"user '{user.Name}' has a client certificate without its key or a key without its certificate.");
         var token = user.Token;
         if (token is null && user.TokenFile is not null)
-            token = ReadFile(user.TokenFile, $"user '{user.Name}'", "tokenFile").Trim();
+            token = ReadFile(user.TokenFile, $"user '{user.Name}'", "tokenFile", "token").Trim();
         if (token is null && certificate is null)
             throw new KubeconfigException($"user '{user.Name}' has neither a token nor a client certificate.");
 
@@ -148,12 +150,16 @@ public sealed class Kubeconfig
             }
         }
 
-        return file is null ? null : ReadFile(file, owner, field);
+        return file is null ? null : ReadFile(file, owner, field, $"{field}-data");
     }
 
-    private string ReadFile(string path, string owner, string field)
+    private string ReadFile(string path, string owner, string field, string embedded)
     {
-        var full = Path.IsPathRooted(path) || BaseDirectory is null ? path : Path.Combine(BaseDirectory, path);
+        // A kubeconfig held in a credential must not make the server read its own files and send them
+        // (a tokenFile's content goes out as a bearer token) to whatever server the kubeconfig names.
+        if (BaseDirectory is null)
+            throw new KubeconfigException($"{owner}: {field} refers to a file; a kubeconfig given as text must embed the data ({embedded}).");
+        var full = Path.Combine(BaseDirectory, path);
         try
         {
             return File.ReadAllText(full);

@@ -148,6 +148,18 @@ public sealed class KubeconfigTests
     }
 
     [Theory]
+    [InlineData("clusters:\n- name: c\n  cluster: {server: \"https://h:1\", certificate-authority: /etc/ssl/certs/ca-certificates.crt}", "cluster 'c': certificate-authority refers to a file; a kubeconfig given as text must embed the data (certificate-authority-data).")]
+    [InlineData("clusters:\n- name: c\n  cluster: {server: \"https://h:1\"}", "user 'u': tokenFile refers to a file; a kubeconfig given as text must embed the data (token).")]
+    public void A_kubeconfig_given_as_text_does_not_read_server_files(string clusters, string message)
+    {
+        var yaml = clusters + "\nusers: [{name: u, user: {tokenFile: /etc/hostname}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\n";
+
+        var e = Assert.Throws<KubeconfigException>(() => Kubeconfig.Parse(yaml).Resolve("x"));
+
+        Assert.Equal(message, e.Message);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("{{{")]
     [InlineData("key: [unclosed")]
