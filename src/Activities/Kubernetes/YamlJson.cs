@@ -14,11 +14,13 @@ public static partial class YamlJson
     // laughs" document fails with a message instead of eating the memory of the node.
     private const int MaxNodes = 200_000;
     private const int MaxDepth = 64;
+    private const int MaxFlowDepth = 256;
 
     /// <summary>Every document of <paramref name="text"/>; an empty document gives null.
     /// <see cref="FormatException"/> with the line and column when the text is not YAML.</summary>
     public static IReadOnlyList<JsonNode?> ReadDocuments(string text)
     {
+        CheckFlowDepth(text);
         var stream = new YamlStream();
         try
         {
@@ -32,6 +34,25 @@ public static partial class YamlJson
 
         var budget = new int[] { MaxNodes };
         return stream.Documents.Select(d => Convert(d.RootNode, 0, budget)).ToList();
+    }
+
+    // The YAML loader builds nodes recursively: thousands of nested brackets would overflow the stack and
+    // end the process, so refuse them before parsing. Brackets inside quotes count too; no real manifest
+    // comes near the limit.
+    private static void CheckFlowDepth(string text)
+    {
+        var depth = 0;
+        foreach (var c in text)
+        {
+            if (c is '[' or '{')
+            {
+                if (++depth > MaxFlowDepth) throw new FormatException($"the document nests brackets deeper than {MaxFlowDepth} levels.");
+            }
+            else if (c is ']' or '}' && depth > 0)
+            {
+                depth--;
+            }
+        }
     }
 
     private static Exception Innermost(Exception e)

@@ -197,6 +197,19 @@ public sealed class KubeconfigTests
     }
 
     [Fact]
+    public void Deep_nesting_is_refused_instead_of_overflowing_the_stack()
+    {
+        var flow = "a: " + new string('[', 200_000) + new string(']', 200_000);
+        var block = string.Concat(Enumerable.Range(0, 1_000).Select(i => new string(' ', i) + $"k{i}:\n"));
+
+        var deepFlow = Assert.Throws<KubeconfigException>(() => Kubeconfig.Parse(flow));
+        var deepBlock = Assert.Throws<KubeconfigException>(() => Kubeconfig.Parse(block));
+
+        Assert.Contains("deeper than", deepFlow.Message);
+        Assert.Contains("deeper than", deepBlock.Message);
+    }
+
+    [Fact]
     public void Bad_base64_names_the_field_and_not_the_value()
     {
         var yaml = """
