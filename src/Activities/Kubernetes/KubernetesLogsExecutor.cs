@@ -52,7 +52,6 @@ public sealed class KubernetesLogsExecutor(KubernetesConnector connector) : Kube
         var path = KubernetesResource.Pod.ObjectPath(ns, pod) + "/log?" + string.Join('&', query);
 
         var (text, cutByServer) = await connection.GetTextAsync(path, new KubernetesTarget("get log of", "pod", pod, ns), Options.MaxLogBytes, cancellationToken);
-        // The server stops at limitBytes without saying so: a log that long was most likely cut.
         var (log, cut) = LargeOutput.Cap(text, Options.MaxLogChars);
         string? reference = null;
         if (cut) reference = await context.LargeOutputs.SaveAsync(context.InstanceId, context.ElementId, "log", text, cancellationToken);
@@ -60,6 +59,7 @@ public sealed class KubernetesLogsExecutor(KubernetesConnector connector) : Kube
         {
             ["pod"] = pod,
             ["log"] = log,
+            // The server stops at limitBytes without saying so: a log that long was most likely cut.
             ["truncated"] = cut || cutByServer || System.Text.Encoding.UTF8.GetByteCount(text) >= Options.MaxLogBytes,
             ["logRef"] = reference,
         };
