@@ -8,6 +8,7 @@ using WeOps.Activities.Email;
 using WeOps.Activities.Http;
 using WeOps.Activities.Notify;
 using WeOps.Activities.Inventory;
+using WeOps.Activities.Kubernetes;
 using WeOps.Activities.Ssh;
 using WeOps.Engine.Executors;
 using WeOps.Engine.Persistence;
@@ -37,12 +38,20 @@ public static class ActivitiesServices
         services.AddSingleton<CloudHttp>();
         services.AddSingleton(configuration.GetSection("Smtp").Get<SmtpOptions>() ?? new SmtpOptions());
         services.AddSingleton<OutboundHttp>();
+        services.AddSingleton(configuration.GetSection("Kubernetes").Get<KubernetesOptions>() ?? new KubernetesOptions());
+        services.AddSingleton<KubernetesConnector>();
 
         services.AddSingleton<IExecutor, NoopExecutor>();
         services.AddSingleton<IExecutor, SshExecutor>();
         services.AddSingleton<IExecutor, HttpRequestExecutor>();
         services.AddSingleton<IExecutor, WebhookNotifyExecutor>();
         services.AddSingleton<IExecutor, EmailSendExecutor>();
+        services.AddSingleton<IExecutor, KubernetesScaleExecutor>();
+        services.AddSingleton<IExecutor, KubernetesRolloutRestartExecutor>();
+        services.AddSingleton<IExecutor, KubernetesDeletePodExecutor>();
+        services.AddSingleton<IExecutor, KubernetesGetPodsExecutor>();
+        services.AddSingleton<IExecutor, KubernetesLogsExecutor>();
+        services.AddSingleton<IExecutor, KubernetesApplyExecutor>();
         services.AddSingleton<IExecutor, AwsExecutor>();
         services.AddSingleton<IExecutor, AwsStopInstancesExecutor>();
         services.AddSingleton<IExecutor, AwsStartInstancesExecutor>();
