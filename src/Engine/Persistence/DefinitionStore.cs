@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using WeOps.Engine.Model;
 using WeOps.Engine.Parsing;
+using WeOps.Engine.Triggers;
 using WeOps.Engine.Validation;
 
 namespace WeOps.Engine.Persistence;
@@ -60,7 +61,9 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
     }
 
     /// <summary>Publishes the draft as the next version; publishing a draft identical to the latest
-    /// version returns that version instead of a copy.</summary>
+    /// version returns that version instead of a copy. The version's timer start events replace the
+    /// previous version's schedules in the same transaction; a hook route another process already answers
+    /// refuses the publish.</summary>
     public async Task<Published?> PublishAsync(string key, string? note, string? actor, CancellationToken cancellationToken)
     {
         await using var db = database();
@@ -76,6 +79,11 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
         }
 
         var version = row.LatestVersion + 1;
+        var clashes = await HookClashesAsync(document.Main, version, cancellationToken);
+        if (clashes.Count > 0) throw new DefinitionInvalidException(key, clashes);
+
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         db.DefinitionVersions.Add(new DefinitionVersionRow
         {
             Key = key,
@@ -83,13 +91,45 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
             Name = row.Name,
             Xml = row.DraftXml,
             Hash = row.DraftHash,
-            PublishedAt = time.GetUtcNow().UtcDateTime,
+            PublishedAt = now.UtcDateTime,
             PublishedBy = actor,
             Note = note,
         });
         row.LatestVersion = version;
+        await ScheduleWriter.ReplaceAsync(db, key, version, document.Main, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
         return new Published(key, version, true);
+    }
+
+    /// <summary>The hook routes of the latest published versions of all processes.</summary>
+    public async Task<HookRouteTable> HookRoutesAsync(CancellationToken cancellationToken)
+    {
+        var hooks = new List<HookBinding>();
+        foreach (var (key, version) in await LatestVersionsAsync(cancellationToken))
+        {
+            if (await GraphAsync(key, version, cancellationToken) is { } graph) hooks.AddRange(HookRouteTable.Of(graph, version));
+        }
+
+        return new HookRouteTable(hooks);
+    }
+
+    /// <summary>The published processes and their latest version numbers.</summary>
+    public async Task<IReadOnlyList<(string Key, int Version)>> LatestVersionsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = database();
+        return (await db.Definitions.AsNoTracking().Where(d => d.LatestVersion > 0).Select(d => new { d.Key, d.LatestVersion }).ToListAsync(cancellationToken))
+            .Select(d => (d.Key, d.LatestVersion)).ToList();
+    }
+
+    private async Task<List<ValidationProblem>> HookClashesAsync(ProcessGraph graph, int version, CancellationToken cancellationToken)
+    {
+        var mine = HookRouteTable.Of(graph, version).ToList();
+        if (mine.Count == 0) return [];
+        var others = (await HookRoutesAsync(cancellationToken)).Bindings.Where(b => b.ProcessKey != graph.Key);
+        return HookRouteTable.Clashes(mine, others).Select(c => ValidationProblem.Error(c.Hook.StartEventId,
+            $"Start event '{c.Hook.StartEventId}' answers {HookRouteTable.Describe(c.Hook)}, which process '{c.Other.ProcessKey}' (start event '{c.Other.StartEventId}') already answers: " +
+            "change the path or the method of one of them.", c.Hook.Line > 0 ? c.Hook.Line : null)).ToList();
     }
 
     public async Task<IReadOnlyList<DefinitionSummary>> ListAsync(CancellationToken cancellationToken)
@@ -147,15 +187,8 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
     /// start processes.</summary>
     public async Task<IReadOnlyList<(string Key, int Version, string StartEventId)>> StartEventsAsync(Func<EventDefinition?, bool> matches, CancellationToken cancellationToken)
     {
-        List<(string Key, int Version)> latest;
-        await using (var db = database())
-        {
-            latest = (await db.Definitions.AsNoTracking().Where(d => d.LatestVersion > 0).Select(d => new { d.Key, d.LatestVersion }).ToListAsync(cancellationToken))
-                .Select(d => (d.Key, d.LatestVersion)).ToList();
-        }
-
         var found = new List<(string, int, string)>();
-        foreach (var (key, version) in latest)
+        foreach (var (key, version) in await LatestVersionsAsync(cancellationToken))
         {
             var graph = await GraphAsync(key, version, cancellationToken);
             if (graph is null) continue;
