@@ -30,6 +30,7 @@ public sealed class DefinitionInvalidException(string key, IReadOnlyList<Validat
 public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator validator, TimeProvider time)
 {
     private readonly ConcurrentDictionary<(string Key, int Version), ProcessGraph> graphs = new();
+    private volatile HookRoutesCache? hookRoutes;
 
     /// <summary>Saves the file as the draft of the process whose id it holds. A file that names no
     /// process is not saved: its problems are returned with a null key.</summary>
@@ -102,23 +103,32 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
         return new Published(key, version, true);
     }
 
-    /// <summary>The hook routes of the latest published versions of all processes.</summary>
+    /// <summary>The hook routes of the latest published versions of all processes. Built again only when
+    /// a version was published (on any node): one query for the version numbers per call.</summary>
     public async Task<HookRouteTable> HookRoutesAsync(CancellationToken cancellationToken)
     {
+        var versions = await LatestVersionsAsync(cancellationToken);
+        var cached = hookRoutes;
+        if (cached is not null && cached.Versions.SequenceEqual(versions)) return cached.Table;
+
         var hooks = new List<HookBinding>();
-        foreach (var (key, version) in await LatestVersionsAsync(cancellationToken))
+        foreach (var (key, version) in versions)
         {
             if (await GraphAsync(key, version, cancellationToken) is { } graph) hooks.AddRange(HookRouteTable.Of(graph, version));
         }
 
-        return new HookRouteTable(hooks);
+        var table = new HookRouteTable(hooks);
+        hookRoutes = new HookRoutesCache(versions, table);
+        return table;
     }
+
+    private sealed record HookRoutesCache(IReadOnlyList<(string Key, int Version)> Versions, HookRouteTable Table);
 
     /// <summary>The published processes and their latest version numbers.</summary>
     public async Task<IReadOnlyList<(string Key, int Version)>> LatestVersionsAsync(CancellationToken cancellationToken)
     {
         await using var db = database();
-        return (await db.Definitions.AsNoTracking().Where(d => d.LatestVersion > 0).Select(d => new { d.Key, d.LatestVersion }).ToListAsync(cancellationToken))
+        return (await db.Definitions.AsNoTracking().Where(d => d.LatestVersion > 0).OrderBy(d => d.Key).Select(d => new { d.Key, d.LatestVersion }).ToListAsync(cancellationToken))
             .Select(d => (d.Key, d.LatestVersion)).ToList();
     }
 

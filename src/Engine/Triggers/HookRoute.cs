@@ -43,19 +43,19 @@ public sealed class HookRoute
     public Dictionary<string, string>? Match(IReadOnlyList<string> path)
     {
         if (path.Count != Segments.Count) return null;
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        // Checked before anything is allocated: most routes of a table do not match.
         for (var i = 0; i < path.Count; i++)
         {
             var segment = Segments[i];
-            if (segment.IsParameter)
-            {
-                if (path[i].Length == 0) return null;
-                values[segment.Text] = path[i];
-            }
-            else if (!string.Equals(segment.Text, path[i], StringComparison.OrdinalIgnoreCase))
-            {
-                return null;
-            }
+            var fits = segment.IsParameter ? path[i].Length > 0 : string.Equals(segment.Text, path[i], StringComparison.OrdinalIgnoreCase);
+            if (!fits) return null;
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < path.Count; i++)
+        {
+            if (Segments[i].IsParameter) values[Segments[i].Text] = path[i];
         }
 
         return values;
