@@ -21,8 +21,13 @@ public sealed class TriggerRulesTests
         var start = (StartEvent)document.Main!.Node("start");
         Assert.Equal(new HttpTrigger
         {
-            Method = "PUT", Path = "deploy/{service}", Auth = HookAuth.Hmac, SecretCredential = "ci", SignatureHeader = "X-Sig",
-            AllowHeaders = start.Http!.AllowHeaders, Timeout = TimeSpan.FromSeconds(30),
+            Method = "PUT",
+            Path = "deploy/{service}",
+            Auth = HookAuth.Hmac,
+            SecretCredential = "ci",
+            SignatureHeader = "X-Sig",
+            AllowHeaders = start.Http!.AllowHeaders,
+            Timeout = TimeSpan.FromSeconds(30),
         }, start.Http);
         Assert.Equal(["x-request-id", "x-actor"], start.Http.AllowHeaders);
         Assert.Equal(new HttpReply(201, "${ {service: request.params.service} }"), ((EndEvent)document.Main.Node("end")).Reply);
