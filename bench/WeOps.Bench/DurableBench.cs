@@ -21,17 +21,19 @@ public static class DurableBench
         var postgres = Argument(args, "--postgres") ?? Environment.GetEnvironmentVariable("WEOPS_BENCH_POSTGRES");
         var scale = double.Parse(Argument(args, "--scale") ?? "1", CultureInfo.InvariantCulture);
         int N(int full) => Math.Max(10, (int)(full * scale));
-        var rows = new List<Row>();
-        // --only straight|fanout|timers|resume and --db sqlite|postgres narrow the run, e.g. for a profiler.
-        var only = Argument(args, "--only");
+        // --filter straight|fan-out|timers|wait|schedules runs only the scenarios whose name contains it;
+        // --db sqlite|postgres only that database (e.g. for a profiler).
+        var only = Argument(args, "--filter");
+        bool Wanted(string name) => only is null || name.Contains(only, StringComparison.OrdinalIgnoreCase);
         var databases = Argument(args, "--db") is { } db ? [db] : postgres is null ? new[] { "sqlite" } : ["sqlite", "postgres"];
-        bool Runs(string scenario) => only is null || only == scenario;
+        var rows = new List<Row>();
         foreach (var database in databases)
         {
-            if (Runs("straight")) rows.Add(await WithEngine(database, postgres, e => StraightThrough(e, database, N(5_000))));
-            if (Runs("fanout")) rows.Add(await WithEngine(database, postgres, e => FanOut(e, database, N(2_000))));
-            if (Runs("timers")) rows.Add(await WithEngine(database, postgres, e => Timers(e, database, N(10_000))));
-            if (Runs("resume")) rows.AddRange(await WithEngine(database, postgres, e => WaitAndResume(e, database, N(20_000))));
+            if (Wanted("straight-through")) rows.Add(await WithEngine(database, postgres, e => StraightThrough(e, database, N(5_000))));
+            if (Wanted("fan-out")) rows.Add(await WithEngine(database, postgres, e => FanOut(e, database, N(2_000))));
+            if (Wanted("timers")) rows.Add(await WithEngine(database, postgres, e => Timers(e, database, N(10_000))));
+            if (Wanted("wait-and-resume")) rows.AddRange(await WithEngine(database, postgres, e => WaitAndResume(e, database, N(20_000))));
+            if (Wanted("schedules")) rows.Add(await WithEngine(database, postgres, e => Schedules(e, database, N(200), TimeSpan.FromSeconds(10))));
         }
 
         return rows;
@@ -108,6 +110,42 @@ public static class DurableBench
         var fired = await context.History.CountAsync(h => h.Kind == "Completed" && h.ElementId == "at");
         return new Row("timers due in the same second", db, count, seconds, count / seconds, 0, 0, $"fired {fired:N0}", "all fire within 5 s, each once",
             seconds < 5 && fired == count);
+    }
+
+    /// <summary>Many processes with a cron start event every second: each occurrence starts one instance;
+    /// the latency is from the occurrence to the instance's start.</summary>
+    private static async Task<Row> Schedules(DurableEngine engine, string db, int processes, TimeSpan running)
+    {
+        var keys = new List<string>();
+        for (var i = 0; i < processes; i++)
+        {
+            keys.Add(await Publish(engine, $"cron-{i}", """
+                <bpmn:startEvent id="tick"><bpmn:extensionElements><ops:cron expression="*/1 * * * * ?" /></bpmn:extensionElements><bpmn:timerEventDefinition /></bpmn:startEvent>
+                <bpmn:sequenceFlow id="f1" sourceRef="tick" targetRef="end" /><bpmn:endEvent id="end" />
+                """));
+        }
+
+        var from = DateTimeOffset.UtcNow;
+        await Task.Delay(running);
+        // Stop the schedules (a version without the timer) and let what is under way finish.
+        foreach (var key in keys)
+            await Publish(engine, key, """<bpmn:startEvent id="tick" /><bpmn:sequenceFlow id="f1" sourceRef="tick" targetRef="end" /><bpmn:endEvent id="end" />""");
+        var seconds = (DateTimeOffset.UtcNow - from).TotalSeconds;
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        await using var context = engine.Instances.OpenDb();
+        var rows = await context.Instances.AsNoTracking().Where(i => i.Version == 1).Select(i => new { i.DefinitionKey, i.StartedAt, i.State }).ToListAsync();
+        var started = rows.Select(r => (r.DefinitionKey, At: DateTimeOffset.Parse((string)JsonNode.Parse(r.State)!["scopes"]![0]!["variables"]![ScheduleRunner.OccurrenceVariable]!, CultureInfo.InvariantCulture),
+            r.StartedAt)).ToList();
+        var duplicates = started.Count - started.Select(s => (s.DefinitionKey, s.At)).Distinct().Count();
+        var gaps = started.GroupBy(s => s.DefinitionKey).Sum(g =>
+        {
+            var times = g.Select(s => s.At).Order().ToList();
+            return times.Zip(times.Skip(1), (a, b) => (int)Math.Round((b - a).TotalSeconds) - 1).Sum();
+        });
+        var lateness = started.Select(s => (DateTime.SpecifyKind(s.StartedAt, DateTimeKind.Utc) - s.At.UtcDateTime).TotalMilliseconds).Order().ToList();
+        return new Row($"schedules: {processes} crons every second", db, started.Count, seconds, started.Count / seconds, Percentile(lateness, 0.5), Percentile(lateness, 0.99),
+            $"duplicates {duplicates}, gaps {gaps}", "each occurrence once, no gaps", duplicates == 0 && gaps == 0);
     }
 
     private static async Task<IReadOnlyList<Row>> WaitAndResume(DurableEngine engine, string db, int count)

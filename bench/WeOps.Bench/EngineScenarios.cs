@@ -6,6 +6,7 @@ using WeOps.Engine.Model;
 using WeOps.Engine.Parsing;
 using WeOps.Engine.Runtime;
 using WeOps.Engine.Time;
+using WeOps.Engine.Triggers;
 using WeOps.Engine.Validation;
 
 namespace WeOps.Bench;
@@ -41,6 +42,15 @@ public static class EngineScenarios
         var variables = new Dictionary<string, JsonNode?> { ["count"] = 7, ["alert"] = JsonNode.Parse("""{"labels":{"severity":"critical","instance":"web-1"}}""") };
         yield return new Scenario("condition `alert.labels.severity == 'critical'`", 20_000 / scale,
             _ => { expressions.EvaluateCondition("alert.labels.severity == 'critical'", variables); return Task.CompletedTask; });
+
+        var hooks = new HookRouteTable(Enumerable.Range(0, 1_000).Select(i =>
+        {
+            var path = $"team-{i % 50}/service-{i}/{{action}}";
+            return new HookBinding($"p{i}", 1, "start", new HttpTrigger { Method = "POST", Path = path }, HookRoute.Parse(path, out _)!, 1);
+        }));
+        string[] called = ["team-7", "service-957", "restart"];
+        yield return new Scenario("hook route lookup among 1,000 routes", 20_000 / scale,
+            _ => hooks.Find("POST", called) is HookLookup.Found ? Task.CompletedTask : throw new InvalidOperationException("no route"));
 
         var graph = BpmnParser.Parse(small).Main!;
         var runtime = NewRuntime(graph, expressions);

@@ -54,6 +54,7 @@ public static class WeOpsServer
         EventsEndpoints.Map(app);
         CredentialsEndpoints.Map(app);
         HostsEndpoints.Map(app);
+        HooksEndpoints.Map(app);
         app.MapWeOpsOpenApi();
         return app;
     }

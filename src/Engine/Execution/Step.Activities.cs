@@ -31,6 +31,7 @@ internal sealed partial class Step
 
     private void StartTask(Token token, TaskNode task)
     {
+        if (task.Reply is { } reply) Reply(token, task, reply);
         switch (task.Kind)
         {
             case TaskKind.Service:

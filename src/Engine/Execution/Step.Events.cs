@@ -7,6 +7,7 @@ internal sealed partial class Step
 {
     private void EnterEndEvent(Token token, EndEvent end)
     {
+        if (end.Reply is { } reply) Reply(token, end, reply);
         switch (end.Definition)
         {
             case TerminateEventDefinition:
@@ -29,6 +30,14 @@ internal sealed partial class Step
                 Leave(token);
                 break;
         }
+    }
+
+    /// <summary>Records the reply the hook's caller waits for; the caller polls the history for it, so
+    /// it arrives whichever node runs this step.</summary>
+    private void Reply(Token token, FlowNode node, HttpReply reply)
+    {
+        var body = reply.Body is null ? null : expressions.EvaluateTemplate(reply.Body, VisibleVariables(token.ScopeId));
+        Record(HistoryKind.Replied, node, token, new JsonObject { ["status"] = reply.Status, ["body"] = body?.DeepClone() }.ToJsonString());
     }
 
     private void EnterThrowEvent(Token token, IntermediateThrowEvent thrown)

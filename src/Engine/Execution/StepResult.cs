@@ -19,6 +19,10 @@ public enum HistoryKind
     InstanceFailed,
     InstanceCancelled,
     VariablesUpdated,
+
+    /// <summary>An <c>ops:httpReply</c> was reached; the detail is <c>{"status":…, "body":…}</c>, which the
+    /// hook's caller is waiting for.</summary>
+    Replied,
 }
 
 /// <summary>One line of an instance's history.</summary>

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Xml;
-using Quartz;
 using WeOps.Engine.Expressions;
 using WeOps.Engine.Model;
+using WeOps.Engine.Triggers;
 
 namespace WeOps.Engine.Execution;
 
@@ -18,7 +18,7 @@ public static class TimerSchedule
             TimerKind.Date => new TimerWait { ElementId = "", DueAt = DueDate(value, now) },
             TimerKind.Duration => new TimerWait { ElementId = "", DueAt = now + Duration(value) },
             TimerKind.Cycle => Cycle(value, now),
-            TimerKind.Cron => new TimerWait { ElementId = "", DueAt = NextCron(value, now), Cron = value, RemainingRepetitions = -1 },
+            TimerKind.Cron => new TimerWait { ElementId = "", DueAt = NextCron(value, now, definition.TimeZone), Cron = value, CronTimeZone = definition.TimeZone, RemainingRepetitions = -1 },
             _ => throw new ArgumentOutOfRangeException(nameof(definition)),
         };
     }
@@ -28,7 +28,7 @@ public static class TimerSchedule
     {
         if (fired.RemainingRepetitions == 0) return null;
         var remaining = fired.RemainingRepetitions < 0 ? -1 : fired.RemainingRepetitions - 1;
-        if (fired.Cron is not null) return fired with { DueAt = NextCron(fired.Cron, fired.DueAt), RemainingRepetitions = remaining };
+        if (fired.Cron is not null) return fired with { DueAt = NextCron(fired.Cron, fired.DueAt, fired.CronTimeZone), RemainingRepetitions = remaining };
         if (fired.Interval is { } interval) return fired with { DueAt = fired.DueAt + interval, RemainingRepetitions = remaining };
         return null;
     }
@@ -67,11 +67,11 @@ public static class TimerSchedule
     }
 
     /// <summary>Checks a timer value without arming it; returns what is wrong, or null.</summary>
-    public static string? Check(TimerKind kind, string value)
+    public static string? Check(TimerKind kind, string value, string? timeZone = null)
     {
         try
         {
-            Arm(new TimerEventDefinition(kind, value), value, DateTimeOffset.UnixEpoch);
+            Arm(new TimerEventDefinition(kind, value) { TimeZone = timeZone }, value, DateTimeOffset.UnixEpoch);
             return null;
         }
         catch (ExpressionException e)
@@ -111,19 +111,7 @@ public static class TimerSchedule
         };
     }
 
-    private static DateTimeOffset NextCron(string expression, DateTimeOffset after)
-    {
-        CronExpression cron;
-        try
-        {
-            cron = new CronExpression(expression) { TimeZone = TimeZoneInfo.Utc };
-        }
-        catch (FormatException e)
-        {
-            throw new ExpressionException(expression, $"\"{expression}\" is not a cron expression (Quartz syntax, seconds first, such as 0 0 9 ? * MON-FRI): {e.Message}");
-        }
-
-        return cron.GetNextValidTimeAfter(after)
+    private static DateTimeOffset NextCron(string expression, DateTimeOffset after, string? timeZone) =>
+        ScheduleSeries.Cron(expression, timeZone).GetNextValidTimeAfter(after)
             ?? throw new ExpressionException(expression, $"\"{expression}\" never fires again.");
-    }
 }

@@ -46,6 +46,9 @@ public sealed record TimerWait : Wait
     public int RemainingRepetitions { get; init; }
     public TimeSpan? Interval { get; init; }
     public string? Cron { get; init; }
+
+    /// <summary>The time zone <see cref="Cron"/> is read in; null: UTC.</summary>
+    public string? CronTimeZone { get; init; }
 }
 
 public sealed record MessageWait : Wait

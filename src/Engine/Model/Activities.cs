@@ -50,6 +50,9 @@ public sealed record TaskNode : Activity
     /// <summary>Receive task subscription, or the message a send task publishes.</summary>
     public MessageEventDefinition? Message { get; init; }
     public UserTaskDefinition? UserTask { get; init; }
+
+    /// <summary>A send task's <c>ops:httpReply</c>: answers the hook call when the task is reached.</summary>
+    public HttpReply? Reply { get; init; }
 }
 
 public sealed record SubProcess : Activity

@@ -16,16 +16,29 @@ public enum TimerKind { Date, Duration, Cycle, Cron }
 
 /// <summary>A timer: the value is ISO 8601 (date, duration, repeating interval) or a Quartz cron expression.
 /// It may be a <c>${expr}</c> template evaluated when the timer is armed.</summary>
-public sealed record TimerEventDefinition(TimerKind Kind, string Value) : EventDefinition;
+public sealed record TimerEventDefinition(TimerKind Kind, string Value) : EventDefinition
+{
+    /// <summary>The IANA or Windows time zone a cron expression is read in (<c>ops:cron timeZone</c>); null: UTC.</summary>
+    public string? TimeZone { get; init; }
+
+    /// <summary>For a timer start event: what to do about occurrences missed during downtime (<c>ops:cron misfire</c>).</summary>
+    public MisfirePolicy Misfire { get; init; } = MisfirePolicy.FireOnce;
+}
 
 public sealed record StartEvent : FlowNode
 {
     public EventDefinition? Definition { get; init; }
+
+    /// <summary><c>ops:http</c>: the hook that starts the process here.</summary>
+    public HttpTrigger? Http { get; init; }
 }
 
 public sealed record EndEvent : FlowNode
 {
     public EventDefinition? Definition { get; init; }
+
+    /// <summary><c>ops:httpReply</c>: the answer to the hook call that started the instance.</summary>
+    public HttpReply? Reply { get; init; }
 }
 
 public sealed record IntermediateCatchEvent : FlowNode

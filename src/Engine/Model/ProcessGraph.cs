@@ -47,12 +47,12 @@ public sealed class ProcessGraph
 
     public IEnumerable<StartEvent> StartEventsIn(string? scopeId) => NodesIn(scopeId).OfType<StartEvent>();
 
-    /// <summary>The start event a new instance begins at when none is named: the none start event,
-    /// else the only start event.</summary>
+    /// <summary>The start event a new instance begins at when none is named: the none start event (one
+    /// without ops:http), else the only start event.</summary>
     public StartEvent? DefaultStartEvent()
     {
         var starts = StartEventsIn(null).ToList();
-        return starts.FirstOrDefault(s => s.Definition is null) ?? (starts.Count == 1 ? starts[0] : null);
+        return starts.FirstOrDefault(s => s.Definition is null && s.Http is null) ?? (starts.Count == 1 ? starts[0] : null);
     }
 
     public IEnumerable<BoundaryEvent> BoundaryEventsOf(Activity activity) =>

@@ -111,6 +111,96 @@ internal sealed class ExtensionReader(ParseContext context)
         };
     }
 
+    /// <summary><c>ops:http</c> on a start event; null when absent. The path template is checked by the
+    /// validator, which sees every hook of the process at once.</summary>
+    public HttpTrigger? Http(XElement owner, string ownerId)
+    {
+        var element = OpsElement(owner, "http");
+        if (element is null) return null;
+
+        var method = (NonEmpty((string?)element.Attribute("method")) ?? "POST").ToUpperInvariant();
+        if (!HookMethods.Contains(method))
+        {
+            context.Error(ownerId, $"{Describe(owner)}: ops:http method \"{method}\" is not one a hook answers; use {string.Join(", ", HookMethods)}.", element);
+            method = "POST";
+        }
+
+        var auth = HookAuth.ApiKey;
+        switch (NonEmpty((string?)element.Attribute("auth"))?.ToLowerInvariant())
+        {
+            case null or "apikey":
+                break;
+            case "hmac":
+                auth = HookAuth.Hmac;
+                break;
+            case var other:
+                context.Error(ownerId, $"{Describe(owner)}: ops:http auth \"{other}\" is neither apikey nor hmac.", element);
+                break;
+        }
+
+        var secret = NonEmpty((string?)element.Attribute("secretCredential"));
+        if (auth == HookAuth.Hmac && secret is null)
+            context.Error(ownerId, $"{Describe(owner)}: ops:http auth=\"hmac\" needs secretCredential, the webhook credential whose secret signs the body.", element);
+
+        var header = NonEmpty((string?)element.Attribute("signatureHeader")) ?? HttpTrigger.DefaultSignatureHeader;
+        var allowed = List(NonEmpty((string?)element.Attribute("allowHeaders")));
+        foreach (var name in allowed.Append(header).Where(n => !n.All(IsHeaderNameCharacter) || n.Length > 100))
+            context.Error(ownerId, $"{Describe(owner)}: ops:http names the header \"{name}\", which is not a valid header name.", element);
+
+        var timeout = Duration(element, "timeout", owner, ownerId) ?? HttpTrigger.DefaultTimeout;
+        if (timeout <= TimeSpan.Zero || timeout > HttpTrigger.MaxTimeout)
+        {
+            context.Error(ownerId, $"{Describe(owner)}: ops:http timeout must be longer than zero and at most {XmlConvert.ToString(HttpTrigger.MaxTimeout)} (a caller waits that long at most).", element);
+            timeout = HttpTrigger.DefaultTimeout;
+        }
+
+        return new HttpTrigger
+        {
+            Method = method,
+            Path = (string?)element.Attribute("path") ?? string.Empty,
+            Auth = auth,
+            SecretCredential = secret,
+            SignatureHeader = header,
+            AllowHeaders = allowed.Select(h => h.ToLowerInvariant()).Distinct().ToList(),
+            Timeout = timeout,
+        };
+    }
+
+    /// <summary><c>ops:httpReply status body</c>; null when absent.</summary>
+    public HttpReply? HttpReply(XElement owner, string ownerId)
+    {
+        var element = OpsElement(owner, "httpReply");
+        if (element is null) return null;
+        var status = 200;
+        if (element.Attribute("status") is { } statusAttribute
+            && (!int.TryParse(statusAttribute.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out status) || status is < 200 or > 599))
+        {
+            context.Error(ownerId, $"{Describe(owner)}: ops:httpReply status \"{statusAttribute.Value}\" is not an HTTP status from 200 to 599.", element);
+            status = 200;
+        }
+
+        return new HttpReply(status, (string?)element.Attribute("body"));
+    }
+
+    /// <summary><c>misfire="fireOnce|skip"</c> on <c>ops:cron</c>; fireOnce when absent.</summary>
+    public MisfirePolicy Misfire(XElement element, XElement owner, string ownerId)
+    {
+        switch (NonEmpty((string?)element.Attribute("misfire")))
+        {
+            case null or "fireOnce":
+                return MisfirePolicy.FireOnce;
+            case "skip":
+                return MisfirePolicy.Skip;
+            case var other:
+                context.Error(ownerId, $"{Describe(owner)}: ops:cron misfire \"{other}\" is neither fireOnce nor skip.", element);
+                return MisfirePolicy.FireOnce;
+        }
+    }
+
+    private static readonly string[] HookMethods = ["POST", "PUT", "PATCH", "DELETE", "GET"];
+
+    private static bool IsHeaderNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c);
+
     public static string? CorrelationKey(XElement owner) =>
         NonEmpty((string?)OpsElement(owner, "subscription")?.Attribute("correlationKey"));
 

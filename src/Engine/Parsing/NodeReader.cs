@@ -55,6 +55,7 @@ internal sealed class NodeReader(ParseContext context)
             var other => Unsupported(element, id, $"<{other}> elements are not supported by the engine."),
         };
 
+        CheckTriggerPlacement(element, id, node);
         return node with
         {
             Name = NonEmpty((string?)element.Attribute("name")),
@@ -81,8 +82,8 @@ internal sealed class NodeReader(ParseContext context)
         var read = definition is null ? null : Definition(definition, element, id);
         return type switch
         {
-            "startEvent" => new StartEvent { Id = id, ElementType = type, Definition = read },
-            "endEvent" => new EndEvent { Id = id, ElementType = type, Definition = read },
+            "startEvent" => new StartEvent { Id = id, ElementType = type, Definition = read, Http = extensions.Http(element, id) },
+            "endEvent" => new EndEvent { Id = id, ElementType = type, Definition = read, Reply = extensions.HttpReply(element, id) },
             "intermediateCatchEvent" => new IntermediateCatchEvent { Id = id, ElementType = type, Definition = read! },
             "intermediateThrowEvent" => new IntermediateThrowEvent { Id = id, ElementType = type, Definition = read },
             _ => new BoundaryEvent
@@ -126,16 +127,23 @@ internal sealed class NodeReader(ParseContext context)
             case "terminateEventDefinition":
                 return new TerminateEventDefinition();
             case "timerEventDefinition":
-                return Timer(definition, owner);
+                return Timer(definition, owner, ownerId);
             default:
                 return null;
         }
     }
 
-    private static TimerEventDefinition Timer(XElement definition, XElement owner)
+    private TimerEventDefinition Timer(XElement definition, XElement owner, string ownerId)
     {
-        if (NonEmpty((string?)OpsElement(owner, "cron")?.Attribute("expression")) is { } cron)
-            return new TimerEventDefinition(TimerKind.Cron, cron);
+        var cronElement = OpsElement(owner, "cron");
+        if (NonEmpty((string?)cronElement?.Attribute("expression")) is { } cron)
+        {
+            return new TimerEventDefinition(TimerKind.Cron, cron)
+            {
+                TimeZone = NonEmpty((string?)cronElement!.Attribute("timeZone")),
+                Misfire = extensions.Misfire(cronElement, owner, ownerId),
+            };
+        }
 
         foreach (var child in definition.Elements().Where(e => e.Name.Namespace == Bpmn))
         {
@@ -149,7 +157,12 @@ internal sealed class NodeReader(ParseContext context)
                 case "timeCycle":
                     // Camunda 7 accepts a cron expression as a cycle; ISO cycles start with R.
                     var isCron = !value.StartsWith('R') && !value.Contains("${", StringComparison.Ordinal) && value.Contains(' ', StringComparison.Ordinal);
-                    return new TimerEventDefinition(isCron ? TimerKind.Cron : TimerKind.Cycle, value);
+                    // ops:cron without an expression still sets the misfire policy of a standard cycle.
+                    return new TimerEventDefinition(isCron ? TimerKind.Cron : TimerKind.Cycle, value)
+                    {
+                        TimeZone = NonEmpty((string?)cronElement?.Attribute("timeZone")),
+                        Misfire = cronElement is null ? MisfirePolicy.FireOnce : extensions.Misfire(cronElement, owner, ownerId),
+                    };
             }
         }
 
@@ -175,6 +188,7 @@ internal sealed class NodeReader(ParseContext context)
             {
                 Task = extensions.Task(element, id),
                 Message = element.Attribute("messageRef") is null ? null : Message(element, id),
+                Reply = extensions.HttpReply(element, id),
             },
             TaskKind.Receive => task with { Message = Message(element, id) },
             TaskKind.User => task with { UserTask = extensions.UserTask(element) },
@@ -231,6 +245,16 @@ internal sealed class NodeReader(ParseContext context)
             Outputs = extensions.Mappings(element, "output", id),
             Loop = extensions.Loop(element, id),
         };
+    }
+
+    /// <summary>ops:http starts a process and ops:httpReply answers its caller: anywhere else they would be
+    /// silently ignored, so they are errors there.</summary>
+    private void CheckTriggerPlacement(XElement element, string id, FlowNode node)
+    {
+        if (OpsElement(element, "http") is { } http && node is not StartEvent)
+            context.Error(id, $"{Describe(element)} has <ops:http>, which only a start event can have: move it to the start event the call should start.", http);
+        if (OpsElement(element, "httpReply") is { } reply && node is not (EndEvent or TaskNode { Kind: TaskKind.Send }))
+            context.Error(id, $"{Describe(element)} has <ops:httpReply>, which only an end event or a send task can have.", reply);
     }
 
     private static UnsupportedNode Unsupported(XElement element, string id, string reason) =>

@@ -14,7 +14,7 @@ internal sealed class ParseContext
     private static readonly HashSet<string> KnownOpsElements = new(StringComparer.Ordinal)
     {
         "task", "input", "output", "loop", "subscription", "calledProcess", "cron", "script",
-        "assignment", "form", "http", "alert", "approval",
+        "assignment", "form", "http", "httpReply", "alert", "approval",
     };
 
     private readonly Dictionary<string, int> lineById = new(StringComparer.Ordinal);

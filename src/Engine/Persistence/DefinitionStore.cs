@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using WeOps.Engine.Model;
 using WeOps.Engine.Parsing;
+using WeOps.Engine.Triggers;
 using WeOps.Engine.Validation;
 
 namespace WeOps.Engine.Persistence;
@@ -29,6 +30,7 @@ public sealed class DefinitionInvalidException(string key, IReadOnlyList<Validat
 public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator validator, TimeProvider time)
 {
     private readonly ConcurrentDictionary<(string Key, int Version), ProcessGraph> graphs = new();
+    private volatile HookRoutesCache? hookRoutes;
 
     /// <summary>Saves the file as the draft of the process whose id it holds. A file that names no
     /// process is not saved: its problems are returned with a null key.</summary>
@@ -60,7 +62,9 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
     }
 
     /// <summary>Publishes the draft as the next version; publishing a draft identical to the latest
-    /// version returns that version instead of a copy.</summary>
+    /// version returns that version instead of a copy. The version's timer start events replace the
+    /// previous version's schedules in the same transaction; a hook route another process already answers
+    /// refuses the publish.</summary>
     public async Task<Published?> PublishAsync(string key, string? note, string? actor, CancellationToken cancellationToken)
     {
         await using var db = database();
@@ -76,6 +80,11 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
         }
 
         var version = row.LatestVersion + 1;
+        var clashes = await HookClashesAsync(document.Main, version, cancellationToken);
+        if (clashes.Count > 0) throw new DefinitionInvalidException(key, clashes);
+
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         db.DefinitionVersions.Add(new DefinitionVersionRow
         {
             Key = key,
@@ -83,13 +92,54 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
             Name = row.Name,
             Xml = row.DraftXml,
             Hash = row.DraftHash,
-            PublishedAt = time.GetUtcNow().UtcDateTime,
+            PublishedAt = now.UtcDateTime,
             PublishedBy = actor,
             Note = note,
         });
         row.LatestVersion = version;
+        await ScheduleWriter.ReplaceAsync(db, key, version, document.Main, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
         return new Published(key, version, true);
+    }
+
+    /// <summary>The hook routes of the latest published versions of all processes. Built again only when
+    /// a version was published (on any node): one query for the version numbers per call.</summary>
+    public async Task<HookRouteTable> HookRoutesAsync(CancellationToken cancellationToken)
+    {
+        var versions = await LatestVersionsAsync(cancellationToken);
+        var cached = hookRoutes;
+        if (cached is not null && cached.Versions.SequenceEqual(versions)) return cached.Table;
+
+        var hooks = new List<HookBinding>();
+        foreach (var (key, version) in versions)
+        {
+            if (await GraphAsync(key, version, cancellationToken) is { } graph) hooks.AddRange(HookRouteTable.Of(graph, version));
+        }
+
+        var table = new HookRouteTable(hooks);
+        hookRoutes = new HookRoutesCache(versions, table);
+        return table;
+    }
+
+    private sealed record HookRoutesCache(IReadOnlyList<(string Key, int Version)> Versions, HookRouteTable Table);
+
+    /// <summary>The published processes and their latest version numbers.</summary>
+    public async Task<IReadOnlyList<(string Key, int Version)>> LatestVersionsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = database();
+        return (await db.Definitions.AsNoTracking().Where(d => d.LatestVersion > 0).OrderBy(d => d.Key).Select(d => new { d.Key, d.LatestVersion }).ToListAsync(cancellationToken))
+            .Select(d => (d.Key, d.LatestVersion)).ToList();
+    }
+
+    private async Task<List<ValidationProblem>> HookClashesAsync(ProcessGraph graph, int version, CancellationToken cancellationToken)
+    {
+        var mine = HookRouteTable.Of(graph, version).ToList();
+        if (mine.Count == 0) return [];
+        var others = (await HookRoutesAsync(cancellationToken)).Bindings.Where(b => b.ProcessKey != graph.Key);
+        return HookRouteTable.Clashes(mine, others).Select(c => ValidationProblem.Error(c.Hook.StartEventId,
+            $"Start event '{c.Hook.StartEventId}' answers {HookRouteTable.Describe(c.Hook)}, which process '{c.Other.ProcessKey}' (start event '{c.Other.StartEventId}') already answers: " +
+            "change the path or the method of one of them.", c.Hook.Line > 0 ? c.Hook.Line : null)).ToList();
     }
 
     public async Task<IReadOnlyList<DefinitionSummary>> ListAsync(CancellationToken cancellationToken)
@@ -147,15 +197,8 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
     /// start processes.</summary>
     public async Task<IReadOnlyList<(string Key, int Version, string StartEventId)>> StartEventsAsync(Func<EventDefinition?, bool> matches, CancellationToken cancellationToken)
     {
-        List<(string Key, int Version)> latest;
-        await using (var db = database())
-        {
-            latest = (await db.Definitions.AsNoTracking().Where(d => d.LatestVersion > 0).Select(d => new { d.Key, d.LatestVersion }).ToListAsync(cancellationToken))
-                .Select(d => (d.Key, d.LatestVersion)).ToList();
-        }
-
         var found = new List<(string, int, string)>();
-        foreach (var (key, version) in latest)
+        foreach (var (key, version) in await LatestVersionsAsync(cancellationToken))
         {
             var graph = await GraphAsync(key, version, cancellationToken);
             if (graph is null) continue;

@@ -27,8 +27,9 @@ public sealed class DurableEngine
         Queries = new InstanceQueries(Instances);
         Nodes = new NodeRegistry(database, Time, workers.NodeLifetime, logs.CreateLogger<NodeRegistry>());
         LargeOutputs = new LargeOutputStore(database, Time);
+        Schedules = new ScheduleRunner(Instances, database, Time, workers.MisfireThreshold);
         Worker = new JobWorker(Instances, Correlator, executors, database, Signal, Time, workers, Nodes.NodeId, logs.CreateLogger<JobWorker>(),
-            LargeOutputs, Local);
+            LargeOutputs, Schedules, Local);
     }
 
     public DatabaseOptions Database { get; }
@@ -43,6 +44,9 @@ public sealed class DurableEngine
     public NodeRegistry Nodes { get; }
     public JobWorker Worker { get; }
     public LargeOutputStore LargeOutputs { get; }
+
+    /// <summary>Starts instances for timer start events; publishing writes the schedules.</summary>
+    public ScheduleRunner Schedules { get; }
 
     /// <summary>Due-now jobs this node's steps hand to its own workers.</summary>
     public LocalJobs Local { get; }

@@ -56,6 +56,32 @@ public sealed class InstanceStore(
         return result.State;
     }
 
+    /// <summary>Starts an instance in the same transaction as <paramref name="consume"/>, which runs first,
+    /// takes the job that asked for the start and says what to start (null: nothing). Whatever it changed
+    /// in the unit of work commits with the instance, or neither does.</summary>
+    internal async Task<InstanceState?> StartConsumingAsync(Func<WeOpsDb, CancellationToken, Task<PendingStart?>> consume, CancellationToken cancellationToken)
+    {
+        using var gate = await options.EnterWriteAsync(cancellationToken);
+        await using var db = OpenDb();
+        await using var tx = await BeginAsync(db, cancellationToken);
+        var start = await consume(db, cancellationToken);
+        var now = time.GetUtcNow();
+        var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
+        StepResult? result = null;
+        if (start is not null)
+        {
+            var graph = await definitions.GraphAsync(start.Key, start.Version, cancellationToken)
+                ?? throw new InvalidOperationException($"Process '{start.Key}' has no version {start.Version}.");
+            result = interpreter.Start(graph, new StartRequest(Guid.NewGuid().ToString(), start.Version) { Variables = start.Variables, StartEventId = start.StartEventId }, now);
+            var row = writer.NewInstance(result, null);
+            await writer.WriteAsync(row, result, null, cancellationToken);
+            await StartChildrenAsync(db, writer, now, cancellationToken);
+        }
+
+        await CommitAsync(db, tx, writer, cancellationToken);
+        return result?.State;
+    }
+
     /// <summary>Applies a stimulus to an instance. <paramref name="consumedJobId"/> names the job row that
     /// brought it (a delivery), deleted in the same transaction so it cannot be applied twice.</summary>
     public async Task<StepOutcome> HandleAsync(Guid instanceId, Stimulus stimulus, long? consumedJobId, CancellationToken cancellationToken)

@@ -25,6 +25,10 @@ public sealed record WorkerOptions
     /// <summary>A node silent (no heartbeat) for longer than this is gone, and the jobs it held are
     /// claimed by the others at once, whatever their lock said.</summary>
     public TimeSpan NodeLifetime { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A schedule's occurrence fired later than this was missed (no node ran): its start event's
+    /// misfire policy decides whether it still starts an instance.</summary>
+    public TimeSpan MisfireThreshold { get; init; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>Claims due jobs (executor calls, timers, deliveries) and carries them out: executors run
@@ -40,6 +44,7 @@ public sealed class JobWorker(
     string nodeId,
     ILogger<JobWorker> logger,
     ILargeOutputStore largeOutputs,
+    ScheduleRunner schedules,
     LocalJobs? local = null)
 {
     public string NodeId => nodeId;
@@ -195,6 +200,9 @@ public sealed class JobWorker(
                     break;
                 case JobKinds.Delivery:
                     await DeliverAsync(job, stop);
+                    break;
+                case JobKinds.Schedule:
+                    await schedules.FireAsync(job, stop);
                     break;
             }
         }

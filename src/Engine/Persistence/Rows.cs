@@ -58,10 +58,14 @@ public sealed class HistoryRow
     public string? Actor { get; set; }
 }
 
-/// <summary>Work a worker claims when due: an executor call, a timer, or a delivery to another instance.</summary>
+/// <summary>Work a worker claims when due: an executor call, a timer, a delivery to another instance, or
+/// the next occurrence of a schedule.</summary>
 public sealed class JobRow
 {
     public long Id { get; set; }
+
+    /// <summary>The instance the job is for; for a <see cref="JobKinds.Schedule"/> job, the schedule's id
+    /// (schedule ids are fresh GUIDs, so they never name an instance).</summary>
     public Guid InstanceId { get; set; }
 
     /// <summary>The instance's wait this row stands for; 0 for deliveries, which belong to no wait.</summary>
@@ -86,6 +90,36 @@ public static class JobKinds
     public const string Job = "job";
     public const string Timer = "timer";
     public const string Delivery = "delivery";
+
+    /// <summary>A schedule's next occurrence: starts an instance (ADR 0009).</summary>
+    public const string Schedule = "schedule";
+}
+
+/// <summary>A timer start event of a published version, and when it next starts an instance. Replaced
+/// whenever the process is published; the pending occurrence is a <see cref="JobKinds.Schedule"/> job.</summary>
+public sealed class ScheduleRow
+{
+    public Guid Id { get; set; }
+    public required string DefinitionKey { get; set; }
+    public int Version { get; set; }
+    public required string StartEventId { get; set; }
+
+    /// <summary><c>cycle</c>, <c>date</c> or <c>cron</c>.</summary>
+    public required string Kind { get; set; }
+
+    /// <summary>The ISO 8601 cycle or date, or the cron expression.</summary>
+    public required string Expression { get; set; }
+    public string? TimeZone { get; set; }
+
+    /// <summary><c>fireOnce</c> or <c>skip</c>.</summary>
+    public required string Misfire { get; set; }
+
+    /// <summary>Unix milliseconds of a cycle's or date's first occurrence; the series counts from it.</summary>
+    public long AnchorAt { get; set; }
+
+    /// <summary>Unix milliseconds of the pending occurrence (the due time of its job).</summary>
+    public long DueAt { get; set; }
+    public DateTime CreatedAt { get; set; }
 }
 
 public sealed class UserTaskRow

@@ -20,6 +20,7 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
     public DbSet<CredentialRow> Credentials => Set<CredentialRow>();
     public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
     public DbSet<HostRow> Hosts => Set<HostRow>();
+    public DbSet<ScheduleRow> Schedules => Set<ScheduleRow>();
 
     /// <summary>PostgreSQL cannot store U+0000 in text (SQLite can): a NUL from outside (a business key, a
     /// script's error, an executor's output) would fail the whole step. Every string column stores it as
@@ -214,6 +215,23 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
             e.Property(h => h.KnownHosts).HasColumnName("known_hosts").HasMaxLength(16000);
             e.Property(h => h.UpdatedAt).HasColumnName("updated_at");
             e.Property(h => h.UpdatedBy).HasColumnName("updated_by").HasMaxLength(200);
+        });
+        model.Entity<ScheduleRow>(e =>
+        {
+            e.ToTable("schedules");
+            e.HasKey(s => s.Id).HasName("pk_schedules");
+            e.Property(s => s.Id).HasColumnName("id");
+            e.Property(s => s.DefinitionKey).HasColumnName("definition_key").HasMaxLength(200);
+            e.Property(s => s.Version).HasColumnName("version");
+            e.Property(s => s.StartEventId).HasColumnName("start_event_id").HasMaxLength(200);
+            e.Property(s => s.Kind).HasColumnName("kind").HasMaxLength(20);
+            e.Property(s => s.Expression).HasColumnName("expression").HasMaxLength(500);
+            e.Property(s => s.TimeZone).HasColumnName("time_zone").HasMaxLength(100);
+            e.Property(s => s.Misfire).HasColumnName("misfire").HasMaxLength(20);
+            e.Property(s => s.AnchorAt).HasColumnName("anchor_at");
+            e.Property(s => s.DueAt).HasColumnName("due_at");
+            e.Property(s => s.CreatedAt).HasColumnName("created_at");
+            e.HasIndex(s => new { s.DefinitionKey, s.StartEventId }).IsUnique().HasDatabaseName("ux_schedules_definition_start");
         });
     }
 }

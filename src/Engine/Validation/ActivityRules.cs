@@ -53,8 +53,8 @@ internal static class ActivityRules
             case TaskKind.Service when task.Task is null:
                 check.Error(task, $"Service task {task.DisplayName} has no ops:task type: choose what it runs.");
                 break;
-            case TaskKind.Send when task.Task is null && task.Message is null:
-                check.Error(task, $"Send task {task.DisplayName} sends nothing: choose a message to send, or an ops:task type that sends it.");
+            case TaskKind.Send when task.Task is null && task.Message is null && task.Reply is null:
+                check.Error(task, $"Send task {task.DisplayName} sends nothing: choose a message to send, an ops:task type that sends it, or an ops:httpReply.");
                 break;
             case TaskKind.Script:
                 CheckScript(check, task);

@@ -93,7 +93,7 @@ internal static class EventRules
             check.Error(node, $"{node.DisplayName} has a timer without a value: set a date, a duration or a cycle.");
         else if (timer.Value.Contains("${", StringComparison.Ordinal))
             check.CheckTemplate(node, "timer", timer.Value);
-        else if (TimerSchedule.Check(timer.Kind, timer.Value) is { } error)
+        else if (TimerSchedule.Check(timer.Kind, timer.Value, timer.TimeZone) is { } error)
             check.Error(node, $"{node.DisplayName}: the timer {error}");
     }
 

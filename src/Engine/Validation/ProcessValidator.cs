@@ -31,6 +31,7 @@ public sealed class ProcessValidator(ExecutorCatalog executors, IExpressionSynta
         CycleRules.Check(check);
         ActivityRules.Check(check);
         EventRules.Check(check);
+        TriggerRules.Check(check);
         LengthRules.Check(check);
         return Sorted(check.Problems);
     }

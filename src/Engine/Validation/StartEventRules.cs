@@ -16,7 +16,8 @@ internal static class StartEventRules
         foreach (var scopeId in check.Scopes)
         {
             var starts = check.Process.StartEventsIn(scopeId).ToList();
-            var noneStarts = starts.Where(s => s.Definition is null).ToList();
+            // A start event with ops:http has a trigger of its own: the call.
+            var noneStarts = starts.Where(s => s.Definition is null && s.Http is null).ToList();
             foreach (var extra in noneStarts.Skip(1))
             {
                 check.Error(extra, $"{extra.DisplayName} is a second start event without a trigger in the same {ScopeWord(scopeId)}: " +
