@@ -38,7 +38,7 @@ public static class Canvas
     /// <summary>Clicks a shape and waits until it is the one selected.</summary>
     public static async Task ClickElementAsync(IPage page, string id)
     {
-        await page.Locator($".djs-element.djs-shape[data-element-id=\"{id}\"] .djs-hit").First.ClickAsync(new() { Timeout = 5000 });
+        await page.Locator($".djs-element.djs-shape[data-element-id=\"{id}\"] .djs-hit").First.ClickAsync(new() { Timeout = 5000, Position = new() { X = 10, Y = 10 } });
         await page.Locator($".djs-element.selected[data-element-id=\"{id}\"]").WaitForAsync(new() { Timeout = 5000 });
     }
 
