@@ -15,5 +15,8 @@ MSG
   exit 1
 fi
 echo "== designer: npm ci && npm run build (src/Designer -> src/Designer/dist)"
-npm ci --no-audit --no-fund --loglevel=error
+# npm 11 leaves other platforms' optional packages (@rollup/rollup-darwin-x64, ...) out of the lockfile it
+# writes, and then its own 'npm ci' refuses that lockfile as out of sync. 'npm install --no-save' installs the
+# same locked versions without rewriting the lockfile.
+npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || npm install --no-save --no-audit --no-fund --loglevel=error
 npm run build --silent
