@@ -9,7 +9,7 @@ export class ApiError extends Error {
   }
 }
 
-async function call(method, path, { json, xml, text = false } = {}) {
+async function call(method, path, { json, xml } = {}) {
   const headers = {};
   const auth = authorization();
   if (auth) headers.Authorization = auth;
@@ -32,7 +32,7 @@ async function call(method, path, { json, xml, text = false } = {}) {
     // 422 from save/publish carries problems the caller shows; everything else is an error.
     throw new ApiError(response.status, typeof payload === 'object' ? payload : { detail: payload || undefined });
   }
-  return text || typeof payload !== 'object' ? payload : payload;
+  return payload;
 }
 
 const q = (params) => {
@@ -45,11 +45,11 @@ export const api = {
   activities: () => call('GET', '/api/activities'),
   credentials: () => call('GET', '/api/credentials'),
   definitions: () => call('GET', '/api/definitions'),
-  draft: (key) => call('GET', `/api/definitions/${e(key)}/draft`, { text: true }),
+  draft: (key) => call('GET', `/api/definitions/${e(key)}/draft`),
   saveDraft: (xml) => call('POST', '/api/definitions', { xml }),
   publish: (key, note) => call('POST', `/api/definitions/${e(key)}/publish`, { json: { note: note || null } }),
   versions: (key) => call('GET', `/api/definitions/${e(key)}/versions`),
-  version: (key, n) => call('GET', `/api/definitions/${e(key)}/versions/${e(n)}`, { text: true }),
+  version: (key, n) => call('GET', `/api/definitions/${e(key)}/versions/${e(n)}`),
   validate: (xml) => call('POST', '/api/validate', { xml }),
   instances: (filter) => call('GET', '/api/instances' + q(filter)),
   instance: (id) => call('GET', `/api/instances/${e(id)}`),
