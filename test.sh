@@ -28,6 +28,8 @@ echo
 test_services_start
 
 log "build"
+# The designer's end-to-end tests (tests/WeOps.Designer.Tests) drive its build in Chromium.
+scripts/build-designer.sh
 dotnet build WeOps.sln -c Release -nologo -clp:ErrorsOnly
 
 log "test"

@@ -6,6 +6,7 @@ using WeOps.Engine.Expressions;
 using WeOps.Engine.Validation;
 using WeOps.Server.Api;
 using WeOps.Server.Auth;
+using WeOps.Server.Designer;
 using WeOps.Server.Endpoints;
 using WeOps.Server.Engine;
 using WeOps.Server.Logging;
@@ -42,6 +43,7 @@ public static class WeOpsServer
         app.UseRequestLogging(); // outermost, so it logs the status the error handlers set
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDesigner();
         app.UseWeOpsAuth();
         app.UseJsonBodyLimit();
         HealthEndpoints.Map(app);
@@ -55,6 +57,7 @@ public static class WeOpsServer
         CredentialsEndpoints.Map(app);
         HostsEndpoints.Map(app);
         HooksEndpoints.Map(app);
+        MeEndpoints.Map(app);
         app.MapWeOpsOpenApi();
         return app;
     }

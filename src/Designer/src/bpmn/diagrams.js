@@ -1,0 +1,48 @@
+// The modeler and the read-only viewer, set up with our extension, palette, panel and language.
+
+import Modeler from 'bpmn-js/lib/Modeler';
+import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
+import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel';
+import opsDescriptor from './ops.json';
+import OpsPalette from './OpsPalette.js';
+import OpsPropertiesProvider from './OpsProperties.js';
+import { translateModule } from '../i18n.js';
+
+const opsModule = {
+  __init__: ['opsPalette', 'opsPropertiesProvider'],
+  opsPalette: ['type', OpsPalette],
+  opsPropertiesProvider: ['type', OpsPropertiesProvider]
+};
+
+export function createModeler(container, panel, executors, credentials) {
+  return new Modeler({
+    container,
+    propertiesPanel: { parent: panel },
+    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, opsModule, translateModule],
+    moddleExtensions: { ops: opsDescriptor },
+    opsExecutors: executors,
+    opsCredentials: credentials
+  });
+}
+
+export function createViewer(container) {
+  return new NavigatedViewer({
+    container,
+    additionalModules: [translateModule],
+    moddleExtensions: { ops: opsDescriptor }
+  });
+}
+
+let counter = 0;
+
+/** A new process: a start event to begin with, and an id that is a valid process key. */
+export function newDiagramXml() {
+  const suffix = `${Date.now().toString(36)}${(counter++).toString(36)}`;
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:ops="urn:weops:bpmn:1.0" id="Definitions_${suffix}" targetNamespace="urn:weops:processes" exporter="WeOps Designer" exporterVersion="1.0.0">
+  <bpmn:process id="process-${suffix}" name="New process" isExecutable="true" />
+  <bpmndi:BPMNDiagram id="BPMNDiagram_${suffix}">
+    <bpmndi:BPMNPlane id="BPMNPlane_${suffix}" bpmnElement="process-${suffix}" />
+  </bpmndi:BPMNDiagram>
+</bpmn:definitions>`;
+}

@@ -1,0 +1,41 @@
+import { api } from '../api.js';
+import { clear, formatTime, h, notice } from '../dom.js';
+import { t } from '../i18n.js';
+
+export async function tasksPage(main) {
+  const status = h('div', { class: 'status-line' });
+  const list = h('div');
+  main.append(h('div', { class: 'toolbar' }, h('h1', {}, t('Open tasks'))), status, list);
+
+  async function load() {
+    try {
+      const tasks = await api.tasks({ state: 'open' });
+      clear(list, tasks.length === 0 ? h('p', {}, t('No open tasks.')) : h('table', { class: 'list', id: 'tasks' },
+        h('thead', {}, h('tr', {}, [t('Name'), t('Instance'), t('Assignee'), t('Candidate groups'), t('Started at'), t('Comment'), ''].map((c) => h('th', {}, c)))),
+        h('tbody', {}, tasks.map((task) => row(task)))));
+    } catch (e) {
+      notice(status, 'error', e.message);
+    }
+  }
+
+  function row(task) {
+    const comment = h('input', { class: 'comment', maxlength: 2000, placeholder: t('Comment') });
+    const decide = async (outcome) => {
+      try {
+        await api.completeTask(task.id, outcome, comment.value);
+        await load();
+      } catch (e) {
+        notice(status, 'error', e.message);
+      }
+    };
+    return h('tr', { dataset: { taskId: task.id } },
+      h('td', {}, task.name || task.elementId),
+      h('td', {}, h('a', { href: `#/instances/${task.instanceId}` }, h('code', {}, task.instanceId.slice(0, 8)))),
+      h('td', {}, task.assignee || ''), h('td', {}, (task.candidateGroups || []).join(', ')),
+      h('td', {}, formatTime(task.createdAt)), h('td', {}, comment),
+      h('td', {}, h('button', { class: 'primary approve', onclick: () => decide('approve') }, t('Approve')), ' ',
+        h('button', { class: 'reject', onclick: () => decide('reject') }, t('Reject'))));
+  }
+
+  await load();
+}

@@ -1,0 +1,156 @@
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace WeOps.Designer.Tests;
+
+/// <summary>The pages around the designer: versions read-only and compared, tasks approved, the alert log
+/// where the server has none, the language switch, and what a bad file or a bad key gets.</summary>
+[Collection(DesignerCollection.Name)]
+public sealed class PagesTests(DesignerFixture designer)
+{
+    private const string Approval = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:ops="urn:weops:bpmn:1.0" id="d" targetNamespace="urn:weops:tests">
+          <bpmn:process id="KEY" name="Approve a change" isExecutable="true">
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="approve" />
+            <bpmn:userTask id="approve" name="TASKNAME"><bpmn:extensionElements><ops:assignment candidateGroups="ops" /></bpmn:extensionElements></bpmn:userTask>
+            <bpmn:sequenceFlow id="f2" sourceRef="approve" targetRef="end" />
+            <bpmn:endEvent id="end" />
+          </bpmn:process>
+          <bpmndi:BPMNDiagram id="dia"><bpmndi:BPMNPlane id="plane" bpmnElement="KEY">
+            <bpmndi:BPMNShape id="start_di" bpmnElement="start"><dc:Bounds x="100" y="100" width="36" height="36" /></bpmndi:BPMNShape>
+            <bpmndi:BPMNShape id="approve_di" bpmnElement="approve"><dc:Bounds x="200" y="78" width="100" height="80" /></bpmndi:BPMNShape>
+            <bpmndi:BPMNShape id="end_di" bpmnElement="end"><dc:Bounds x="360" y="100" width="36" height="36" /></bpmndi:BPMNShape>
+            <bpmndi:BPMNEdge id="f1_di" bpmnElement="f1"><di:waypoint x="136" y="118" /><di:waypoint x="200" y="118" /></bpmndi:BPMNEdge>
+            <bpmndi:BPMNEdge id="f2_di" bpmnElement="f2"><di:waypoint x="300" y="118" /><di:waypoint x="360" y="118" /></bpmndi:BPMNEdge>
+          </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+        </bpmn:definitions>
+        """;
+
+    [Fact]
+    public async Task An_old_version_opens_read_only_and_two_versions_compare()
+    {
+        var key = "change-" + Guid.NewGuid().ToString("N")[..8];
+        await PublishAsync(key, "Approve");
+        await PublishAsync(key, "Approve the change");
+        var page = await designer.SignedInPageAsync();
+
+        await page.GotoAsync($"/#/designer/{key}");
+        await Expect(page.Locator("#versions .version-link")).ToHaveCountAsync(2);
+        await page.Locator("#versions .version-link").First.ClickAsync();
+        await Expect(page.Locator("#read-only")).ToContainTextAsync("read-only");
+        await Expect(page.Locator(".djs-palette")).ToHaveCountAsync(0);
+        await DesignerFixture.ScreenshotAsync(page, "08-version-read-only");
+
+        await page.GotoAsync($"/#/designer/{key}/compare/1/2");
+        await Expect(page.Locator("#differences tr.diff")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#differences tr.diff")).ToContainTextAsync("approve");
+        await Expect(page.Locator("#differences tr.diff")).ToContainTextAsync("Changed");
+        await Expect(page.Locator(".djs-element.ops-changed[data-element-id=\"approve\"]")).ToBeVisibleAsync();
+        await DesignerFixture.ScreenshotAsync(page, "09-compare-versions");
+    }
+
+    [Fact]
+    public async Task An_open_task_is_approved_with_a_comment_from_the_tasks_page()
+    {
+        var key = "approval-" + Guid.NewGuid().ToString("N")[..8];
+        var taskName = "Approve " + key;
+        await PublishAsync(key, taskName);
+        using var started = await designer.Api.PostAsJsonAsync("/api/instances", new { definitionKey = key });
+        started.EnsureSuccessStatusCode();
+        var page = await designer.SignedInPageAsync();
+
+        await page.GotoAsync("/#/tasks");
+        var row = page.Locator("#tasks tr", new() { HasTextString = taskName });
+        await Expect(row).ToBeVisibleAsync();
+        await DesignerFixture.ScreenshotAsync(page, "10-tasks");
+        await row.Locator("input.comment").FillAsync("looks safe");
+        await row.Locator("button.approve").ClickAsync();
+        await Expect(row).ToHaveCountAsync(0);
+
+        var instances = await designer.Api.GetStringAsync($"/api/instances?definitionKey={key}&status=completed");
+        Assert.Contains(key, instances);
+    }
+
+    [Fact]
+    public async Task The_alerts_page_says_when_the_server_has_no_alert_log()
+    {
+        var page = await designer.SignedInPageAsync();
+        await page.GotoAsync("/#/alerts");
+
+        var log = page.Locator("#alert-log");
+        await Expect(log).ToContainTextAsync(new System.Text.RegularExpressions.Regex("not available|No alerts"));
+        await DesignerFixture.ScreenshotAsync(page, "11-alerts");
+    }
+
+    [Fact]
+    public async Task The_language_switches_to_Chinese_and_stays_after_a_reload()
+    {
+        var page = await designer.SignedInPageAsync();
+        await page.GotoAsync("/#/designer");
+        await page.Locator("#language").SelectOptionAsync("zh");
+        await Expect(page.Locator("#save")).ToHaveTextAsync("保存草稿");
+        // bpmn-js's own labels go through the same table.
+        await Expect(page.Locator("#properties .bio-properties-panel-group-header-title").First).ToHaveTextAsync("常规");
+
+        await page.ReloadAsync();
+        await Expect(page.Locator("header.top nav")).ToContainTextAsync("流程");
+        await Expect(page.Locator(".bjs-powered-by")).ToBeVisibleAsync();
+        await DesignerFixture.ScreenshotAsync(page, "12-designer-chinese");
+        await page.Locator("#language").SelectOptionAsync("en");
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_BPMN_is_refused_with_a_message_and_the_diagram_stays()
+    {
+        var page = await designer.SignedInPageAsync();
+        await page.GotoAsync("/#/designer");
+        await page.Locator(".djs-palette").WaitForAsync();
+        await page.Locator("#import-file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "garbage.bpmn",
+            MimeType = "application/xml",
+            Buffer = Encoding.UTF8.GetBytes("<not-bpmn><<<\u0000"),
+        });
+
+        await Expect(page.Locator("#status .notice.error")).ToContainTextAsync("Could not read the file");
+        Assert.Equal(1, await page.EvaluateAsync<int>("() => window.weopsDesigner.modeler.get('elementRegistry').filter(e => !e.parent).length"));
+    }
+
+    [Fact]
+    public async Task A_wrong_key_is_refused_on_the_sign_in_page()
+    {
+        var page = await designer.NewPageAsync();
+        await page.GotoAsync("/");
+        await page.Locator("#api-key").FillAsync("weops_" + new string('x', 43));
+        await page.Locator("#sign-in").ClickAsync();
+
+        await Expect(page.Locator(".signin .notice.error")).ToContainTextAsync("Unknown API key");
+        await Expect(page.Locator("#me")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task An_approver_sees_no_save_publish_or_start()
+    {
+        var page = await designer.SignedInPageAsync(await designer.KeyAsync("approver"));
+        await page.GotoAsync("/#/designer");
+        await page.Locator(".djs-palette").WaitForAsync();
+
+        await Expect(page.Locator("#me")).ToContainTextAsync("approver");
+        await Expect(page.Locator("#save")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#publish")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#start")).ToHaveCountAsync(0);
+    }
+
+    private async Task PublishAsync(string key, string taskName)
+    {
+        using var body = new StringContent(Approval.Replace("KEY", key, StringComparison.Ordinal).Replace("TASKNAME", taskName, StringComparison.Ordinal), Encoding.UTF8, "application/xml");
+        using var saved = await designer.Api.PostAsync("/api/definitions", body);
+        Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+        using var published = await designer.Api.PostAsJsonAsync($"/api/definitions/{key}/publish", new { note = "test" });
+        Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+    }
+}
