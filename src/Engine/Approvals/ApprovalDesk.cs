@@ -28,7 +28,8 @@ public sealed record ApprovalLinkView(LinkStatus Status, string Message)
     public IReadOnlyList<ApprovalDecision> Decisions { get; init; } = [];
 }
 
-public enum DecisionStatus { Decided, Used, Expired, Closed, Unknown, NotFound, Refused }
+/// <summary>Forbidden: the caller is not one who may do this (not an approver, not the assignee).</summary>
+public enum DecisionStatus { Decided, Used, Expired, Closed, Unknown, NotFound, Refused, Forbidden }
 
 /// <summary>The answer to a decision: what happened, in words for a person, and the task's outcome once settled.</summary>
 public sealed record DecisionResult(DecisionStatus Status, string Message, string? Outcome = null);
@@ -108,9 +109,9 @@ public sealed class ApprovalDesk(InstanceStore store, TimeProvider time)
         if (seat is null)
         {
             var mine = approval!.Seats.Where(s => s == ApprovalState.UserPrefix + username || groups.Any(g => s == ApprovalState.GroupPrefix + g)).ToList();
-            return new DecisionResult(DecisionStatus.Refused, mine.Count > 0
-                ? $"{username} has already decided on task {taskId}."
-                : $"{username} is not an approver of task {taskId} (approvers: {string.Join(", ", approval.Seats.Select(ApprovalState.Describe))}).");
+            return mine.Count > 0
+                ? new DecisionResult(DecisionStatus.Refused, $"{username} has already decided on task {taskId}.")
+                : new DecisionResult(DecisionStatus.Forbidden, $"{username} is not an approver of task {taskId} (approvers: {string.Join(", ", approval.Seats.Select(ApprovalState.Describe))}).");
         }
 
         var outcome = await store.HandleAsync(task!.InstanceId, new ApprovalDecided(task.WaitId, seat, username, decision, comment, channel), null, cancellationToken);
@@ -132,11 +133,11 @@ public sealed class ApprovalDesk(InstanceStore store, TimeProvider time)
         if (approval is not null)
         {
             seat = fromSeat is null ? SeatFor(approval, actor, actorGroups) : NormalSeat(fromSeat);
-            if (seat is null) return new DecisionResult(DecisionStatus.Refused, $"{actor} has no undecided approval on task {taskId} to delegate.");
+            if (seat is null) return new DecisionResult(DecisionStatus.Forbidden, $"{actor} has no undecided approval on task {taskId} to delegate.");
         }
         else if (delegated && task.Assignee != actor)
         {
-            return new DecisionResult(DecisionStatus.Refused, $"Only the assignee of task {taskId} can delegate it; it is assigned to {task.Assignee ?? "nobody"}.");
+            return new DecisionResult(DecisionStatus.Forbidden, $"Only the assignee of task {taskId} can delegate it; it is assigned to {task.Assignee ?? "nobody"}.");
         }
 
         var outcome = await store.HandleAsync(task.InstanceId, new TaskReassigned(task.WaitId, seat, to, actor, delegated), null, cancellationToken);
