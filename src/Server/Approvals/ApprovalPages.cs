@@ -61,6 +61,7 @@ public static class ApprovalPages
     private static string Policy(ApprovalLinkView view) => view.Policy switch
     {
         ApprovalPolicy.Any => $"one approval of {view.Seats} decides",
+        ApprovalPolicy.All when view.Seats == 1 => "your approval decides",
         ApprovalPolicy.All => $"all {view.Seats} approvers must approve",
         _ => $"{view.Quorum} of {view.Seats} approvals decide",
     };

@@ -120,9 +120,10 @@ public static class TasksEndpoints
                 : Refused(result);
         }).RequirePermission(Permissions.TasksWork).Validates(new DecisionRequestValidator());
 
-        tasks.MapPost("/{id:long}/reassign", async Task<IResult> (long id, ReassignRequest request, ApprovalDesk approvals, InstanceQueries queries, ClaimsPrincipal user,
+        tasks.MapPost("/{id:long}/reassign", async Task<IResult> (long id, ReassignRequest request, ApprovalDesk approvals, UserDirectory users, InstanceQueries queries, ClaimsPrincipal user,
             CancellationToken cancellationToken) =>
         {
+            if (await users.GetAsync(request.To!, cancellationToken) is null) return NoSuchUser(request.To!);
             var result = await approvals.ReassignAsync(id, request.From, request.To!, user.Identity!.Name!, [], delegated: false, cancellationToken);
             return result.Status == DecisionStatus.Decided ? TypedResults.Ok(TaskView.From((await queries.TaskAsync(id, cancellationToken))!)) : Refused(result);
         }).RequirePermission(Permissions.InstancesOperate).Validates(new ReassignRequestValidator());
@@ -130,11 +131,15 @@ public static class TasksEndpoints
         tasks.MapPost("/{id:long}/delegate", async Task<IResult> (long id, DelegateRequest request, ApprovalDesk approvals, UserDirectory users, InstanceQueries queries,
             ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
+            if (await users.GetAsync(request.To!, cancellationToken) is null) return NoSuchUser(request.To!);
             var name = user.Identity!.Name!;
             var result = await approvals.ReassignAsync(id, null, request.To!, name, await users.GroupsOfAsync(name, cancellationToken), delegated: true, cancellationToken);
             return result.Status == DecisionStatus.Decided ? TypedResults.Ok(TaskView.From((await queries.TaskAsync(id, cancellationToken))!)) : Refused(result);
         }).RequirePermission(Permissions.TasksWork).Validates(new DelegateRequestValidator());
     }
+
+    private static IResult NoSuchUser(string name) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["to"] = [$"There is no user '{name}'; create it first (POST /api/users)."] });
 
     private static IResult Refused(DecisionResult result) => result.Status switch
     {
