@@ -62,8 +62,14 @@ public sealed class ApprovalDesk(InstanceStore store, TimeProvider time)
                 var token = ApprovalToken.New();
                 db.ApprovalLinks.Add(new ApprovalLinkRow
                 {
-                    TokenHash = ApprovalToken.Hash(token), InstanceId = job.InstanceId, WaitId = job.WaitId, TaskId = task.Id, Seat = seat,
-                    Approver = user.Username, CreatedAt = now.UtcDateTime, ExpiresAt = approval.ExpiresAt?.UtcDateTime,
+                    TokenHash = ApprovalToken.Hash(token),
+                    InstanceId = job.InstanceId,
+                    WaitId = job.WaitId,
+                    TaskId = task.Id,
+                    Seat = seat,
+                    Approver = user.Username,
+                    CreatedAt = now.UtcDateTime,
+                    ExpiresAt = approval.ExpiresAt?.UtcDateTime,
                 });
                 recipients.Add(new ApprovalRecipient(user.Username, user.DisplayName, user.Email!, seat, token));
             }
@@ -191,9 +197,19 @@ public sealed class ApprovalDesk(InstanceStore store, TimeProvider time)
 
         return (new ApprovalLinkView(LinkStatus.Open, "")
         {
-            LinkId = link.Id, Approver = link.Approver, Seat = link.Seat, Title = approval.Title ?? task.Name, TaskName = task.Name,
-            ProcessKey = instance.DefinitionKey, Requester = approval.Requester, Fields = approval.Fields, ExpiresAt = approval.ExpiresAt,
-            Policy = approval.Policy, Quorum = approval.Quorum, Seats = approval.Seats.Count, Decisions = approval.Decisions,
+            LinkId = link.Id,
+            Approver = link.Approver,
+            Seat = link.Seat,
+            Title = approval.Title ?? task.Name,
+            TaskName = task.Name,
+            ProcessKey = instance.DefinitionKey,
+            Requester = approval.Requester,
+            Fields = approval.Fields,
+            ExpiresAt = approval.ExpiresAt,
+            Policy = approval.Policy,
+            Quorum = approval.Quorum,
+            Seats = approval.Seats.Count,
+            Decisions = approval.Decisions,
         }, link);
     }
 

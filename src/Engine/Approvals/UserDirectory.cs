@@ -33,8 +33,13 @@ public sealed class UserDirectory(InstanceStore store, TimeProvider time)
         var now = time.GetUtcNow().UtcDateTime;
         db.Users.Add(new UserRow
         {
-            Username = user.Username, DisplayName = user.DisplayName, Email = user.Email,
-            Groups = StoredLengths.CandidateListText(user.Groups), Roles = string.Join(',', user.Roles), CreatedAt = now, UpdatedAt = now,
+            Username = user.Username,
+            DisplayName = user.DisplayName,
+            Email = user.Email,
+            Groups = StoredLengths.CandidateListText(user.Groups),
+            Roles = string.Join(',', user.Roles),
+            CreatedAt = now,
+            UpdatedAt = now,
         });
         try
         {

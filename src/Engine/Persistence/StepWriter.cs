@@ -68,7 +68,10 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
             {
                 db.Jobs.Add(new JobRow
                 {
-                    InstanceId = row.Id, WaitId = mail.WaitId, Kind = JobKinds.ApprovalMail, DueAt = Millis(now),
+                    InstanceId = row.Id,
+                    WaitId = mail.WaitId,
+                    Kind = JobKinds.ApprovalMail,
+                    DueAt = Millis(now),
                     Payload = JsonSerializer.Serialize(new ApprovalMailJob(row.Id, mail.WaitId, mail.Seats, mail.Reason), Json),
                 });
                 continue;
