@@ -15,7 +15,7 @@ if (args.FirstOrDefault() == "durable")
 
 var quick = args.Contains("--quick");
 var filter = args.SkipWhile(a => a != "--filter").Skip(1).FirstOrDefault();
-var scenarios = EngineScenarios.All(quick).Where(s => filter is null || s.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
+var scenarios = EngineScenarios.All(quick).Concat(ApprovalScenarios.All(quick)).Where(s => filter is null || s.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
 var results = new List<Measurement>();
 foreach (var scenario in scenarios)
 {

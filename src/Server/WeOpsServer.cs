@@ -5,6 +5,7 @@ using WeOps.Engine.Executors;
 using WeOps.Engine.Expressions;
 using WeOps.Engine.Validation;
 using WeOps.Server.Api;
+using WeOps.Server.Approvals;
 using WeOps.Server.Auth;
 using WeOps.Server.Designer;
 using WeOps.Server.Endpoints;
@@ -34,6 +35,7 @@ public static class WeOpsServer
         builder.Services.AddSingleton(sp => new ExecutorCatalog(sp.GetServices<IExecutor>()));
         builder.Services.AddSingleton(new ExpressionEvaluator());
         builder.Services.AddSingleton(sp => new ProcessValidator(sp.GetRequiredService<ExecutorCatalog>(), sp.GetRequiredService<ExpressionEvaluator>()));
+        builder.AddWeOpsApprovals();
         builder.AddWeOpsEngine();
         configure?.Invoke(builder);
 
@@ -58,6 +60,8 @@ public static class WeOpsServer
         HostsEndpoints.Map(app);
         HooksEndpoints.Map(app);
         MeEndpoints.Map(app);
+        UsersEndpoints.Map(app);
+        ApprovalPagesEndpoints.Map(app);
         app.MapWeOpsOpenApi();
         return app;
     }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Mail;
 using System.Net.Mime;
 using System.Text;
@@ -107,16 +106,9 @@ public sealed class EmailSendExecutor(ICredentialStore credentials, SmtpOptions 
             message.BodyTransferEncoding = TransferEncoding.QuotedPrintable;
         }
 
-        using var client = new SmtpClient(server.Host, server.Port)
-        {
-            DeliveryMethod = SmtpDeliveryMethod.Network,
-            EnableSsl = server.StartTls,
-            UseDefaultCredentials = false,
-            Credentials = server.Username is null ? null : new NetworkCredential(server.Username, server.Password ?? ""),
-        };
         try
         {
-            await client.SendMailAsync(message, cancellationToken);
+            await MailSender.SendAsync(new SmtpServer(server.Host, server.Port, server.Username, server.Password, server.StartTls), message, cancellationToken);
         }
         catch (SmtpFailedRecipientsException e)
         {

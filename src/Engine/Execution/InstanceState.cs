@@ -31,6 +31,7 @@ public sealed class InstanceState
     public string? BusinessKey { get; set; }
     public InstanceStatus Status { get; set; }
     public ParentLink? Parent { get; set; }
+    public string? StartedBy { get; set; }
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
 

@@ -30,6 +30,7 @@ public sealed class Interpreter(ExpressionEvaluator expressions, InterpreterOpti
             DefinitionVersion = request.DefinitionVersion,
             BusinessKey = request.BusinessKey,
             Parent = request.Parent,
+            StartedBy = request.StartedBy,
             StartedAt = now,
             Status = InstanceStatus.Running,
         };

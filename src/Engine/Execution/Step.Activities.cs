@@ -96,8 +96,9 @@ internal sealed partial class Step
         var users = List(definition.CandidateUsers);
         Bounded(StoredLengths.CandidateListText(groups), StoredLengths.CandidateList, "The list of candidate groups", string.Join(',', definition.CandidateGroups));
         Bounded(StoredLengths.CandidateListText(users), StoredLengths.CandidateList, "The list of candidate users", string.Join(',', definition.CandidateUsers));
+        var approval = definition.Approval is null ? null : OpenApproval(token, task, definition.Approval);
         token.State = TokenState.Waiting;
-        Arm(new UserTaskWait
+        var wait = Arm(new UserTaskWait
         {
             Id = NextId(),
             TokenId = token.Id,
@@ -109,7 +110,9 @@ internal sealed partial class Step
             DueAt = string.IsNullOrWhiteSpace(due) ? null : TimerSchedule.DueDate(due, now),
             FormKey = definition.FormKey,
             Data = EvaluateInputs(token, task),
+            Approval = approval,
         });
+        if (approval is not null) ArmApprovalTimers(token, wait, definition.Approval!);
     }
 
     private void RunScript(Token token, TaskNode task)
@@ -230,6 +233,7 @@ internal sealed partial class Step
     private string? OnUserTaskCompleted(UserTaskCompleted s)
     {
         if (!TryGetWait<UserTaskWait>(s.WaitId, out var wait, out var token, out var ignored)) return ignored;
+        if (wait.Approval is not null) return $"task {s.WaitId} is an approval: it ends by its approvers' decisions, not by completing it";
         var activity = (Activity)graph.Node(wait.ElementId);
         Complete(token, () => ApplyResult(token, activity.Outputs, s.Variables), s.Actor);
         return null;

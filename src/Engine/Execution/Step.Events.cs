@@ -102,7 +102,10 @@ internal sealed partial class Step
         }
     }
 
-    private string? OnTimerFired(TimerFired s) => OnEvent(s.WaitId, null, typeof(TimerWait), s.Actor);
+    private string? OnTimerFired(TimerFired s) =>
+        state.Waits.FirstOrDefault(w => w.Id == s.WaitId) is TimerWait { Approval: not null } approvalTimer
+            ? OnApprovalTimer(approvalTimer)
+            : OnEvent(s.WaitId, null, typeof(TimerWait), s.Actor);
 
     private string? OnEventDelivered(EventDelivered s) => OnEvent(s.WaitId, s.Variables, null);
 

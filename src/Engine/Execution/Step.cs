@@ -12,6 +12,7 @@ internal sealed partial class Step(ProcessGraph graph, InstanceState state, Date
     private readonly Queue<Token> queue = new();
     private readonly List<Wait> armed = [];
     private readonly List<Wait> disarmed = [];
+    private readonly List<Wait> updated = [];
     private readonly List<HistoryEntry> history = [];
     private readonly List<OutboundEvent> events = [];
     private int steps;
@@ -50,6 +51,8 @@ internal sealed partial class Step(ProcessGraph graph, InstanceState state, Date
             IncidentRetried s => OnIncidentRetried(s),
             InstanceCancelled s => OnCancelled(s),
             VariablesUpdated s => OnVariablesUpdated(s),
+            ApprovalDecided s => OnApprovalDecided(s),
+            TaskReassigned s => OnTaskReassigned(s),
             _ => throw new ArgumentOutOfRangeException(nameof(stimulus), stimulus.GetType().Name),
         };
         if (ignored is null) Run();
@@ -60,7 +63,9 @@ internal sealed partial class Step(ProcessGraph graph, InstanceState state, Date
     {
         if (!state.IsEnded)
             state.Status = state.Incidents.Count > 0 ? InstanceStatus.Faulted : InstanceStatus.Running;
-        return new StepResult(state, armed, disarmed, history, events);
+        // A wait changed and then disarmed in the same step is only disarmed.
+        updated.RemoveAll(w => !state.Waits.Contains(w));
+        return new StepResult(state, armed, disarmed, history, events) { Updated = updated };
     }
 
     private void Run()

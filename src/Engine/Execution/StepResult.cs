@@ -23,6 +23,10 @@ public enum HistoryKind
     /// <summary>An <c>ops:httpReply</c> was reached; the detail is <c>{"status":…, "body":…}</c>, which the
     /// hook's caller is waiting for.</summary>
     Replied,
+    ApprovalDecided,
+    ApprovalExpired,
+    ApprovalReminded,
+    TaskReassigned,
 }
 
 /// <summary>One line of an instance's history.</summary>
@@ -40,11 +44,19 @@ public sealed record HistoryEntry(DateTimeOffset Time, HistoryKind Kind, string?
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(SignalThrown), "signal")]
 [JsonDerivedType(typeof(MessageThrown), "message")]
+[JsonDerivedType(typeof(ApprovalMailRequested), "approvalMail")]
 public abstract record OutboundEvent;
 
 public sealed record SignalThrown(string SignalName, JsonObject Variables) : OutboundEvent;
 
 public sealed record MessageThrown(string MessageName, string? CorrelationKey, JsonObject Variables) : OutboundEvent;
+
+/// <summary>Approvers of a task to be mailed a link: the request itself, a reminder, or a newly assigned seat.</summary>
+public sealed record ApprovalMailRequested(int WaitId, IReadOnlyList<string> Seats, string Reason) : OutboundEvent
+{
+    public const string Request = "request";
+    public const string Reminder = "reminder";
+}
 
 /// <summary>The interpreter's answer: the new state, and what changed, so a store can write it in one transaction.</summary>
 public sealed record StepResult(
@@ -56,6 +68,9 @@ public sealed record StepResult(
 {
     /// <summary>Set when the stimulus did not apply (its wait is gone, the instance ended): nothing changed.</summary>
     public string? Ignored { get; init; }
+
+    /// <summary>Waits still open whose content changed (an approval's decisions, a new assignee): same ids.</summary>
+    public IReadOnlyList<Wait> Updated { get; init; } = [];
 }
 
 /// <summary>How to start an instance.</summary>
@@ -67,4 +82,7 @@ public sealed record StartRequest(string InstanceId, int DefinitionVersion = 1)
     public string? StartEventId { get; init; }
     public string? BusinessKey { get; init; }
     public ParentLink? Parent { get; init; }
+
+    /// <summary>Who started the instance (the caller's name); an approval's requester when no <c>requester</c> variable says otherwise.</summary>
+    public string? StartedBy { get; init; }
 }

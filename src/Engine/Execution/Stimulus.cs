@@ -15,6 +15,8 @@ namespace WeOps.Engine.Execution;
 [JsonDerivedType(typeof(IncidentRetried), "incidentRetried")]
 [JsonDerivedType(typeof(VariablesUpdated), "variablesUpdated")]
 [JsonDerivedType(typeof(InstanceCancelled), "instanceCancelled")]
+[JsonDerivedType(typeof(ApprovalDecided), "approvalDecided")]
+[JsonDerivedType(typeof(TaskReassigned), "taskReassigned")]
 public abstract record Stimulus;
 
 /// <summary>A job's executor finished; its output is the result. <paramref name="Actor"/> is the node that
@@ -46,3 +48,12 @@ public sealed record IncidentRetried(int IncidentId, string? Actor = null) : Sti
 public sealed record VariablesUpdated(JsonObject Variables, string? Actor = null) : Stimulus;
 
 public sealed record InstanceCancelled(string? Reason = null, string? Actor = null) : Stimulus;
+
+/// <summary>An approver decided (approve or reject) for one seat of an approval task; <paramref name="Channel"/>
+/// says where: link, api or designer.</summary>
+public sealed record ApprovalDecided(int WaitId, string Seat, string Approver, string Decision, string? Comment, string Channel) : Stimulus;
+
+/// <summary>A user task changes hands. For a plain task the assignee becomes <paramref name="To"/>; for an approval,
+/// <paramref name="Seat"/> is replaced by the user seat of <paramref name="To"/>. <paramref name="Delegated"/>: the holder
+/// handed it on (delegate) rather than someone else moving it (reassign).</summary>
+public sealed record TaskReassigned(int WaitId, string? Seat, string To, string? Actor, bool Delegated) : Stimulus;

@@ -49,6 +49,9 @@ public sealed record TimerWait : Wait
 
     /// <summary>The time zone <see cref="Cron"/> is read in; null: UTC.</summary>
     public string? CronTimeZone { get; init; }
+
+    /// <summary>Set for an approval task's own timers (expiry, reminders): they fire on the task, not on a boundary event.</summary>
+    public ApprovalTimer? Approval { get; init; }
 }
 
 public sealed record MessageWait : Wait
@@ -73,6 +76,9 @@ public sealed record UserTaskWait : Wait
 
     /// <summary>The task's evaluated inputs: what the assignee is shown.</summary>
     public JsonObject Data { get; init; } = [];
+
+    /// <summary>Set when the task is an approval.</summary>
+    public ApprovalState? Approval { get; init; }
 }
 
 /// <summary>A call activity waiting for the instance it started.</summary>

@@ -37,6 +37,9 @@ public sealed record UserTaskDefinition
     public IReadOnlyList<string> CandidateUsers { get; init; } = [];
     public string? DueDate { get; init; }
     public string? FormKey { get; init; }
+
+    /// <summary>Set when the task is an approval (<c>ops:approval</c>).</summary>
+    public ApprovalDefinition? Approval { get; init; }
 }
 
 public sealed record TaskNode : Activity

@@ -69,7 +69,7 @@ internal sealed class ExtensionReader(ParseContext context)
 
     /// <summary>A user task's assignment from <c>ops:assignment</c> and <c>ops:form</c>, falling back
     /// to Camunda's attributes field by field.</summary>
-    public UserTaskDefinition UserTask(XElement owner)
+    public UserTaskDefinition UserTask(XElement owner, string ownerId)
     {
         var assignment = OpsElement(owner, "assignment");
         string? Read(string name) =>
@@ -83,7 +83,76 @@ internal sealed class ExtensionReader(ParseContext context)
             DueDate = Read("dueDate"),
             FormKey = NonEmpty((string?)OpsElement(owner, "form")?.Attribute("key"))
                 ?? NonEmpty((string?)owner.Attribute(Camunda + "formKey")),
+            Approval = Approval(owner, ownerId),
         };
+    }
+
+    /// <summary><c>ops:approval</c>: null when absent. Unknown policies, outcomes, quorums and durations are
+    /// reported with the element id; the value in error falls back to its default so the rest still reads.</summary>
+    public ApprovalDefinition? Approval(XElement owner, string ownerId)
+    {
+        var element = OpsElement(owner, "approval");
+        if (element is null) return null;
+
+        var policyText = NonEmpty((string?)element.Attribute("policy")) ?? "all";
+        var policy = ApprovalPolicy.All;
+        if (!Enum.TryParse(policyText, ignoreCase: true, out policy) || int.TryParse(policyText, out _))
+        {
+            context.Error(ownerId, $"{Describe(owner)}: ops:approval policy=\"{policyText}\" is not one of any, all, quorum.", element);
+            policy = ApprovalPolicy.All;
+        }
+
+        var quorum = 0;
+        if (element.Attribute("quorum") is { } quorumAttribute)
+        {
+            if (!int.TryParse(quorumAttribute.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out quorum) || quorum < 1)
+            {
+                context.Error(ownerId, $"{Describe(owner)}: ops:approval quorum=\"{quorumAttribute.Value}\" is not a whole number of 1 or more.", element);
+                quorum = 0;
+            }
+            else if (policy != ApprovalPolicy.Quorum)
+            {
+                context.Warning(ownerId, $"{Describe(owner)}: ops:approval has a quorum but policy=\"{policyText}\"; the quorum is used only with policy=\"quorum\".", element);
+            }
+        }
+        else if (policy == ApprovalPolicy.Quorum)
+        {
+            context.Error(ownerId, $"{Describe(owner)}: ops:approval policy=\"quorum\" needs quorum=\"n\": how many approvals decide.", element);
+        }
+
+        var onExpiryText = NonEmpty((string?)element.Attribute("onExpiry")) ?? "reject";
+        if (!Enum.TryParse<ApprovalExpiryOutcome>(onExpiryText, ignoreCase: true, out var onExpiry) || int.TryParse(onExpiryText, out _))
+        {
+            context.Error(ownerId, $"{Describe(owner)}: ops:approval onExpiry=\"{onExpiryText}\" is not one of reject, approve, escalate.", element);
+            onExpiry = ApprovalExpiryOutcome.Reject;
+        }
+
+        var expiry = PositiveDuration(element, "expiry", owner, ownerId);
+        var remind = PositiveDuration(element, "remind", owner, ownerId);
+        return new ApprovalDefinition
+        {
+            Approvers = List(NonEmpty((string?)element.Attribute("approvers"))),
+            Policy = policy,
+            Quorum = quorum,
+            Expiry = expiry,
+            OnExpiry = onExpiry,
+            Remind = remind,
+            RequesterMayApprove = Bool(element, "requesterMayApprove", false, owner, ownerId),
+            Title = NonEmpty((string?)element.Attribute("title")),
+            Show = List(NonEmpty((string?)element.Attribute("show"))),
+        };
+    }
+
+    private TimeSpan? PositiveDuration(XElement element, string attribute, XElement owner, string ownerId)
+    {
+        var value = Duration(element, attribute, owner, ownerId);
+        if (value is { } duration && duration <= TimeSpan.Zero)
+        {
+            context.Error(ownerId, $"{Describe(owner)}: ops:approval {attribute} must be longer than zero.", element);
+            return null;
+        }
+
+        return value;
     }
 
     /// <summary>Multi-instance settings: the standard marker, with the collection from <c>ops:loop</c>

@@ -181,6 +181,8 @@ internal sealed class NodeReader(ParseContext context)
     private FlowNode Task(XElement element, string id, TaskKind kind)
     {
         var task = new TaskNode { Id = id, ElementType = element.Name.LocalName, Kind = kind };
+        if (kind != TaskKind.User && OpsElement(element, "approval") is { } approval)
+            context.Error(id, $"{Describe(element)} has <ops:approval>, which only a user task can carry: make it a user task.", approval);
         task = kind switch
         {
             TaskKind.Service => task with { Task = extensions.Task(element, id) },
@@ -191,7 +193,7 @@ internal sealed class NodeReader(ParseContext context)
                 Reply = extensions.HttpReply(element, id),
             },
             TaskKind.Receive => task with { Message = Message(element, id) },
-            TaskKind.User => task with { UserTask = extensions.UserTask(element) },
+            TaskKind.User => task with { UserTask = extensions.UserTask(element, id) },
             TaskKind.Script => task with
             {
                 Script = NonEmpty(element.Element(Bpmn + "script")?.Value),

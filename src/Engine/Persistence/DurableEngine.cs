@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using WeOps.Engine.Approvals;
 using WeOps.Engine.Execution;
 using WeOps.Engine.Executors;
 using WeOps.Engine.Expressions;
@@ -10,7 +11,8 @@ namespace WeOps.Engine.Persistence;
 /// the tests and the benchmark.</summary>
 public sealed class DurableEngine
 {
-    public DurableEngine(DatabaseOptions database, ExecutorCatalog executors, ILoggerFactory logs, TimeProvider? time = null, WorkerOptions? workers = null)
+    public DurableEngine(DatabaseOptions database, ExecutorCatalog executors, ILoggerFactory logs, TimeProvider? time = null, WorkerOptions? workers = null,
+        IApprovalMailer? mailer = null)
     {
         Database = database;
         Time = time ?? TimeProvider.System;
@@ -28,8 +30,10 @@ public sealed class DurableEngine
         Nodes = new NodeRegistry(database, Time, workers.NodeLifetime, logs.CreateLogger<NodeRegistry>());
         LargeOutputs = new LargeOutputStore(database, Time);
         Schedules = new ScheduleRunner(Instances, database, Time, workers.MisfireThreshold);
+        Approvals = new ApprovalDesk(Instances, Time);
+        Users = new UserDirectory(Instances, Time);
         Worker = new JobWorker(Instances, Correlator, executors, database, Signal, Time, workers, Nodes.NodeId, logs.CreateLogger<JobWorker>(),
-            LargeOutputs, Schedules, Local);
+            LargeOutputs, Schedules, Local, mailer is null ? null : new ApprovalPostOffice(Approvals, mailer));
     }
 
     public DatabaseOptions Database { get; }
@@ -47,6 +51,10 @@ public sealed class DurableEngine
 
     /// <summary>Starts instances for timer start events; publishing writes the schedules.</summary>
     public ScheduleRunner Schedules { get; }
+
+    /// <summary>Approval links and decisions.</summary>
+    public ApprovalDesk Approvals { get; }
+    public UserDirectory Users { get; }
 
     /// <summary>Due-now jobs this node's steps hand to its own workers.</summary>
     public LocalJobs Local { get; }

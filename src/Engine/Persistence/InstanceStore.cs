@@ -8,7 +8,11 @@ using WeOps.Engine.Model;
 
 namespace WeOps.Engine.Persistence;
 
-public enum StepStatus { Applied, Ignored, NotFound }
+public enum StepStatus { Applied, Ignored, NotFound, Refused }
+
+/// <summary>Runs inside a step's transaction, after the instance is locked and before the interpreter: a reason
+/// refuses the step and rolls back whatever the guard changed (e.g. an approval link marked used).</summary>
+public delegate Task<string?> StepGuard(WeOpsDb db, CancellationToken cancellationToken);
 
 public sealed record StepOutcome(StepStatus Status, InstanceState? State, string? Reason = null);
 
@@ -33,7 +37,7 @@ public sealed class InstanceStore(
     public WeOpsDb OpenDb() => new(options.ContextOptions());
 
     public async Task<InstanceState> StartAsync(string key, int? version, JsonObject? variables, string? businessKey, CancellationToken cancellationToken,
-        string? startEventId = null, long? consumedJobId = null)
+        string? startEventId = null, long? consumedJobId = null, string? startedBy = null)
     {
         var number = version ?? await definitions.LatestVersionAsync(key, cancellationToken)
             ?? throw new StartRefusedException($"Process '{key}' has no published version; publish it first.");
@@ -47,7 +51,7 @@ public sealed class InstanceStore(
         await using var tx = await BeginAsync(db, cancellationToken);
         var now = time.GetUtcNow();
         var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
-        var result = interpreter.Start(graph, new StartRequest(Guid.NewGuid().ToString(), number) { Variables = variables, BusinessKey = businessKey, StartEventId = startEventId }, now);
+        var result = interpreter.Start(graph, new StartRequest(Guid.NewGuid().ToString(), number) { Variables = variables, BusinessKey = businessKey, StartEventId = startEventId, StartedBy = startedBy }, now);
         if (consumedJobId is { } jobId) await db.Jobs.Where(j => j.Id == jobId).ExecuteDeleteAsync(cancellationToken);
         var row = writer.NewInstance(result, null);
         await writer.WriteAsync(row, result, null, cancellationToken);
@@ -84,13 +88,13 @@ public sealed class InstanceStore(
 
     /// <summary>Applies a stimulus to an instance. <paramref name="consumedJobId"/> names the job row that
     /// brought it (a delivery), deleted in the same transaction so it cannot be applied twice.</summary>
-    public async Task<StepOutcome> HandleAsync(Guid instanceId, Stimulus stimulus, long? consumedJobId, CancellationToken cancellationToken)
+    public async Task<StepOutcome> HandleAsync(Guid instanceId, Stimulus stimulus, long? consumedJobId, CancellationToken cancellationToken, StepGuard? guard = null)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await TryHandleAsync(instanceId, stimulus, consumedJobId, cancellationToken);
+                return await TryHandleAsync(instanceId, stimulus, consumedJobId, guard, cancellationToken);
             }
             catch (DbUpdateConcurrencyException) when (attempt < MaxConflictRetries)
             {
@@ -99,7 +103,7 @@ public sealed class InstanceStore(
         }
     }
 
-    private async Task<StepOutcome> TryHandleAsync(Guid instanceId, Stimulus stimulus, long? consumedJobId, CancellationToken cancellationToken)
+    private async Task<StepOutcome> TryHandleAsync(Guid instanceId, Stimulus stimulus, long? consumedJobId, StepGuard? guard, CancellationToken cancellationToken)
     {
         using var gate = await options.EnterWriteAsync(cancellationToken);
         await using var db = OpenDb();
@@ -113,6 +117,8 @@ public sealed class InstanceStore(
         }
 
         var state = JsonSerializer.Deserialize<InstanceState>(row.State, StepWriter.Json)!;
+        if (guard is not null && await guard(db, cancellationToken) is { } refused)
+            return new StepOutcome(StepStatus.Refused, state, refused);
         var graph = await definitions.GraphAsync(row.DefinitionKey, row.Version, cancellationToken)
             ?? throw new InvalidOperationException($"Instance {instanceId} is pinned to {row.DefinitionKey} version {row.Version}, which is missing.");
         var now = time.GetUtcNow();

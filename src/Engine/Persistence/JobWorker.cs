@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using WeOps.Engine.Approvals;
 using WeOps.Engine.Execution;
 using WeOps.Engine.Executors;
 
@@ -45,8 +46,12 @@ public sealed class JobWorker(
     ILogger<JobWorker> logger,
     ILargeOutputStore largeOutputs,
     ScheduleRunner schedules,
-    LocalJobs? local = null)
+    LocalJobs? local = null,
+    ApprovalPostOffice? mailer = null)
 {
+    /// <summary>Tries of an approval mail job before it is given up (and logged as an error).</summary>
+    public const int MaxMailAttempts = 8;
+
     public string NodeId => nodeId;
 
     public async Task RunAsync(CancellationToken stop)
@@ -204,6 +209,9 @@ public sealed class JobWorker(
                 case JobKinds.Schedule:
                     await schedules.FireAsync(job, stop);
                     break;
+                case JobKinds.ApprovalMail:
+                    await MailAsync(job, stop);
+                    break;
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -277,6 +285,48 @@ public sealed class JobWorker(
                 await correlator.CancelChildAsync(job.Id, c, stop);
                 break;
         }
+    }
+
+    /// <summary>Sends approval mail outside any transaction, then deletes the job. A failure is tried again with a
+    /// growing delay; the approvers of a task can also decide from the API, so a mail given up is logged, not fatal.</summary>
+    private async Task MailAsync(JobRow job, CancellationToken stop)
+    {
+        var mail = JsonSerializer.Deserialize<ApprovalMailJob>(job.Payload!, StepWriter.Json)!;
+        if (mailer is null)
+        {
+            logger.LogWarning("No approval mailer is installed on node {Node}; approval mail for instance {Instance} is not sent", nodeId, job.InstanceId);
+            await DeleteJobAsync(job.Id, stop);
+            return;
+        }
+
+        try
+        {
+            await mailer.DeliverAsync(mail, stop);
+            await DeleteJobAsync(job.Id, stop);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+        {
+            var attempt = job.Attempt + 1;
+            await using var db = store.OpenDb();
+            if (attempt >= MaxMailAttempts)
+            {
+                logger.LogError(e, "Approval mail for task {Wait} of instance {Instance} failed {Attempts} times; giving up", mail.WaitId, job.InstanceId, attempt);
+                await db.Jobs.Where(j => j.Id == job.Id).ExecuteDeleteAsync(CancellationToken.None);
+                return;
+            }
+
+            var due = time.GetUtcNow().AddSeconds(Math.Min(5 * Math.Pow(2, attempt), 600)).ToUnixTimeMilliseconds();
+            logger.LogWarning("Approval mail for task {Wait} of instance {Instance} failed (attempt {Attempt}): {Error}", mail.WaitId, job.InstanceId, attempt, e.Message);
+            await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(u => u
+                .SetProperty(j => j.Attempt, attempt).SetProperty(j => j.DueAt, due).SetProperty(j => j.LastError, e.Message)
+                .SetProperty(j => j.LockOwner, (string?)null).SetProperty(j => j.LockedUntil, (long?)null), CancellationToken.None);
+        }
+    }
+
+    private async Task DeleteJobAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = store.OpenDb();
+        await db.Jobs.Where(j => j.Id == id).ExecuteDeleteAsync(cancellationToken);
     }
 
     private async Task RecordErrorAsync(JobRow job, string error, CancellationToken cancellationToken)

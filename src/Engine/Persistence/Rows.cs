@@ -93,6 +93,9 @@ public static class JobKinds
 
     /// <summary>A schedule's next occurrence: starts an instance (ADR 0009).</summary>
     public const string Schedule = "schedule";
+
+    /// <summary>Approval mails to send (payload: the approval mail job); outside any instance step.</summary>
+    public const string ApprovalMail = "approvalMail";
 }
 
 /// <summary>A timer start event of a published version, and when it next starts an instance. Replaced
@@ -141,6 +144,10 @@ public sealed class UserTaskRow
     public string? EndedBy { get; set; }
     public string? FormKey { get; set; }
     public string Data { get; set; } = "{}";
+
+    /// <summary>An approval's seats that have not decided (<c>user:alice</c>, <c>group:cab</c>), stored like the
+    /// candidate lists; a single comma for a task that is not an approval or has no one left to decide.</summary>
+    public string Approvers { get; set; } = ",";
 }
 
 public static class UserTaskStates
@@ -193,6 +200,9 @@ public sealed class ApiKeyRow
     /// <summary>Lower-case hex of the SHA-256 hash of the key.</summary>
     public required string Hash { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>The user the key belongs to: the caller is that user (see <see cref="UserRow"/>).</summary>
+    public string? Username { get; set; }
 }
 
 /// <summary>Executor output too large for a variable (full command output), kept beside its instance.</summary>
@@ -251,4 +261,42 @@ public sealed class HostRow
     public string? KnownHosts { get; set; }
     public DateTime UpdatedAt { get; set; }
     public string? UpdatedBy { get; set; }
+}
+
+/// <summary>A person who works in WeOps: approver, operator, designer. API keys can belong to one.</summary>
+public sealed class UserRow
+{
+    public required string Username { get; set; }
+    public string? DisplayName { get; set; }
+    public string? Email { get; set; }
+
+    /// <summary>Comma-separated with a comma at each end, like a task's candidate groups.</summary>
+    public string Groups { get; set; } = ",";
+
+    /// <summary>Comma-separated role names.</summary>
+    public string Roles { get; set; } = "";
+
+    /// <summary>Empty until the designer's sign-in sets passwords.</summary>
+    public string? PasswordHash { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>One approval link mailed to one approver for one seat of one task: only the SHA-256 hash of its
+/// token is kept. Used once; dead when the task closes or the link expires.</summary>
+public sealed class ApprovalLinkRow
+{
+    public long Id { get; set; }
+
+    /// <summary>Lower-case hex of the SHA-256 hash of the token.</summary>
+    public required string TokenHash { get; set; }
+    public Guid InstanceId { get; set; }
+    public int WaitId { get; set; }
+    public long TaskId { get; set; }
+    public required string Seat { get; set; }
+    public required string Approver { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? ExpiresAt { get; set; }
+    public DateTime? UsedAt { get; set; }
+    public string? Decision { get; set; }
 }

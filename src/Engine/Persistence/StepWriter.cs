@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using WeOps.Engine.Approvals;
 using WeOps.Engine.Execution;
 using WeOps.Engine.Model;
 
@@ -58,10 +59,24 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
             });
         }
 
-        await DisarmAsync(row.Id, result.Disarmed, cause, cancellationToken);
+        await DisarmAsync(row.Id, result.Disarmed, result.History, cause, cancellationToken);
         await ArmAsync(row.Id, result.Armed, cancellationToken);
+        await UpdateAsync(row.Id, result.Updated, cancellationToken);
         foreach (var thrown in result.Events)
         {
+            if (thrown is ApprovalMailRequested mail)
+            {
+                db.Jobs.Add(new JobRow
+                {
+                    InstanceId = row.Id,
+                    WaitId = mail.WaitId,
+                    Kind = JobKinds.ApprovalMail,
+                    DueAt = Millis(now),
+                    Payload = JsonSerializer.Serialize(new ApprovalMailJob(row.Id, mail.WaitId, mail.Seats, mail.Reason), Json),
+                });
+                continue;
+            }
+
             Deliver(row.Id, thrown switch
             {
                 MessageThrown m => new MessageDelivery(m.MessageName, m.CorrelationKey, m.Variables),
@@ -91,7 +106,7 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
             Payload = JsonSerializer.Serialize(delivery, Json),
         });
 
-    private async Task DisarmAsync(Guid instanceId, IReadOnlyList<Wait> disarmed, Stimulus? cause, CancellationToken cancellationToken)
+    private async Task DisarmAsync(Guid instanceId, IReadOnlyList<Wait> disarmed, IReadOnlyList<HistoryEntry> history, Stimulus? cause, CancellationToken cancellationToken)
     {
         if (disarmed.Count == 0) return;
         var jobWaits = disarmed.Where(w => w is JobWait or TimerWait).Select(w => w.Id).ToList();
@@ -102,9 +117,11 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
             await db.Subscriptions.Where(s => s.InstanceId == instanceId && subscriptions.Contains(s.WaitId)).ExecuteDeleteAsync(cancellationToken);
         foreach (var task in disarmed.OfType<UserTaskWait>())
         {
-            var completed = cause is UserTaskCompleted done && done.WaitId == task.Id;
-            var state = completed ? UserTaskStates.Completed : UserTaskStates.Cancelled;
-            var by = completed ? ((UserTaskCompleted)cause!).Actor : null;
+            // Completed (by its assignee, its approvers or an approval's expiry) when the step completed its
+            // element on its token; else it was cancelled (boundary event, instance cancelled).
+            var completion = history.LastOrDefault(h => h.Kind == HistoryKind.Completed && h.ElementId == task.ElementId && h.TokenId == task.TokenId);
+            var state = completion is not null ? UserTaskStates.Completed : UserTaskStates.Cancelled;
+            var by = completion?.Actor;
             await db.UserTasks.Where(t => t.InstanceId == instanceId && t.WaitId == task.Id && t.State == UserTaskStates.Open)
                 .ExecuteUpdateAsync(u => u.SetProperty(t => t.State, state).SetProperty(t => t.EndedAt, now).SetProperty(t => t.EndedBy, by), cancellationToken);
         }
@@ -166,7 +183,7 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
                         InstanceId = instanceId, WaitId = task.Id, ElementId = task.ElementId, Name = task.Name, Assignee = task.Assignee,
                         CandidateGroups = StoredLengths.CandidateListText(task.CandidateGroups), CandidateUsers = StoredLengths.CandidateListText(task.CandidateUsers),
                         State = UserTaskStates.Open, CreatedAt = now, DueAt = task.DueAt?.UtcDateTime, FormKey = task.FormKey,
-                        Data = task.Data.ToJsonString(),
+                        Data = task.Data.ToJsonString(), Approvers = ApproversText(task),
                     });
                     break;
                 case ChildInstanceWait child:
@@ -176,6 +193,20 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
         }
     }
 
+
+    /// <summary>Open tasks whose assignee or approvers changed.</summary>
+    private async Task UpdateAsync(Guid instanceId, IReadOnlyList<Wait> updated, CancellationToken cancellationToken)
+    {
+        foreach (var task in updated.OfType<UserTaskWait>())
+        {
+            var approvers = ApproversText(task);
+            await db.UserTasks.Where(t => t.InstanceId == instanceId && t.WaitId == task.Id && t.State == UserTaskStates.Open)
+                .ExecuteUpdateAsync(u => u.SetProperty(t => t.Assignee, task.Assignee).SetProperty(t => t.Approvers, approvers), cancellationToken);
+        }
+    }
+
+    private static string ApproversText(UserTaskWait task) =>
+        task.Approval is { } approval ? StoredLengths.CandidateListText(approval.UndecidedSeats.ToList()) : ",";
 
     public static long Millis(DateTime utc) => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToUnixTimeMilliseconds();
 }

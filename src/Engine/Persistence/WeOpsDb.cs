@@ -21,6 +21,8 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
     public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
     public DbSet<HostRow> Hosts => Set<HostRow>();
     public DbSet<ScheduleRow> Schedules => Set<ScheduleRow>();
+    public DbSet<UserRow> Users => Set<UserRow>();
+    public DbSet<ApprovalLinkRow> ApprovalLinks => Set<ApprovalLinkRow>();
 
     /// <summary>PostgreSQL cannot store U+0000 in text (SQLite can): a NUL from outside (a business key, a
     /// script's error, an executor's output) would fail the whole step. Every string column stores it as
@@ -127,6 +129,7 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
             e.Property(t => t.EndedBy).HasColumnName("ended_by").HasMaxLength(200);
             e.Property(t => t.FormKey).HasColumnName("form_key").HasMaxLength(200);
             e.Property(t => t.Data).HasColumnName("data");
+            e.Property(t => t.Approvers).HasColumnName("approvers").HasMaxLength(StoredLengthsApprovers);
             e.HasIndex(t => new { t.InstanceId, t.WaitId }).HasDatabaseName("ix_user_tasks_instance_wait");
             e.HasIndex(t => new { t.State, t.Assignee }).HasDatabaseName("ix_user_tasks_state_assignee");
         });
@@ -164,6 +167,7 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
             e.Property(k => k.Roles).HasColumnName("roles").HasMaxLength(500);
             e.Property(k => k.Hash).HasColumnName("hash").HasMaxLength(64);
             e.Property(k => k.CreatedAt).HasColumnName("created_at");
+            e.Property(k => k.Username).HasColumnName("username").HasMaxLength(100);
             e.HasIndex(k => k.Hash).IsUnique().HasDatabaseName("ux_api_keys_hash");
         });
         model.Entity<LargeOutputRow>(e =>
@@ -233,7 +237,41 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
             e.Property(s => s.CreatedAt).HasColumnName("created_at");
             e.HasIndex(s => new { s.DefinitionKey, s.StartEventId }).IsUnique().HasDatabaseName("ux_schedules_definition_start");
         });
+        model.Entity<UserRow>(e =>
+        {
+            e.ToTable("users");
+            e.HasKey(u => u.Username).HasName("pk_users");
+            e.Property(u => u.Username).HasColumnName("username").HasMaxLength(100);
+            e.Property(u => u.DisplayName).HasColumnName("display_name").HasMaxLength(200);
+            e.Property(u => u.Email).HasColumnName("email").HasMaxLength(320);
+            e.Property(u => u.Groups).HasColumnName("groups").HasMaxLength(2000);
+            e.Property(u => u.Roles).HasColumnName("roles").HasMaxLength(500);
+            e.Property(u => u.PasswordHash).HasColumnName("password_hash").HasMaxLength(500);
+            e.Property(u => u.CreatedAt).HasColumnName("created_at");
+            e.Property(u => u.UpdatedAt).HasColumnName("updated_at");
+        });
+        model.Entity<ApprovalLinkRow>(e =>
+        {
+            e.ToTable("approval_links");
+            e.HasKey(l => l.Id).HasName("pk_approval_links");
+            e.Property(l => l.Id).HasColumnName("id");
+            e.Property(l => l.TokenHash).HasColumnName("token_hash").HasMaxLength(64);
+            e.Property(l => l.InstanceId).HasColumnName("instance_id");
+            e.Property(l => l.WaitId).HasColumnName("wait_id");
+            e.Property(l => l.TaskId).HasColumnName("task_id");
+            e.Property(l => l.Seat).HasColumnName("seat").HasMaxLength(210);
+            e.Property(l => l.Approver).HasColumnName("approver").HasMaxLength(100);
+            e.Property(l => l.CreatedAt).HasColumnName("created_at");
+            e.Property(l => l.ExpiresAt).HasColumnName("expires_at");
+            e.Property(l => l.UsedAt).HasColumnName("used_at");
+            e.Property(l => l.Decision).HasColumnName("decision").HasMaxLength(20);
+            e.HasIndex(l => l.TokenHash).IsUnique().HasDatabaseName("ux_approval_links_token_hash");
+            e.HasIndex(l => l.TaskId).HasDatabaseName("ix_approval_links_task");
+        });
     }
+
+    /// <summary>Seats are <c>group:</c> plus a name of up to 200 characters; 100 seats fit with room to spare.</summary>
+    public const int StoredLengthsApprovers = 24_000;
 }
 
 /// <summary>Writes U+0000 as U+FFFD (the replacement character); reads text as stored.</summary>

@@ -30,6 +30,7 @@ public sealed class ProcessValidator(ExecutorCatalog executors, IExpressionSynta
         FlowRules.Check(check);
         CycleRules.Check(check);
         ActivityRules.Check(check);
+        ApprovalRules.Check(check);
         EventRules.Check(check);
         TriggerRules.Check(check);
         LengthRules.Check(check);

@@ -13,7 +13,8 @@ public sealed class DatabaseApiKeyStore(DurableEngine engine) : IApiKeyStore
         await using var db = engine.Instances.OpenDb();
         var row = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Hash == hex, cancellationToken);
         if (row is null || !ApiKeySecret.HashesEqual(Convert.FromHexString(row.Hash), hash)) return null;
-        return new ApiKeyPrincipal(row.Name, Roles(row), row.Id);
+        // A key that belongs to a user acts as that user: tasks, approvals and history name the user.
+        return new ApiKeyPrincipal(row.Username ?? row.Name, Roles(row), row.Id);
     }
 
     public async Task AddAsync(ApiKey key, byte[] keyHash, CancellationToken cancellationToken)
@@ -26,6 +27,7 @@ public sealed class DatabaseApiKeyStore(DurableEngine engine) : IApiKeyStore
             Roles = string.Join(',', key.Roles),
             Hash = Convert.ToHexStringLower(keyHash),
             CreatedAt = key.CreatedAt.UtcDateTime,
+            Username = key.User,
         });
         await db.SaveChangesAsync(cancellationToken);
     }
@@ -57,7 +59,7 @@ public sealed class DatabaseApiKeyStore(DurableEngine engine) : IApiKeyStore
     }
 
     private static ApiKey View(ApiKeyRow row) =>
-        new(row.Id, row.Name, Roles(row), new DateTimeOffset(DateTime.SpecifyKind(row.CreatedAt, DateTimeKind.Utc)));
+        new(row.Id, row.Name, Roles(row), new DateTimeOffset(DateTime.SpecifyKind(row.CreatedAt, DateTimeKind.Utc))) { User = row.Username };
 
     private static List<string> Roles(ApiKeyRow row) => row.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
 }

@@ -19,7 +19,7 @@ public sealed class InMemoryApiKeyStore : IApiKeyStore
             }
         }
 
-        return Task.FromResult(found is null ? null : new ApiKeyPrincipal(found.Name, found.Roles, found.Id));
+        return Task.FromResult(found is null ? null : new ApiKeyPrincipal(found.User ?? found.Name, found.Roles, found.Id));
     }
 
     public Task AddAsync(ApiKey key, byte[] keyHash, CancellationToken cancellationToken)

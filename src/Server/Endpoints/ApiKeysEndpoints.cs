@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using FluentValidation;
+using WeOps.Engine.Approvals;
 using WeOps.Server.Api;
 using WeOps.Server.Auth;
 
@@ -8,10 +9,11 @@ namespace WeOps.Server.Endpoints;
 /// <summary>API keys for machines and people: created by an admin, shown once, stored as a hash.</summary>
 public static class ApiKeysEndpoints
 {
-    public sealed record CreateApiKeyRequest(string? Name, IReadOnlyList<string>? Roles);
+    /// <summary><see cref="User"/>: the username the key belongs to (the caller acts as that user).</summary>
+    public sealed record CreateApiKeyRequest(string? Name, IReadOnlyList<string>? Roles, string? User = null);
 
     /// <summary>The only answer that carries the key; it cannot be read again.</summary>
-    public sealed record CreatedApiKey(Guid Id, string Name, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, string Key);
+    public sealed record CreatedApiKey(Guid Id, string Name, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, string Key, string? User);
 
     public sealed class CreateApiKeyRequestValidator : AbstractValidator<CreateApiKeyRequest>
     {
@@ -41,14 +43,17 @@ public static class ApiKeysEndpoints
     {
         var keys = app.MapGroup("/api/keys").RequirePermission(Permissions.Admin).WithTags("API keys");
 
-        keys.MapPost("", async (CreateApiKeyRequest request, IApiKeyStore store, TimeProvider clock, ClaimsPrincipal user,
+        keys.MapPost("", async Task<IResult> (CreateApiKeyRequest request, IApiKeyStore store, UserDirectory users, TimeProvider clock, ClaimsPrincipal user,
             ILogger<ApiKey> log, CancellationToken cancellationToken) =>
         {
+            var owner = string.IsNullOrWhiteSpace(request.User) ? null : request.User.Trim();
+            if (owner is not null && (owner.Length > UsersEndpoints.MaxUsernameLength || await users.GetAsync(owner, cancellationToken) is null))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["user"] = [$"There is no user '{CredentialsEndpoints.Printable(owner)}'; create it first (POST /api/users)."] });
             var secret = ApiKeySecret.Generate();
-            var key = new ApiKey(Guid.NewGuid(), request.Name!.Trim(), request.Roles!.Distinct().ToList(), clock.GetUtcNow());
+            var key = new ApiKey(Guid.NewGuid(), request.Name!.Trim(), request.Roles!.Distinct().ToList(), clock.GetUtcNow()) { User = owner };
             await store.AddAsync(key, ApiKeySecret.Hash(secret), cancellationToken);
             log.LogInformation("API key {KeyId} '{KeyName}' with roles {Roles} created by {User}", key.Id, key.Name, key.Roles, user.Identity?.Name);
-            return TypedResults.Created($"/api/keys/{key.Id}", new CreatedApiKey(key.Id, key.Name, key.Roles, key.CreatedAt, secret));
+            return TypedResults.Created($"/api/keys/{key.Id}", new CreatedApiKey(key.Id, key.Name, key.Roles, key.CreatedAt, secret, key.User));
         }).Validates(new CreateApiKeyRequestValidator());
 
         keys.MapGet("", async (IApiKeyStore store, CancellationToken cancellationToken) => TypedResults.Ok(await store.ListAsync(cancellationToken)));

@@ -25,6 +25,16 @@ public sealed record InstanceView(
 
     public sealed record Fault(int IncidentId, string ElementId, string Kind, string Message, DateTimeOffset CreatedAt);
 
+    /// <summary>Something that happened at an element without entering or leaving it: an approver's decision, an
+    /// approval's expiry or reminder, a task handed on.</summary>
+    public sealed record Event(DateTimeOffset Time, string Kind, string? ElementId, string? Detail, string? Actor);
+
+    /// <summary>The history lines that are not element visits; null where the history is not shown.</summary>
+    public IReadOnlyList<Event>? Events { get; init; }
+
+    private static readonly string[] EventKinds =
+        [nameof(HistoryKind.ApprovalDecided), nameof(HistoryKind.ApprovalExpired), nameof(HistoryKind.ApprovalReminded), nameof(HistoryKind.TaskReassigned)];
+
     public static async Task<InstanceView> FromStateAsync(InstanceState state, DefinitionStore definitions, CancellationToken cancellationToken)
     {
         var graph = await definitions.GraphAsync(state.DefinitionKey, state.DefinitionVersion, cancellationToken);
@@ -34,7 +44,10 @@ public sealed record InstanceView(
     public static async Task<InstanceView> FromDetailAsync(InstanceDetail detail, DefinitionStore definitions, CancellationToken cancellationToken)
     {
         var graph = await definitions.GraphAsync(detail.Summary.DefinitionKey, detail.Summary.Version, cancellationToken);
-        return Build(detail.Summary.Id, detail.State, detail.History, graph, detail.Summary.StartedAt, detail.Summary.EndedAt, detail.Summary.ParentId);
+        return Build(detail.Summary.Id, detail.State, detail.History, graph, detail.Summary.StartedAt, detail.Summary.EndedAt, detail.Summary.ParentId) with
+        {
+            Events = detail.History.Where(h => EventKinds.Contains(h.Kind)).Select(h => new Event(Utc(h.Time), h.Kind, h.ElementId, h.Detail, h.Actor)).ToList(),
+        };
     }
 
     private static InstanceView Build(Guid id, InstanceState state, IReadOnlyList<HistoryRow>? history, ProcessGraph? graph, DateTimeOffset startedAt, DateTimeOffset? endedAt, Guid? parentId) =>

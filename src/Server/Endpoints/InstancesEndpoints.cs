@@ -40,11 +40,12 @@ public static class InstancesEndpoints
     {
         var instances = app.MapGroup("/api/instances").WithTags("Instances");
 
-        instances.MapPost("", async Task<IResult> (StartRequest request, InstanceStore store, DefinitionStore definitions, CancellationToken cancellationToken) =>
+        instances.MapPost("", async Task<IResult> (StartRequest request, InstanceStore store, DefinitionStore definitions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
             try
             {
-                var state = await store.StartAsync(request.DefinitionKey!, request.Version, request.Variables, request.BusinessKey, cancellationToken);
+                var state = await store.StartAsync(request.DefinitionKey!, request.Version, request.Variables, request.BusinessKey, cancellationToken,
+                    startedBy: user.Identity?.Name);
                 var view = await InstanceView.FromStateAsync(state, definitions, cancellationToken);
                 return TypedResults.Created($"/api/instances/{state.InstanceId}", view);
             }

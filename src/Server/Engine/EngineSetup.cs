@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using WeOps.Engine.Approvals;
 using WeOps.Engine.Executors;
 using WeOps.Engine.Persistence;
 using WeOps.Server.Auth;
@@ -25,13 +26,16 @@ public static class EngineSetup
             {
                 Parallelism = Math.Clamp(configuration.GetValue("Workers:Parallelism", 8), 1, 256),
                 NodeLifetime = NodeLifetimeFrom(configuration),
-            }));
+            },
+            sp.GetService<IApprovalMailer>()));
         builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Definitions);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Instances);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Commands);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Queries);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Correlator);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().LargeOutputs);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Approvals);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Users);
         builder.Services.AddSingleton<ILargeOutputStore>(sp => sp.GetRequiredService<DurableEngine>().LargeOutputs);
         builder.Services.AddSingleton(sp => new EngineOptions(
             configuration.GetValue("Workers:Enabled", true),

@@ -1,0 +1,86 @@
+using Microsoft.EntityFrameworkCore;
+using WeOps.Engine.Model;
+using WeOps.Engine.Persistence;
+
+namespace WeOps.Engine.Approvals;
+
+/// <summary>A user as the API shows it (never the password hash).</summary>
+public sealed record User(string Username, string? DisplayName, string? Email, IReadOnlyList<string> Groups, IReadOnlyList<string> Roles,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>The people who work in WeOps: who approvers and candidate users are, their mail and groups.</summary>
+public sealed class UserDirectory(InstanceStore store, TimeProvider time)
+{
+    public async Task<IReadOnlyList<User>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var db = store.OpenDb();
+        var rows = await db.Users.AsNoTracking().OrderBy(u => u.Username).ToListAsync(cancellationToken);
+        return rows.Select(View).ToList();
+    }
+
+    public async Task<User?> GetAsync(string username, CancellationToken cancellationToken)
+    {
+        await using var db = store.OpenDb();
+        var row = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username == username, cancellationToken);
+        return row is null ? null : View(row);
+    }
+
+    /// <summary>Creates the user; false when the username is taken.</summary>
+    public async Task<bool> CreateAsync(User user, CancellationToken cancellationToken)
+    {
+        await using var db = store.OpenDb();
+        if (await db.Users.AnyAsync(u => u.Username == user.Username, cancellationToken)) return false;
+        var now = time.GetUtcNow().UtcDateTime;
+        db.Users.Add(new UserRow
+        {
+            Username = user.Username,
+            DisplayName = user.DisplayName,
+            Email = user.Email,
+            Groups = StoredLengths.CandidateListText(user.Groups),
+            Roles = string.Join(',', user.Roles),
+            CreatedAt = now,
+            UpdatedAt = now,
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            // Created by another request between the check and the insert.
+            return false;
+        }
+    }
+
+    /// <summary>Replaces the user's fields; false when there is no such user.</summary>
+    public async Task<bool> UpdateAsync(User user, CancellationToken cancellationToken)
+    {
+        await using var db = store.OpenDb();
+        var groups = StoredLengths.CandidateListText(user.Groups);
+        var roles = string.Join(',', user.Roles);
+        var now = time.GetUtcNow().UtcDateTime;
+        return await db.Users.Where(u => u.Username == user.Username).ExecuteUpdateAsync(u => u
+            .SetProperty(x => x.DisplayName, user.DisplayName).SetProperty(x => x.Email, user.Email)
+            .SetProperty(x => x.Groups, groups).SetProperty(x => x.Roles, roles).SetProperty(x => x.UpdatedAt, now), cancellationToken) > 0;
+    }
+
+    public async Task<bool> DeleteAsync(string username, CancellationToken cancellationToken)
+    {
+        await using var db = store.OpenDb();
+        return await db.Users.Where(u => u.Username == username).ExecuteDeleteAsync(cancellationToken) > 0;
+    }
+
+    /// <summary>The groups of a user; none for a caller without a user record.</summary>
+    public async Task<IReadOnlyList<string>> GroupsOfAsync(string username, CancellationToken cancellationToken)
+    {
+        await using var db = store.OpenDb();
+        var groups = await db.Users.AsNoTracking().Where(u => u.Username == username).Select(u => u.Groups).FirstOrDefaultAsync(cancellationToken);
+        return Split(groups ?? ",");
+    }
+
+    private static User View(UserRow row) => new(row.Username, row.DisplayName, row.Email, Split(row.Groups),
+        row.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries), DefinitionStore.Utc(row.CreatedAt), DefinitionStore.Utc(row.UpdatedAt));
+
+    private static List<string> Split(string joined) => joined.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
+}
