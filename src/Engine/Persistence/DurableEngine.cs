@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using WeOps.Engine.Alerts;
 using WeOps.Engine.Execution;
 using WeOps.Engine.Executors;
 using WeOps.Engine.Expressions;
@@ -27,6 +28,9 @@ public sealed class DurableEngine
         Queries = new InstanceQueries(Instances);
         Nodes = new NodeRegistry(database, Time, workers.NodeLifetime, logs.CreateLogger<NodeRegistry>());
         LargeOutputs = new LargeOutputStore(database, Time);
+        Alerts = new AlertIntake(Instances, Definitions, logs.CreateLogger<AlertIntake>());
+        AlertLog = new AlertLog(Instances);
+        AlertBreakers = new AlertBreakers(Instances, Definitions, Time);
         Worker = new JobWorker(Instances, Correlator, executors, database, Signal, Time, workers, Nodes.NodeId, logs.CreateLogger<JobWorker>(),
             LargeOutputs, Local);
     }
@@ -43,6 +47,9 @@ public sealed class DurableEngine
     public NodeRegistry Nodes { get; }
     public JobWorker Worker { get; }
     public LargeOutputStore LargeOutputs { get; }
+    public AlertIntake Alerts { get; }
+    public AlertLog AlertLog { get; }
+    public AlertBreakers AlertBreakers { get; }
 
     /// <summary>Due-now jobs this node's steps hand to its own workers.</summary>
     public LocalJobs Local { get; }

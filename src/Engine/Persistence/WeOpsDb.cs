@@ -20,6 +20,9 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
     public DbSet<CredentialRow> Credentials => Set<CredentialRow>();
     public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
     public DbSet<HostRow> Hosts => Set<HostRow>();
+    public DbSet<AlertLogRow> AlertLog => Set<AlertLogRow>();
+    public DbSet<AlertFingerprintRow> AlertFingerprints => Set<AlertFingerprintRow>();
+    public DbSet<AlertBreakerRow> AlertBreakers => Set<AlertBreakerRow>();
 
     /// <summary>PostgreSQL cannot store U+0000 in text (SQLite can): a NUL from outside (a business key, a
     /// script's error, an executor's output) would fail the whole step. Every string column stores it as
@@ -215,6 +218,7 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
             e.Property(h => h.UpdatedAt).HasColumnName("updated_at");
             e.Property(h => h.UpdatedBy).HasColumnName("updated_by").HasMaxLength(200);
         });
+        AlertTables.Configure(model);
     }
 }
 
