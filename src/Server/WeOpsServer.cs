@@ -54,6 +54,7 @@ public static class WeOpsServer
         EventsEndpoints.Map(app);
         CredentialsEndpoints.Map(app);
         HostsEndpoints.Map(app);
+        AlertsEndpoints.Map(app);
         app.MapWeOpsOpenApi();
         return app;
     }

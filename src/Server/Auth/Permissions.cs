@@ -14,6 +14,9 @@ public static class Permissions
     /// <summary>Names and kinds of credentials (never values), for the designer's credential pickers.</summary>
     public const string CredentialsRead = "credentials:read";
     public const string InventoryRead = "inventory:read";
+
+    /// <summary>Send alerts to the intake endpoints.</summary>
+    public const string AlertsIngest = "alerts:ingest";
     public const string Admin = "admin";
 
     /// <summary>The role → permission matrix: the only place that says what a role may do.</summary>
@@ -21,15 +24,16 @@ public static class Permissions
     {
         [Roles.Admin] = new HashSet<string>
         {
-            DefinitionsRead, DefinitionsWrite, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead, Admin,
+            DefinitionsRead, DefinitionsWrite, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead, AlertsIngest, Admin,
         },
         [Roles.Designer] = new HashSet<string> { DefinitionsRead, DefinitionsWrite, InstancesRead, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead },
-        [Roles.Operator] = new HashSet<string> { DefinitionsRead, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead },
+        [Roles.Operator] = new HashSet<string> { DefinitionsRead, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead, AlertsIngest },
         [Roles.Approver] = new HashSet<string> { DefinitionsRead, InstancesRead, TasksWork, ActivitiesRead },
+        [Roles.AlertSource] = new HashSet<string> { AlertsIngest },
     };
 
     public static readonly IReadOnlyList<string> All =
-        [DefinitionsRead, DefinitionsWrite, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead, Admin];
+        [DefinitionsRead, DefinitionsWrite, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead, AlertsIngest, Admin];
 
     public static bool IsGranted(IEnumerable<string> roles, string permission) =>
         roles.Any(role => ByRole.TryGetValue(role, out var granted) && granted.Contains(permission));
