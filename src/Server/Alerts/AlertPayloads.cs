@@ -108,7 +108,11 @@ public sealed class AlertPayloads(TimeProvider time)
         if (p.TriggerId is not null) labels["trigger_id"] = p.TriggerId;
         var annotations = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
-            ["event_id"] = p.EventId, ["opdata"] = p.OpData, ["url"] = p.Url, ["subject"] = p.Subject, ["message"] = p.Message,
+            ["event_id"] = p.EventId,
+            ["opdata"] = p.OpData,
+            ["url"] = p.Url,
+            ["subject"] = p.Subject,
+            ["message"] = p.Message,
         };
         foreach (var key in annotations.Where(a => string.IsNullOrEmpty(a.Value)).Select(a => a.Key).ToList()) annotations.Remove(key);
 
