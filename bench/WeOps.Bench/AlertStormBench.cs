@@ -136,7 +136,10 @@ public static class AlertStormBench
         var labels = new JsonObject { ["alertname"] = alertname, ["severity"] = "critical", ["instance"] = host };
         var body = new JsonObject
         {
-            ["version"] = "4", ["status"] = "firing", ["receiver"] = "weops", ["groupKey"] = $"{{}}:{{instance=\"{host}\"}}",
+            ["version"] = "4",
+            ["status"] = "firing",
+            ["receiver"] = "weops",
+            ["groupKey"] = $"{{}}:{{instance=\"{host}\"}}",
             ["alerts"] = new JsonArray(new JsonObject { ["status"] = "firing", ["labels"] = labels, ["startsAt"] = "2026-05-01T08:00:00Z", ["endsAt"] = "0001-01-01T00:00:00Z" }),
         };
         return new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
