@@ -12,6 +12,7 @@ namespace WeOps.Server.Tests;
 public sealed class AlertsEndpointsTests : IAsyncLifetime
 {
     private const string ZabbixSecret = "zabbix-secret-0123456789abcdef";
+    private const string GenericSecret = "generic-secret-0123456789abcdef";
     private RunningServer server = null!;
     private HttpClient admin = null!;
 
@@ -33,7 +34,7 @@ public sealed class AlertsEndpointsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        server = await RunningServer.StartAsync([$"--Auth:AdminApiKey={RunningServer.AdminKey}", $"--Alerts:Sources:zabbix:Secret={ZabbixSecret}"]);
+        server = await RunningServer.StartAsync([$"--Auth:AdminApiKey={RunningServer.AdminKey}", $"--Alerts:Sources:zabbix:Secret={ZabbixSecret}", $"--Alerts:Sources:generic:Secret={GenericSecret}"]);
         admin = server.NewClient(RunningServer.AdminKey);
         var definitions = server.Services.GetRequiredService<DefinitionStore>();
         foreach (var (key, match) in new[] { ("disk-full", "alertname=\"DiskFull\""), ("grafana-blue", "team=\"blue\""), ("zabbix-cpu", "alertname=~\"High CPU.*\", host=\"web-1\"") })
@@ -116,6 +117,15 @@ public sealed class AlertsEndpointsTests : IAsyncLifetime
 
         await AcceptedAsync(await anonymous.PostAsync($"/api/alerts/zabbix?secret={ZabbixSecret}", Json(Fixture("zabbix-media-type-recovery.json"))));
         Assert.Equal("completed", await WaitForStatusAsync(id, "completed"));
+    }
+
+    [Fact]
+    public async Task The_generic_shape_may_be_sent_with_its_own_url_secret()
+    {
+        var result = await AcceptedAsync(await server.NewClient().PostAsync($"/api/alerts?secret={GenericSecret}",
+            Json("{\"status\": \"firing\", \"labels\": {\"alertname\": \"DiskFull\", \"instance\": \"db-1\"}}")));
+        Assert.Single(result["started"]!.AsArray());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.NewClient().PostAsync($"/api/alerts/zabbix?secret={GenericSecret}", Json(Fixture("zabbix-media-type-problem.json")))).StatusCode);
     }
 
     [Theory]

@@ -47,11 +47,12 @@ public sealed class AlertSourceSecretHandler(
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var path = Request.Path.Value ?? "";
+        var path = (Request.Path.Value ?? "").TrimEnd('/');
         string? presented = Request.Query["secret"];
-        if (string.IsNullOrEmpty(presented) || presented.Length > 512 || !path.StartsWith(Prefix, StringComparison.Ordinal))
+        // The generic shape is posted to /api/alerts itself.
+        var source = path == "/api/alerts" ? "generic" : path.StartsWith(Prefix, StringComparison.Ordinal) ? path[Prefix.Length..] : null;
+        if (string.IsNullOrEmpty(presented) || presented.Length > 512 || source is null)
             return Task.FromResult(AuthenticateResult.NoResult());
-        var source = path[Prefix.Length..].TrimEnd('/');
         if (!secrets.Matches(source, presented)) return Task.FromResult(AuthenticateResult.Fail("The secret in the URL is not this source's secret."));
 
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, $"alert source {source}"), new Claim(ClaimTypes.Role, Roles.AlertSource)],
