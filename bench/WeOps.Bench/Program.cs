@@ -6,6 +6,13 @@ AppContext.SetData("REGEX_DEFAULT_MATCH_TIMEOUT", TimeSpan.FromSeconds(2));
 // Console benchmark: runs each scenario after a warm-up and prints one table.
 // Usage: dotnet run -c Release --project bench/WeOps.Bench [-- --quick] [-- --filter name]
 //        dotnet run -c Release --project bench/WeOps.Bench -- durable [--postgres "connection string"] [--scale 0.1] [--filter schedules] [--db sqlite|postgres]
+//        dotnet run -c Release --project bench/WeOps.Bench -- alerts [--postgres "connection string"] [--alerts 5000 --fingerprints 200 --rate 500]
+if (args.FirstOrDefault() == "alerts")
+{
+    Environment.ExitCode = await AlertStormBench.RunAsync(args, Console.Out);
+    return;
+}
+
 if (args.FirstOrDefault() == "durable")
 {
     var durable = await DurableBench.RunAsync(args);

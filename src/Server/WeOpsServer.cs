@@ -62,6 +62,7 @@ public static class WeOpsServer
         MeEndpoints.Map(app);
         UsersEndpoints.Map(app);
         ApprovalPagesEndpoints.Map(app);
+        AlertsEndpoints.Map(app);
         app.MapWeOpsOpenApi();
         return app;
     }

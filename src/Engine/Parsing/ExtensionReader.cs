@@ -270,6 +270,47 @@ internal sealed class ExtensionReader(ParseContext context)
 
     private static bool IsHeaderNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c);
 
+    /// <summary><c>ops:alert</c> on a start event: label matchers in Alertmanager syntax and storm control;
+    /// null when absent. A rule whose matchers do not parse is reported and kept without matchers,
+    /// so the validator does not report it a second time.</summary>
+    public AlertEventDefinition? Alert(XElement owner, string ownerId)
+    {
+        var element = OpsElement(owner, "alert");
+        if (element is null) return null;
+
+        IReadOnlyList<LabelMatcher> matchers = [];
+        var match = (string?)element.Attribute("match");
+        if (match is null)
+            context.Error(ownerId, $"{Describe(owner)}: ops:alert has no match attribute: name the alerts it starts for, e.g. match='alertname=\"DiskFull\"'.", element);
+        else if (!MatcherSyntax.TryParse(match, out matchers, out var error))
+            context.Error(ownerId, $"{Describe(owner)}: ops:alert match \"{Shorten(match)}\" is not valid: {error}.", element);
+
+        var rule = new AlertRule(matchers)
+        {
+            MaxConcurrent = PositiveInt(element, "maxConcurrent", owner, ownerId),
+            Cooldown = Duration(element, "cooldown", owner, ownerId),
+            BreakerFailures = PositiveInt(element, "breakerFailures", owner, ownerId),
+            BreakerWindow = Duration(element, "breakerWindow", owner, ownerId) ?? AlertRule.DefaultBreakerWindow,
+        };
+        if (rule.Cooldown < TimeSpan.Zero)
+            context.Error(ownerId, $"{Describe(owner)}: ops:alert cooldown cannot be negative.", element);
+        if (rule.BreakerWindow <= TimeSpan.Zero)
+            context.Error(ownerId, $"{Describe(owner)}: ops:alert breakerWindow must be longer than zero.", element);
+        if (element.Attribute("breakerWindow") is not null && rule.BreakerFailures is null)
+            context.Warning(ownerId, $"{Describe(owner)}: ops:alert has a breakerWindow but no breakerFailures, so the breaker never opens: set breakerFailures.", element);
+        return new AlertEventDefinition(rule);
+    }
+
+    private int? PositiveInt(XElement element, string attribute, XElement owner, string ownerId)
+    {
+        if (element.Attribute(attribute) is not { } found) return null;
+        if (int.TryParse(found.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0) return value;
+        context.Error(ownerId, $"{Describe(owner)}: ops:alert {attribute}=\"{Shorten(found.Value)}\" is not a whole number of 1 or more.", element);
+        return null;
+    }
+
+    private static string Shorten(string text) => text.Length > 80 ? text[..80] + "…" : text;
+
     public static string? CorrelationKey(XElement owner) =>
         NonEmpty((string?)OpsElement(owner, "subscription")?.Attribute("correlationKey"));
 

@@ -82,7 +82,7 @@ internal sealed class NodeReader(ParseContext context)
         var read = definition is null ? null : Definition(definition, element, id);
         return type switch
         {
-            "startEvent" => new StartEvent { Id = id, ElementType = type, Definition = read, Http = extensions.Http(element, id) },
+            "startEvent" => new StartEvent { Id = id, ElementType = type, Definition = StartTrigger(element, id, read), Http = extensions.Http(element, id) },
             "endEvent" => new EndEvent { Id = id, ElementType = type, Definition = read, Reply = extensions.HttpReply(element, id) },
             "intermediateCatchEvent" => new IntermediateCatchEvent { Id = id, ElementType = type, Definition = read! },
             "intermediateThrowEvent" => new IntermediateThrowEvent { Id = id, ElementType = type, Definition = read },
@@ -95,6 +95,22 @@ internal sealed class NodeReader(ParseContext context)
                 Definition = read!,
             },
         };
+    }
+
+    /// <summary>An <c>ops:alert</c> start event is a none start event in BPMN terms (what modelers draw);
+    /// the extension makes it a trigger, which cannot be combined with a standard one.</summary>
+    private EventDefinition? StartTrigger(XElement element, string id, EventDefinition? standard)
+    {
+        var alert = extensions.Alert(element, id);
+        if (alert is null) return standard;
+        if (standard is not null)
+        {
+            context.Error(id, $"{Describe(element)} has both a {standard.GetType().Name.Replace("EventDefinition", "", StringComparison.Ordinal).ToLowerInvariant()} trigger and ops:alert: " +
+                "an event has one trigger, so use a start event without an event definition for the alert.", OpsElement(element, "alert"));
+            return standard;
+        }
+
+        return alert;
     }
 
     private static string? UnsupportedTrigger(string eventType, string trigger)

@@ -60,10 +60,24 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         return csb.ToString();
     }
 
+    /// <summary>Any fixed number: the advisory lock PostgreSQL nodes take while they migrate.</summary>
+    private const long MigrationLockId = 0x5745_4f70_7300;
+
     /// <summary>Creates or upgrades the schema; on SQLite also switches the file to write-ahead logging
     /// so readers do not block the writer.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
+        // Nodes started together on a new PostgreSQL database would otherwise run the same migration at
+        // once, and all but one fail ("relation already exists"). The lock is the session's: closing the
+        // connection releases it.
+        await using var migrationLock = Provider == DatabaseProvider.Postgres ? new Npgsql.NpgsqlConnection(ConnectionString) : null;
+        if (migrationLock is not null)
+        {
+            await migrationLock.OpenAsync(cancellationToken);
+            await using var take = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLockId})", migrationLock);
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using var db = new WeOpsDb(ContextOptions());
         await db.Database.MigrateAsync(cancellationToken);
         if (Provider == DatabaseProvider.Sqlite)

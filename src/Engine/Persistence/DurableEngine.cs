@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using WeOps.Engine.Approvals;
+using WeOps.Engine.Alerts;
 using WeOps.Engine.Execution;
 using WeOps.Engine.Executors;
 using WeOps.Engine.Expressions;
@@ -32,6 +33,9 @@ public sealed class DurableEngine
         Schedules = new ScheduleRunner(Instances, database, Time, workers.MisfireThreshold);
         Approvals = new ApprovalDesk(Instances, Time);
         Users = new UserDirectory(Instances, Time);
+        Alerts = new AlertIntake(Instances, Definitions, logs.CreateLogger<AlertIntake>());
+        AlertLog = new AlertLog(Instances);
+        AlertBreakers = new AlertBreakers(Instances, Definitions, Time);
         Worker = new JobWorker(Instances, Correlator, executors, database, Signal, Time, workers, Nodes.NodeId, logs.CreateLogger<JobWorker>(),
             LargeOutputs, Schedules, Local, mailer is null ? null : new ApprovalPostOffice(Approvals, mailer));
     }
@@ -48,6 +52,9 @@ public sealed class DurableEngine
     public NodeRegistry Nodes { get; }
     public JobWorker Worker { get; }
     public LargeOutputStore LargeOutputs { get; }
+    public AlertIntake Alerts { get; }
+    public AlertLog AlertLog { get; }
+    public AlertBreakers AlertBreakers { get; }
 
     /// <summary>Starts instances for timer start events; publishing writes the schedules.</summary>
     public ScheduleRunner Schedules { get; }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
+using WeOps.Engine.Alerts;
 using WeOps.Engine.Execution;
 using WeOps.Engine.Model;
 
@@ -86,6 +87,22 @@ public sealed class InstanceStore(
         return result?.State;
     }
 
+    /// <summary>Runs <paramref name="work"/> in one transaction in which it may write rows of its own and start
+    /// instances (<see cref="InstanceBatch.Start"/>); all of it commits together, then the started
+    /// instances' jobs go to the workers. Alert intake starts its instances this way.</summary>
+    internal async Task<T> InTransactionAsync<T>(Func<InstanceBatch, Task<T>> work, CancellationToken cancellationToken)
+    {
+        using var gate = await options.EnterWriteAsync(cancellationToken);
+        await using var db = OpenDb();
+        await using var tx = await BeginAsync(db, cancellationToken);
+        var now = time.GetUtcNow();
+        var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
+        var result = await work(new InstanceBatch(db, writer, interpreter, now, options.Provider));
+        await StartChildrenAsync(db, writer, now, cancellationToken);
+        await CommitAsync(db, tx, writer, cancellationToken);
+        return result;
+    }
+
     /// <summary>Applies a stimulus to an instance. <paramref name="consumedJobId"/> names the job row that
     /// brought it (a delivery), deleted in the same transaction so it cannot be applied twice.</summary>
     public async Task<StepOutcome> HandleAsync(Guid instanceId, Stimulus stimulus, long? consumedJobId, CancellationToken cancellationToken, StepGuard? guard = null)
@@ -130,7 +147,9 @@ public sealed class InstanceStore(
         }
 
         var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
+        var statusBefore = row.Status;
         await writer.WriteAsync(row, result, stimulus, cancellationToken);
+        await AlertLifecycle.AfterStepAsync(db, options.Provider, graph, row, statusBefore, now.UtcDateTime, logger, cancellationToken);
         await StartChildrenAsync(db, writer, now, cancellationToken);
         await CommitAsync(db, tx, writer, cancellationToken);
         return new StepOutcome(StepStatus.Applied, result.State);
@@ -195,6 +214,26 @@ public sealed class InstanceStore(
         options.Provider == DatabaseProvider.Postgres
             ? await db.Instances.FromSqlInterpolated($"SELECT * FROM instances WHERE id = {id} FOR UPDATE").FirstOrDefaultAsync(cancellationToken)
             : await db.Instances.FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+}
+
+/// <summary>One transaction of <see cref="InstanceStore.InTransactionAsync{T}"/>: its unit of work, and
+/// the way to start instances in it.</summary>
+internal sealed class InstanceBatch(WeOpsDb db, StepWriter writer, Interpreter interpreter, DateTimeOffset now, DatabaseProvider provider)
+{
+    public WeOpsDb Db => db;
+    public DateTimeOffset Now => now;
+    public DatabaseProvider Provider => provider;
+
+    /// <summary>Starts an instance of <paramref name="graph"/> (a published version) at a start event.</summary>
+    public async Task<StepResult> Start(ProcessGraph graph, int version, string startEventId, JsonObject variables, CancellationToken cancellationToken)
+    {
+        var result = interpreter.Start(graph, new StartRequest(Guid.NewGuid().ToString(), version) { Variables = variables, StartEventId = startEventId }, now);
+        var row = writer.NewInstance(result, null);
+        await writer.WriteAsync(row, result, null, cancellationToken);
+        return result;
+    }
+
+    public void Deliver(Guid instanceId, Delivery delivery) => writer.Deliver(instanceId, delivery);
 }
 
 /// <summary>Wakes the node's workers when a step on this node created work, instead of waiting for the next poll.</summary>

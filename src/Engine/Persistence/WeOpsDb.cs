@@ -23,6 +23,9 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
     public DbSet<ScheduleRow> Schedules => Set<ScheduleRow>();
     public DbSet<UserRow> Users => Set<UserRow>();
     public DbSet<ApprovalLinkRow> ApprovalLinks => Set<ApprovalLinkRow>();
+    public DbSet<AlertLogRow> AlertLog => Set<AlertLogRow>();
+    public DbSet<AlertFingerprintRow> AlertFingerprints => Set<AlertFingerprintRow>();
+    public DbSet<AlertBreakerRow> AlertBreakers => Set<AlertBreakerRow>();
 
     /// <summary>PostgreSQL cannot store U+0000 in text (SQLite can): a NUL from outside (a business key, a
     /// script's error, an executor's output) would fail the whole step. Every string column stores it as
@@ -268,6 +271,7 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
             e.HasIndex(l => l.TokenHash).IsUnique().HasDatabaseName("ux_approval_links_token_hash");
             e.HasIndex(l => l.TaskId).HasDatabaseName("ix_approval_links_task");
         });
+        AlertTables.Configure(model);
     }
 
     /// <summary>Seats are <c>group:</c> plus a name of up to 200 characters; 100 seats fit with room to spare.</summary>

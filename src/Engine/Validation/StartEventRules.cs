@@ -26,6 +26,13 @@ internal static class StartEventRules
 
             if (scopeId is null)
             {
+                // Storm control (concurrency, cooldown, breaker) is per process: two rules would compete.
+                foreach (var extra in starts.Where(s => s.Definition is AlertEventDefinition).Skip(1))
+                {
+                    check.Error(extra, $"{extra.DisplayName} is a second start event with ops:alert: a process has one alert rule. " +
+                        "Merge the matchers into one start event, or split the process.");
+                }
+
                 foreach (var start in starts.Where(s => s.Definition is ErrorEventDefinition))
                 {
                     check.Error(start, $"{start.DisplayName} is an error start event; those only belong in event sub-processes, " +

@@ -25,7 +25,9 @@ public static class AuthSetup
         {
             options.DefaultScheme = ApiKeyAuthenticationHandler.SchemeName;
             options.AddScheme<ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+            options.AddScheme<Alerts.AlertSourceSecretHandler>(Alerts.AlertSourceSecretHandler.SchemeName, null);
         });
+        services.AddSingleton<Alerts.AlertSourceSecrets>();
         // The request log already has one line per refused request.
         builder.Logging.AddFilter(typeof(ApiKeyAuthenticationHandler).FullName, LogLevel.Warning);
         services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
@@ -48,9 +50,13 @@ public static class AuthSetup
     {
         foreach (var permission in Permissions.All)
         {
-            authorization.AddPolicy(permission, policy => policy
-                .RequireAuthenticatedUser()
-                .AddRequirements(new PermissionRequirement(permission)));
+            authorization.AddPolicy(permission, policy =>
+            {
+                // Alert sources may authenticate by the secret in their webhook URL instead of a key.
+                if (permission == Permissions.AlertsIngest)
+                    policy.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, Alerts.AlertSourceSecretHandler.SchemeName);
+                policy.RequireAuthenticatedUser().AddRequirements(new PermissionRequirement(permission));
+            });
         }
 
         return authorization;

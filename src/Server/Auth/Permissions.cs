@@ -17,6 +17,8 @@ public static class Permissions
 
     /// <summary>Call <c>/hooks/...</c> routes whose start event authenticates callers by API key.</summary>
     public const string HooksCall = "hooks:call";
+    /// <summary>Send alerts to the intake endpoints.</summary>
+    public const string AlertsIngest = "alerts:ingest";
     public const string Admin = "admin";
 
     /// <summary>The role → permission matrix: the only place that says what a role may do.</summary>
@@ -24,15 +26,16 @@ public static class Permissions
     {
         [Roles.Admin] = new HashSet<string>
         {
-            DefinitionsRead, DefinitionsWrite, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead, HooksCall, Admin,
+            DefinitionsRead, DefinitionsWrite, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead, HooksCall, AlertsIngest, Admin,
         },
         [Roles.Designer] = new HashSet<string> { DefinitionsRead, DefinitionsWrite, InstancesRead, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead },
-        [Roles.Operator] = new HashSet<string> { DefinitionsRead, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead, HooksCall },
+        [Roles.Operator] = new HashSet<string> { DefinitionsRead, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead, HooksCall, AlertsIngest },
         [Roles.Approver] = new HashSet<string> { DefinitionsRead, InstancesRead, TasksWork, ActivitiesRead },
+        [Roles.AlertSource] = new HashSet<string> { AlertsIngest },
     };
 
     public static readonly IReadOnlyList<string> All =
-        [DefinitionsRead, DefinitionsWrite, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead, HooksCall, Admin];
+        [DefinitionsRead, DefinitionsWrite, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead, HooksCall, AlertsIngest, Admin];
 
     public static bool IsGranted(IEnumerable<string> roles, string permission) =>
         roles.Any(role => ByRole.TryGetValue(role, out var granted) && granted.Contains(permission));

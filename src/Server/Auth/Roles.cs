@@ -8,7 +8,10 @@ public static class Roles
     public const string Operator = "operator";
     public const string Approver = "approver";
 
-    public static readonly IReadOnlyList<string> All = [Admin, Designer, Operator, Approver];
+    /// <summary>A machine that only sends alerts (Alertmanager, Grafana, Zabbix).</summary>
+    public const string AlertSource = "alert-source";
+
+    public static readonly IReadOnlyList<string> All = [Admin, Designer, Operator, Approver, AlertSource];
 
     public static bool IsKnown(string? role) => role is not null && All.Contains(role, StringComparer.Ordinal);
 }

@@ -36,7 +36,12 @@ export default class OpsPropertiesProvider {
           ['approvers', 'Approvers', 'text', 'alice, group:ops, ${requester.manager}'],
           ['policy', 'Policy', ['', 'any', 'all', 'quorum']],
           ['quorum', 'Quorum', 'text'],
-          ['expiry', 'Expiry', 'text', 'P1D']
+          ['expiry', 'Expiry', 'text', 'P1D'],
+          ['onExpiry', 'On expiry', ['', 'reject', 'approve', 'escalate']],
+          ['remind', 'Remind every', 'text', 'PT4H'],
+          ['requesterMayApprove', 'Requester may approve', ['', 'false', 'true']],
+          ['title', 'Title', 'text', 'Change ${ticket}'],
+          ['show', 'Fields shown to approvers', 'text', 'ticket, risk']
         ]));
         add(this._attributesGroup(element, 'ops-assignment', t('Assignment'), 'ops:Assignment', [
           ['assignee', 'Assignee', 'text'],
@@ -159,9 +164,11 @@ export default class OpsPropertiesProvider {
 
   _triggersGroup(element) {
     return this._attributesGroup(element, 'ops-triggers', t('Triggers'), null, [
-      ['ops:Alert', 'matchers', 'Alert matchers', 'textarea', 'alertname="DiskFull", severity=~"critical|warning"'],
+      ['ops:Alert', 'match', 'Alert matchers', 'textarea', 'alertname="DiskFull", severity=~"critical|warning"'],
       ['ops:Alert', 'maxConcurrent', 'Max concurrent instances', 'text', '5'],
       ['ops:Alert', 'cooldown', 'Cooldown', 'text', 'PT10M'],
+      ['ops:Alert', 'breakerFailures', 'Breaker: failures', 'text', '3'],
+      ['ops:Alert', 'breakerWindow', 'Breaker: window', 'text', 'PT10M'],
       ['ops:Http', 'method', 'HTTP method', ['', 'POST', 'PUT', 'GET', 'DELETE', 'PATCH']],
       ['ops:Http', 'path', 'HTTP path', 'text', 'deploy/{service}']
     ]);

@@ -1,0 +1,238 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using WeOps.Engine.Persistence;
+
+namespace WeOps.Engine.Alerts;
+
+/// <summary>Takes normalised alerts: starts the processes whose alert rule matches a firing alert (one active
+/// instance per process and fingerprint; repeats are counted), delivers a resolved alert to the instance
+/// as the message <c>alert.resolved</c>, applies storm control, and logs what each alert did. One
+/// transaction per call: the log rows, the starts and the deliveries commit together.</summary>
+public sealed class AlertIntake(InstanceStore store, DefinitionStore definitions, ILogger<AlertIntake> logger)
+{
+    /// <summary>The message a resolved alert becomes; its correlation key is the fingerprint.</summary>
+    public const string ResolvedMessage = "alert.resolved";
+
+    private const int MaxAlertsPerBatch = 2000;
+
+    private readonly ConcurrentQueue<Pending> queue = new();
+    private readonly SemaphoreSlim leader = new(1, 1);
+
+    /// <summary>Takes the alerts of one call. Calls that arrive while another is being written wait and
+    /// are then written together, in one transaction (a group commit): the database sees one commit per
+    /// batch instead of one per call, which is what keeps a storm's latency down. Each call still gets its
+    /// own result; if the batch fails, every call in it fails and nothing of it is stored.</summary>
+    public async Task<IntakeResult> ReceiveAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(alerts);
+        queue.Enqueue(pending);
+        while (!pending.Result.Task.IsCompleted)
+        {
+            await leader.WaitAsync(cancellationToken);
+            try
+            {
+                if (pending.Result.Task.IsCompleted) break;
+                var batch = new List<Pending>();
+                var count = 0;
+                while (count < MaxAlertsPerBatch && queue.TryDequeue(out var next))
+                {
+                    batch.Add(next);
+                    count += next.Alerts.Count;
+                }
+
+                // Not the caller's token: the batch carries other callers' alerts too.
+                await WriteAsync(batch, CancellationToken.None);
+            }
+            finally
+            {
+                leader.Release();
+            }
+        }
+
+        return await pending.Result.Task;
+    }
+
+    private async Task WriteAsync(List<Pending> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var rules = await AlertRules.LatestAsync(definitions, cancellationToken);
+            var results = await store.InTransactionAsync(tx => new Run(tx, logger).ApplyAsync(batch, rules, cancellationToken), cancellationToken);
+            for (var i = 0; i < batch.Count; i++) batch[i].Result.TrySetResult(results[i]);
+        }
+        catch (Exception e)
+        {
+            foreach (var pending in batch) pending.Result.TrySetException(e);
+        }
+    }
+
+    private sealed class Pending(IReadOnlyList<Alert> alerts)
+    {
+        public IReadOnlyList<Alert> Alerts => alerts;
+        public TaskCompletionSource<IntakeResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>One intake transaction.</summary>
+    private sealed class Run(InstanceBatch batch, ILogger logger)
+    {
+        private readonly WeOpsDb db = batch.Db;
+        private readonly DateTime now = batch.Now.UtcDateTime;
+        private readonly Dictionary<string, AlertBreakerRow> breakers = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> active = new(StringComparer.Ordinal);
+        private readonly Dictionary<(string, string), AlertFingerprintRow?> fingerprints = [];
+        private readonly Dictionary<(string, string), AlertLogRow> startedHere = [];
+        private readonly List<Guid> started = [];
+        private int deduplicated;
+        private int suppressed;
+
+        public async Task<List<IntakeResult>> ApplyAsync(List<Pending> calls, IReadOnlyList<AlertRuleVersion> rules, CancellationToken cancellationToken)
+        {
+            var matches = calls.Select(c => c.Alerts.Select(a => rules.Where(r => r.Rule.Matches(a.Labels)).ToList()).ToList()).ToList();
+            // In key order, so two nodes taking the same processes cannot wait for each other.
+            foreach (var key in matches.SelectMany(m => m).SelectMany(m => m).Select(r => r.Key).Distinct().Order(StringComparer.Ordinal))
+            {
+                breakers[key] = await AlertBreakers.LockAsync(db, batch.Provider, key, cancellationToken);
+                active[key] = await db.AlertFingerprints.CountAsync(f => f.ProcessKey == key && f.Active, cancellationToken);
+            }
+
+            var results = new List<IntakeResult>();
+            for (var c = 0; c < calls.Count; c++)
+            {
+                started.Clear();
+                deduplicated = 0;
+                suppressed = 0;
+                var alerts = calls[c].Alerts;
+                for (var i = 0; i < alerts.Count; i++)
+                {
+                    var alert = alerts[i];
+                    if (matches[c][i].Count == 0)
+                    {
+                        Log(alert, null, null, AlertOutcomes.Unmatched, "no published process has an alert rule that matches its labels");
+                        continue;
+                    }
+
+                    foreach (var rule in matches[c][i])
+                    {
+                        if (alert.Status == AlertStatus.Resolved)
+                            await ResolveAsync(alert, rule, cancellationToken);
+                        else
+                            await FireAsync(alert, rule, cancellationToken);
+                    }
+                }
+
+                results.Add(new IntakeResult(alerts.Count, [.. started], deduplicated, suppressed));
+            }
+
+            return results;
+        }
+
+        private async Task FireAsync(Alert alert, AlertRuleVersion rule, CancellationToken cancellationToken)
+        {
+            var key = (rule.Key, alert.Fingerprint);
+            var fingerprint = await FingerprintAsync(key, cancellationToken);
+            if (fingerprint is { Active: true })
+            {
+                deduplicated++;
+                if (startedHere.TryGetValue(key, out var log))
+                {
+                    log.Count++;
+                    log.LastSeenAt = now;
+                }
+                else
+                {
+                    await db.AlertLog.Where(l => l.InstanceId == fingerprint.InstanceId && l.Outcome == AlertOutcomes.Started)
+                        .ExecuteUpdateAsync(u => u.SetProperty(l => l.Count, l => l.Count + 1).SetProperty(l => l.LastSeenAt, now), cancellationToken);
+                }
+
+                return;
+            }
+
+            if (Suppression(rule, fingerprint) is { } reason)
+            {
+                suppressed++;
+                Log(alert, rule.Key, null, AlertOutcomes.Suppressed, reason);
+                return;
+            }
+
+            var result = await batch.Start(rule.Graph, rule.Version, rule.StartEventId, new JsonObject { ["alert"] = alert.ToVariable() }, cancellationToken);
+            var instanceId = Guid.Parse(result.State.InstanceId);
+            started.Add(instanceId);
+            var ended = result.State.IsEnded;
+            if (fingerprint is null)
+            {
+                fingerprint = new AlertFingerprintRow { ProcessKey = rule.Key, Fingerprint = alert.Fingerprint };
+                db.AlertFingerprints.Add(fingerprint);
+                fingerprints[key] = fingerprint;
+            }
+
+            fingerprint.Active = !ended;
+            fingerprint.InstanceId = instanceId;
+            fingerprint.EndedAt = ended ? now : null;
+            if (!ended) active[rule.Key]++;
+            if (result.State.Status is Execution.InstanceStatus.Faulted or Execution.InstanceStatus.Failed)
+                await AlertBreakers.RecordFailureAsync(db, batch.Provider, rule.Key, rule.Rule, now, logger, cancellationToken);
+            startedHere[key] = Log(alert, rule.Key, instanceId, AlertOutcomes.Started, null);
+        }
+
+        private string? Suppression(AlertRuleVersion rule, AlertFingerprintRow? fingerprint)
+        {
+            var breaker = breakers[rule.Key];
+            if (breaker.OpenedAt is { } opened)
+                return $"the circuit breaker is open since {DefinitionStore.Utc(opened):O} ({breaker.OpenedReason}); an operator resets it";
+            if (rule.Rule.Cooldown is { } cooldown && fingerprint?.EndedAt is { } ended && ended + cooldown > now)
+                return $"cooldown: the last instance for this fingerprint ended at {DefinitionStore.Utc(ended):O}; alerts start it again from {DefinitionStore.Utc(ended + cooldown):O}";
+            if (rule.Rule.MaxConcurrent is { } max && active[rule.Key] >= max)
+                return $"maxConcurrent: {max} instance(s) of this process started by alerts are active";
+            return null;
+        }
+
+        private async Task ResolveAsync(Alert alert, AlertRuleVersion rule, CancellationToken cancellationToken)
+        {
+            var fingerprint = await FingerprintAsync((rule.Key, alert.Fingerprint), cancellationToken);
+            if (fingerprint is { Active: true, InstanceId: { } instanceId })
+            {
+                // A delivery job in this transaction: a worker publishes it, so it is neither lost nor sent twice.
+                batch.Deliver(instanceId, new MessageDelivery(ResolvedMessage, alert.Fingerprint, new JsonObject { ["alert"] = alert.ToVariable() }));
+                Log(alert, rule.Key, instanceId, AlertOutcomes.Resolved, null);
+            }
+            else
+            {
+                Log(alert, rule.Key, null, AlertOutcomes.Unmatched, "resolved, but no instance of this process is active for its fingerprint");
+            }
+        }
+
+        private async Task<AlertFingerprintRow?> FingerprintAsync((string ProcessKey, string Fingerprint) key, CancellationToken cancellationToken)
+        {
+            if (fingerprints.TryGetValue(key, out var known)) return known;
+            var row = await db.AlertFingerprints.FindAsync([key.ProcessKey, key.Fingerprint], cancellationToken);
+            fingerprints[key] = row;
+            return row;
+        }
+
+        private AlertLogRow Log(Alert alert, string? processKey, Guid? instanceId, string outcome, string? reason)
+        {
+            var row = new AlertLogRow
+            {
+                ReceivedAt = now,
+                Source = alert.Source,
+                Fingerprint = alert.Fingerprint,
+                Status = alert.StatusName,
+                Labels = Alert.Map(alert.Labels).ToJsonString(),
+                Annotations = Alert.Map(alert.Annotations).ToJsonString(),
+                StartsAt = alert.StartsAt.UtcDateTime,
+                EndsAt = alert.EndsAt?.UtcDateTime,
+                GeneratorUrl = alert.GeneratorUrl,
+                ProcessKey = processKey,
+                InstanceId = instanceId,
+                Outcome = outcome,
+                Reason = reason,
+                Count = 1,
+                LastSeenAt = now,
+            };
+            db.AlertLog.Add(row);
+            return row;
+        }
+    }
+}
