@@ -76,6 +76,33 @@ public sealed class PagesTests(DesignerFixture designer)
     }
 
     [Fact]
+    public async Task An_approval_is_rejected_from_the_tasks_page_as_a_decision_of_the_callers_seat()
+    {
+        var key = "decision-" + Guid.NewGuid().ToString("N")[..8];
+        var taskName = "Decide " + key;
+        // The signed-in admin key acts as "admin"; it started the instance, so it may approve only when allowed.
+        await PublishAsync(key, taskName, """<ops:approval approvers="admin" policy="all" requesterMayApprove="true" />""");
+        using var started = await designer.Api.PostAsJsonAsync("/api/instances", new { definitionKey = key });
+        started.EnsureSuccessStatusCode();
+        var page = await designer.SignedInPageAsync();
+
+        await page.GotoAsync("/#/tasks");
+        var row = page.Locator("#tasks tr", new() { HasTextString = taskName });
+        await Expect(row).ToContainTextAsync("admin");
+        await row.Locator("input.comment").FillAsync("not in the freeze");
+        await row.Locator("button.reject").ClickAsync();
+        await Expect(row).ToHaveCountAsync(0);
+
+        var id = (string)(await started.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["id"]!;
+        var instance = await designer.Api.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/api/instances/{id}");
+        var approval = instance!["variables"]!["approval"]!;
+        Assert.Equal("rejected", (string?)approval["outcome"]);
+        var decision = approval["decisions"]!.AsArray().Single()!;
+        Assert.Equal(("admin", "reject", "not in the freeze", "designer"),
+            ((string?)decision["approver"], (string?)decision["decision"], (string?)decision["comment"], (string?)decision["channel"]));
+    }
+
+    [Fact]
     public async Task The_alerts_page_says_when_the_server_has_no_alert_log()
     {
         var page = await designer.SignedInPageAsync();
@@ -145,9 +172,11 @@ public sealed class PagesTests(DesignerFixture designer)
         await Expect(page.Locator("#start")).ToHaveCountAsync(0);
     }
 
-    private async Task PublishAsync(string key, string taskName)
+    private async Task PublishAsync(string key, string taskName, string extension = """<ops:assignment candidateGroups="ops" />""")
     {
-        using var body = new StringContent(Approval.Replace("KEY", key, StringComparison.Ordinal).Replace("TASKNAME", taskName, StringComparison.Ordinal), Encoding.UTF8, "application/xml");
+        var xml = Approval.Replace("KEY", key, StringComparison.Ordinal).Replace("TASKNAME", taskName, StringComparison.Ordinal)
+            .Replace("""<ops:assignment candidateGroups="ops" />""", extension, StringComparison.Ordinal);
+        using var body = new StringContent(xml, Encoding.UTF8, "application/xml");
         using var saved = await designer.Api.PostAsync("/api/definitions", body);
         Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
         using var published = await designer.Api.PostAsJsonAsync($"/api/definitions/{key}/publish", new { note = "test" });

@@ -59,6 +59,8 @@ export const api = {
   cancel: (id, reason) => call('POST', `/api/instances/${e(id)}/cancel`, { json: { reason: reason || null } }),
   tasks: (filter) => call('GET', '/api/tasks' + q(filter)),
   completeTask: (id, outcome, comment) => call('POST', `/api/tasks/${e(id)}/complete`, { json: { outcome, comment: comment || null } }),
+  // An approval is decided seat by seat (the caller's own, or a group of theirs), not completed.
+  decideTask: (id, decision, comment) => call('POST', `/api/tasks/${e(id)}/decision`, { json: { decision, comment: comment || null, channel: 'designer' } }),
   alerts: () => call('GET', '/api/alerts'),
   breakers: () => call('GET', '/api/alerts/breakers')
 };

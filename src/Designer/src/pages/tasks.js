@@ -22,7 +22,8 @@ export async function tasksPage(main) {
     const comment = h('input', { class: 'comment', maxlength: 2000, placeholder: t('Comment') });
     const decide = async (outcome) => {
       try {
-        await api.completeTask(task.id, outcome, comment.value);
+        if (task.pendingApprovers) await api.decideTask(task.id, outcome, comment.value);
+        else await api.completeTask(task.id, outcome, comment.value);
         await load();
       } catch (e) {
         notice(status, 'error', e.message);
@@ -31,7 +32,7 @@ export async function tasksPage(main) {
     return h('tr', { dataset: { taskId: task.id } },
       h('td', {}, task.name || task.elementId),
       h('td', {}, h('a', { href: `#/instances/${task.instanceId}` }, h('code', {}, task.instanceId.slice(0, 8)))),
-      h('td', {}, task.assignee || ''), h('td', {}, (task.candidateGroups || []).join(', ')),
+      h('td', {}, task.pendingApprovers ? task.pendingApprovers.join(', ') : task.assignee || ''), h('td', {}, (task.candidateGroups || []).join(', ')),
       h('td', {}, formatTime(task.createdAt)), h('td', {}, comment),
       h('td', {}, h('button', { class: 'primary approve', onclick: () => decide('approve') }, t('Approve')), ' ',
         h('button', { class: 'reject', onclick: () => decide('reject') }, t('Reject'))));
