@@ -60,6 +60,7 @@ public static class WeOpsServer
         HostsEndpoints.Map(app);
         HooksEndpoints.Map(app);
         MeEndpoints.Map(app);
+        SessionEndpoints.Map(app);
         UsersEndpoints.Map(app);
         ApprovalPagesEndpoints.Map(app);
         AlertsEndpoints.Map(app);

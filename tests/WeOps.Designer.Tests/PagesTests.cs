@@ -148,6 +148,28 @@ public sealed class PagesTests(DesignerFixture designer)
     }
 
     [Fact]
+    public async Task A_person_signs_in_with_username_and_password_and_a_wrong_password_is_refused()
+    {
+        var username = "manager" + Guid.NewGuid().ToString("N")[..6];
+        using (var created = await designer.Api.PostAsJsonAsync("/api/users", new { username, roles = new[] { "designer" } }))
+            created.EnsureSuccessStatusCode();
+        using (var set = await designer.Api.PutAsJsonAsync($"/api/users/{username}/password", new { password = "a long enough password" }))
+            set.EnsureSuccessStatusCode();
+        var page = await designer.NewPageAsync();
+        await page.GotoAsync("/");
+
+        await page.Locator("#username").FillAsync(username);
+        await page.Locator("#password").FillAsync("not the password");
+        await page.Locator("#sign-in-password").ClickAsync();
+        await Expect(page.Locator(".notice.error")).ToContainTextAsync("Wrong username or password");
+
+        await page.Locator("#password").FillAsync("a long enough password");
+        await page.Locator("#sign-in-password").ClickAsync();
+        await Expect(page.Locator("#me")).ToContainTextAsync(username);
+        await DesignerFixture.ScreenshotAsync(page, "00-signed-in-with-password");
+    }
+
+    [Fact]
     public async Task A_wrong_key_is_refused_on_the_sign_in_page()
     {
         var page = await designer.NewPageAsync();
@@ -155,7 +177,7 @@ public sealed class PagesTests(DesignerFixture designer)
         await page.Locator("#api-key").FillAsync("weops_" + new string('x', 43));
         await page.Locator("#sign-in").ClickAsync();
 
-        await Expect(page.Locator(".signin .notice.error")).ToContainTextAsync("Unknown API key");
+        await Expect(page.Locator(".notice.error")).ToContainTextAsync("Unknown API key");
         await Expect(page.Locator("#me")).ToHaveCountAsync(0);
     }
 

@@ -1,6 +1,6 @@
 // Who the user is and how their requests are authenticated: the only module that knows.
-// Today a caller signs in with an API key (kept in sessionStorage, so it goes with the tab);
-// a username/password sign-in replaces signIn() and authorization() here, and nothing else.
+// People sign in with a username and password and get a session token; machines and admins may use
+// an API key. Either is a bearer token kept in sessionStorage, so it goes with the tab.
 
 const STORAGE_KEY = 'weops.apiKey';
 
@@ -12,7 +12,24 @@ export function authorization() {
   return key ? `Bearer ${key}` : null;
 }
 
-/** Signs in with an API key; resolves to the caller ({name, roles, permissions}) or throws the server's message. */
+/** Signs in with a username and password; resolves to the caller or throws the server's message. */
+export async function signInWithPassword(username, password) {
+  if (!username || !password) throw new Error('empty');
+  const response = await fetch('/api/session', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: username.trim(), password })
+  });
+  if (!response.ok) {
+    let detail = `${response.status}`;
+    try { detail = (await response.json()).detail || detail; } catch { /* not JSON */ }
+    throw new Error(detail);
+  }
+  const { token } = await response.json();
+  return signIn(token);
+}
+
+/** Signs in with an API key or a session token; resolves to the caller ({name, roles, permissions}) or throws the server's message. */
 export async function signIn(apiKey) {
   const key = (apiKey || '').trim();
   if (!key) throw new Error('empty');

@@ -65,6 +65,26 @@ public sealed class UserDirectory(InstanceStore store, TimeProvider time)
             .SetProperty(x => x.Groups, groups).SetProperty(x => x.Roles, roles).SetProperty(x => x.UpdatedAt, now), cancellationToken) > 0;
     }
 
+    /// <summary>Stores a password hash (made by the server; the engine never sees a password); false when
+    /// there is no such user. Null removes the password: the user can no longer sign in with one.</summary>
+    public async Task<bool> SetPasswordHashAsync(string username, string? hash, CancellationToken cancellationToken)
+    {
+        await using var db = store.OpenDb();
+        var now = time.GetUtcNow().UtcDateTime;
+        return await db.Users.Where(u => u.Username == username).ExecuteUpdateAsync(u => u
+            .SetProperty(x => x.PasswordHash, hash).SetProperty(x => x.UpdatedAt, now), cancellationToken) > 0;
+    }
+
+    /// <summary>A user's password hash and roles, for signing in and for each request of a session; null
+    /// when there is no such user.</summary>
+    public async Task<(string? PasswordHash, IReadOnlyList<string> Roles)?> CredentialsOfAsync(string username, CancellationToken cancellationToken)
+    {
+        await using var db = store.OpenDb();
+        var row = await db.Users.AsNoTracking().Where(u => u.Username == username)
+            .Select(u => new { u.PasswordHash, u.Roles }).FirstOrDefaultAsync(cancellationToken);
+        return row is null ? null : (row.PasswordHash, row.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     public async Task<bool> DeleteAsync(string username, CancellationToken cancellationToken)
     {
         await using var db = store.OpenDb();

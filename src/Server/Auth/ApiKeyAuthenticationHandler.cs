@@ -14,6 +14,8 @@ public sealed class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     IOptionsMonitor<AuthOptions> auth,
     IApiKeyStore store,
+    SessionTokens sessions,
+    WeOps.Engine.Approvals.UserDirectory users,
     IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -28,6 +30,8 @@ public sealed class ApiKeyAuthenticationHandler(
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return AuthenticateResult.Fail("The Authorization header is not 'Bearer <key>'.");
         var presented = header["Bearer ".Length..].Trim();
+        if (presented.StartsWith(SessionTokens.Prefix, StringComparison.Ordinal))
+            return await SessionAsync(presented);
         if (presented.Length == 0 || presented.Length > ApiKeySecret.MaxLength)
             return AuthenticateResult.Fail("The bearer key is empty or too long.");
 
@@ -40,6 +44,18 @@ public sealed class ApiKeyAuthenticationHandler(
 
         List<Claim> claims = [new(ClaimTypes.Name, principal.Name), .. principal.Roles.Select(r => new Claim(ClaimTypes.Role, r))];
         if (principal.KeyId is { } id) claims.Add(new Claim(KeyIdClaim, id.ToString()));
+        var identity = new ClaimsIdentity(claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    /// <summary>A person signed in with a password: the token names the user, the directory gives the roles now.</summary>
+    private async Task<AuthenticateResult> SessionAsync(string token)
+    {
+        if (sessions.Read(token) is not { } username)
+            return AuthenticateResult.Fail("The session has expired or is not valid; sign in again.");
+        if (await users.CredentialsOfAsync(username, Context.RequestAborted) is not { } user)
+            return AuthenticateResult.Fail("The session's user no longer exists.");
+        List<Claim> claims = [new(ClaimTypes.Name, username), .. user.Roles.Where(Roles.IsKnown).Select(r => new Claim(ClaimTypes.Role, r))];
         var identity = new ClaimsIdentity(claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }

@@ -17,9 +17,10 @@ public static class AuthSetup
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IApiKeyStore, InMemoryApiKeyStore>();
+        services.AddSingleton<SessionTokens>();
         services.AddHostedService<ApiKeyStartupCheck>();
 
-        // Authentication core only: API keys need no cookies, so no data protection keys on disk either.
+        // Authentication core only: API keys and session tokens are bearer tokens, no cookies.
         services.AddWebEncoders();
         services.AddAuthenticationCore(options =>
         {
