@@ -103,13 +103,18 @@ public sealed class PagesTests(DesignerFixture designer)
     }
 
     [Fact]
-    public async Task The_alerts_page_says_when_the_server_has_no_alert_log()
+    public async Task The_alerts_page_shows_an_alert_and_why_it_started_nothing()
     {
+        var fingerprint = "fp-" + Guid.NewGuid().ToString("N")[..10];
+        using (var sent = await designer.Api.PostAsJsonAsync("/api/alerts",
+            new { fingerprint, status = "firing", labels = new { alertname = "NothingMatchesThis", instance = "web-1" }, startsAt = DateTimeOffset.UtcNow }))
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, sent.StatusCode);
         var page = await designer.SignedInPageAsync();
         await page.GotoAsync("/#/alerts");
 
-        var log = page.Locator("#alert-log");
-        await Expect(log).ToContainTextAsync(new System.Text.RegularExpressions.Regex("not available|No alerts"));
+        var row = page.Locator($"#alert-log tr[data-fingerprint='{fingerprint}']");
+        await Expect(row).ToContainTextAsync("alertname=NothingMatchesThis");
+        await Expect(row.Locator(".outcome")).ToContainTextAsync("unmatched");
         await DesignerFixture.ScreenshotAsync(page, "11-alerts");
     }
 

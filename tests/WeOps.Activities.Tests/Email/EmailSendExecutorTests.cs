@@ -140,10 +140,8 @@ public sealed class EmailSendExecutorTests
     [Fact]
     public async Task A_refused_connection_is_a_technical_failure_naming_the_server()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        using var closed = new Support.ClosedPort();
+        var port = closed.Port;
 
         var error = await Assert.ThrowsAsync<EmailDeliveryException>(() => RunAsync(
             new JsonObject { ["to"] = "ops@example.test", ["subject"] = "x", ["text"] = "x" },

@@ -228,10 +228,8 @@ public sealed class HttpRequestExecutorTests : IDisposable
     [Fact]
     public async Task A_refused_connection_is_a_technical_failure_after_the_retries()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        using var closed = new Support.ClosedPort();
+        var port = closed.Port;
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => RunAsync(new JsonObject { ["url"] = $"http://127.0.0.1:{port}/x", ["retries"] = 1 }));
 

@@ -129,10 +129,8 @@ public sealed class KubernetesErrorTests : IAsyncLifetime
     [Fact]
     public async Task An_unreachable_api_server_is_a_retried_failure()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        using var closed = new Support.ClosedPort();
+        var port = closed.Port;
         bed.Credentials.Add(new Credential("down", CredentialKind.Kubernetes, new Dictionary<string, string>
         {
             ["server"] = $"https://127.0.0.1:{port}",

@@ -91,7 +91,8 @@ public sealed class SshExecutorTests
     [Fact]
     public async Task With_failWhen_allHosts_only_a_failure_everywhere_raises_SSH_FAILED()
     {
-        var closed = $"127.0.0.1:{SshServer.ClosedPort()}";
+        using var refusing = SshServer.ClosedPort();
+        var closed = $"127.0.0.1:{refusing.Port}";
 
         var output = await Run($$"""{"hosts":["h0","{{closed}}"],"command":"true","credential":"{{SshServer.Credential}}","failWhen":"allHosts"}""");
 
@@ -130,7 +131,8 @@ public sealed class SshExecutorTests
     [Fact]
     public async Task An_unreachable_host_fails_with_255_and_sshs_reason_while_the_others_succeed()
     {
-        var closed = $"127.0.0.1:{SshServer.ClosedPort()}";
+        using var refusing = SshServer.ClosedPort();
+        var closed = $"127.0.0.1:{refusing.Port}";
 
         var output = await Run($$"""{"hosts":["h0","{{closed}}"],"command":"true","credential":"{{SshServer.Credential}}","failWhen":"never"}""");
 
@@ -321,7 +323,8 @@ public sealed class SshExecutorTests
     public async Task Explicit_inputs_override_the_inventory_and_a_written_port_overrides_the_port_input()
     {
         var ports = SshServer.Ports;
-        var inventory = new InMemoryHostInventory([new Host("moved", "127.0.0.1", SshServer.ClosedPort(), "nobody", SshServer.WrongCredential, [])
+        using var refusing = SshServer.ClosedPort();
+        var inventory = new InMemoryHostInventory([new Host("moved", "127.0.0.1", refusing.Port, "nobody", SshServer.WrongCredential, [])
         {
             KnownHosts = SshServer.KnownHosts,
         }]);

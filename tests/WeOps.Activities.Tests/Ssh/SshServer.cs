@@ -53,15 +53,8 @@ internal static class SshServer
         return (new ExecutorContext("i-ssh", "run", 1, NullLogger.Instance, store), store);
     }
 
-    /// <summary>A port on 127.0.0.1 where nothing listens (bound, then released).</summary>
-    public static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    /// <summary>A port on 127.0.0.1 that refuses connections while the returned object lives.</summary>
+    public static Support.ClosedPort ClosedPort() => new();
 
     private static string Require(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value

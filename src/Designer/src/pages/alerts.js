@@ -12,17 +12,23 @@ export async function alertsPage(main) {
 
   const [alerts, states] = await Promise.all([load(api.alerts), load(api.breakers)]);
   clear(log, render(alerts, (list) => h('table', { class: 'list' },
-    h('thead', {}, h('tr', {}, [t('Received at'), t('Status'), t('Fingerprint'), t('Labels'), t('Started instance')].map((c) => h('th', {}, c)))),
-    h('tbody', {}, list.map((a) => h('tr', {},
+    h('thead', {}, h('tr', {}, [t('Received at'), t('Source'), t('Status'), t('Fingerprint'), t('Labels'), t('Process'), t('Outcome'), t('Started instance')].map((c) => h('th', {}, c)))),
+    h('tbody', {}, list.map((a) => h('tr', { dataset: { fingerprint: a.fingerprint || '' } },
       h('td', {}, formatTime(a.receivedAt || a.startsAt)),
+      h('td', {}, a.source || ''),
       h('td', {}, a.status || ''),
       h('td', {}, h('code', {}, a.fingerprint || '')),
       h('td', {}, Object.entries(a.labels || {}).map(([k, v]) => `${k}=${v}`).join(', ')),
-      h('td', {}, a.instanceId ? h('a', { href: `#/instances/${a.instanceId}` }, h('code', {}, String(a.instanceId).slice(0, 8))) : (a.outcome || '')))))), t('No alerts.')));
+      h('td', {}, a.processKey || ''),
+      h('td', { class: 'outcome' }, [a.outcome || '', a.count > 1 ? ` ×${a.count}` : '', a.reason ? ` (${a.reason})` : ''].join('')),
+      h('td', {}, a.instanceId ? h('a', { href: `#/instances/${a.instanceId}` }, h('code', {}, String(a.instanceId).slice(0, 8))) : ''))))), t('No alerts.')));
   clear(breakers, render(states, (list) => h('table', { class: 'list' },
-    h('thead', {}, h('tr', {}, [t('Process'), t('State'), t('Until')].map((c) => h('th', {}, c)))),
+    h('thead', {}, h('tr', {}, [t('Process'), t('State'), t('Failures'), t('Active'), t('Opened at')].map((c) => h('th', {}, c)))),
     h('tbody', {}, list.map((b) => h('tr', {},
-      h('td', {}, b.definitionKey || b.process || ''), h('td', {}, b.state || ''), h('td', {}, formatTime(b.until || b.openUntil)))))), '—'));
+      h('td', {}, b.processKey || ''), h('td', {}, b.state || ''),
+      h('td', {}, b.breakerFailures ? `${b.failures} / ${b.breakerFailures}` : String(b.failures ?? '')),
+      h('td', {}, b.maxConcurrent ? `${b.active} / ${b.maxConcurrent}` : String(b.active ?? '')),
+      h('td', {}, b.openedAt ? `${formatTime(b.openedAt)} ${b.openedReason || ''}` : ''))))), '—'));
 }
 
 async function load(call) {
