@@ -55,6 +55,7 @@ public static class WeOpsServer
         CredentialsEndpoints.Map(app);
         HostsEndpoints.Map(app);
         HooksEndpoints.Map(app);
+        TicketsEndpoints.Map(app);
         app.MapWeOpsOpenApi();
         return app;
     }
