@@ -6,10 +6,17 @@ AppContext.SetData("REGEX_DEFAULT_MATCH_TIMEOUT", TimeSpan.FromSeconds(2));
 // Console benchmark: runs each scenario after a warm-up and prints one table.
 // Usage: dotnet run -c Release --project bench/WeOps.Bench [-- --quick] [-- --filter name]
 //        dotnet run -c Release --project bench/WeOps.Bench -- durable [--postgres "connection string"] [--scale 0.1] [--filter schedules] [--db sqlite|postgres]
+//        dotnet run -c Release --project bench/WeOps.Bench -- tickets [--postgres "connection string"] [--count 2000]
 if (args.FirstOrDefault() == "durable")
 {
     var durable = await DurableBench.RunAsync(args);
     DurableBench.Print(durable, Console.Out);
+    return;
+}
+
+if (args.FirstOrDefault() == "tickets")
+{
+    DurableBench.Print(await TicketBench.RunAsync(args), Console.Out);
     return;
 }
 
