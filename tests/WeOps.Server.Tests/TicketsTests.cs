@@ -170,4 +170,63 @@ public sealed class TicketsTests(ServerFixture server)
         using var response = await server.As("approver").PostAsJsonAsync("/api/tickets", new { type = "incident", title = "x" });
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
+    [Fact]
+    public async Task A_process_opens_and_moves_a_ticket_that_links_back_to_its_instance()
+    {
+        var key = "ticket-" + Guid.NewGuid().ToString("N")[..8];
+        var xml = $$"""
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:ops="urn:weops:bpmn:1.0" id="d" targetNamespace="t">
+              <bpmn:process id="{{key}}" isExecutable="true">
+                <bpmn:startEvent id="start" />
+                <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="open" />
+                <bpmn:serviceTask id="open">
+                  <bpmn:extensionElements>
+                    <ops:task type="ticket.create"/>
+                    <ops:input name="type" value="incident"/>
+                    <ops:input name="title" value="Disk almost full on ${host}"/>
+                    <ops:input name="impact" value="high"/>
+                    <ops:input name="urgency" value="${1}"/>
+                    <ops:input name="affected" value="${ {hosts: [host]} }"/>
+                    <ops:output name="ticket" value="${number}"/>
+                  </bpmn:extensionElements>
+                </bpmn:serviceTask>
+                <bpmn:sequenceFlow id="f2" sourceRef="open" targetRef="assign" />
+                <bpmn:serviceTask id="assign">
+                  <bpmn:extensionElements>
+                    <ops:task type="ticket.transition"/>
+                    <ops:input name="number" value="${ticket}"/>
+                    <ops:input name="to" value="assigned"/>
+                  </bpmn:extensionElements>
+                </bpmn:serviceTask>
+                <bpmn:sequenceFlow id="f3" sourceRef="assign" targetRef="end" />
+                <bpmn:endEvent id="end" />
+              </bpmn:process>
+            </bpmn:definitions>
+            """;
+        using (var saved = await server.Client.PostAsync("/api/definitions", Http.Body(xml)))
+            Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+        using (var published = await server.Client.PostAsJsonAsync($"/api/definitions/{key}/publish", new { }))
+            Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+        using var started = await server.Client.PostAsJsonAsync("/api/instances", new { definitionKey = key, variables = new { host = "web-7" } });
+        var instanceId = (string)(await started.JsonAsync())["id"]!;
+
+        JsonNode instance;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            await Task.Delay(100);
+            using var read = await server.Client.GetAsync($"/api/instances/{instanceId}");
+            instance = await read.JsonAsync();
+        }
+        while ((string?)instance["status"] != "completed" && DateTime.UtcNow < deadline);
+
+        Assert.Equal("completed", (string?)instance["status"]);
+        var number = (string)instance["variables"]!["ticket"]!;
+        using var response = await server.Client.GetAsync($"/api/tickets/{number}");
+        var ticket = await response.JsonAsync();
+        Assert.Equal(("assigned", "P1", instanceId), ((string?)ticket["ticket"]!["state"], (string?)ticket["ticket"]!["priority"], (string?)ticket["ticket"]!["instanceId"]));
+        Assert.Equal($"/api/instances/{instanceId}", (string?)ticket["instance"]);
+        Assert.Equal("web-7", (string?)ticket["ticket"]!["affected"]!["hosts"]![0]);
+        Assert.Equal($"process {instanceId}/assign", (string?)ticket["timeline"]![1]!["actor"]);
+    }
 }
