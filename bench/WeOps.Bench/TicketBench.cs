@@ -84,22 +84,26 @@ public static class TicketBench
         if (database == "sqlite")
         {
             var folder = Path.Combine(Path.GetTempPath(), "weops-bench", Guid.NewGuid().ToString("N"));
-            return (new DatabaseOptions(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(folder, "bench.db")}"), () =>
+            Task RemoveFile()
             {
                 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
                 Directory.Delete(folder, recursive: true);
                 return Task.CompletedTask;
-            });
+            }
+
+            return (new DatabaseOptions(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(folder, "bench.db")}"), RemoveFile);
         }
 
         var name = $"weops_bench_{Guid.NewGuid():N}";
         await Execute(postgres!, $"CREATE DATABASE {name}");
         var connection = new NpgsqlConnectionStringBuilder(postgres) { Database = name, MaxPoolSize = 64 }.ConnectionString;
-        return (new DatabaseOptions(DatabaseProvider.Postgres, connection), async () =>
+        async Task DropDatabase()
         {
             NpgsqlConnection.ClearAllPools();
             await Execute(postgres!, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-        });
+        }
+
+        return (new DatabaseOptions(DatabaseProvider.Postgres, connection), DropDatabase);
     }
 
     private static async Task Execute(string connectionString, string sql)

@@ -21,8 +21,13 @@ public sealed class TicketsTests(ServerFixture server)
     {
         var created = await Open(new
         {
-            type = "incident", title = "Checkout is slow", impact = "high", urgency = "medium", assignee = "bob",
-            affected = new { hosts = new[] { "web-1" }, services = new[] { "checkout" } }, fields = new { customer = "acme" },
+            type = "incident",
+            title = "Checkout is slow",
+            impact = "high",
+            urgency = "medium",
+            assignee = "bob",
+            affected = new { hosts = new[] { "web-1" }, services = new[] { "checkout" } },
+            fields = new { customer = "acme" },
         });
         var number = (string)created["ticket"]!["number"]!;
         Assert.Matches("^INC-[0-9]{6}$", number);
