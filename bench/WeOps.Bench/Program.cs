@@ -7,6 +7,7 @@ AppContext.SetData("REGEX_DEFAULT_MATCH_TIMEOUT", TimeSpan.FromSeconds(2));
 // Usage: dotnet run -c Release --project bench/WeOps.Bench [-- --quick] [-- --filter name]
 //        dotnet run -c Release --project bench/WeOps.Bench -- durable [--postgres "connection string"] [--scale 0.1] [--filter schedules] [--db sqlite|postgres]
 //        dotnet run -c Release --project bench/WeOps.Bench -- alerts [--postgres "connection string"] [--alerts 5000 --fingerprints 200 --rate 500]
+//        dotnet run -c Release --project bench/WeOps.Bench -- tickets [--postgres "connection string"] [--count 2000]
 if (args.FirstOrDefault() == "alerts")
 {
     Environment.ExitCode = await AlertStormBench.RunAsync(args, Console.Out);
@@ -17,6 +18,12 @@ if (args.FirstOrDefault() == "durable")
 {
     var durable = await DurableBench.RunAsync(args);
     DurableBench.Print(durable, Console.Out);
+    return;
+}
+
+if (args.FirstOrDefault() == "tickets")
+{
+    DurableBench.Print(await TicketBench.RunAsync(args), Console.Out);
     return;
 }
 

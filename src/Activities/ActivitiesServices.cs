@@ -10,6 +10,7 @@ using WeOps.Activities.Notify;
 using WeOps.Activities.Inventory;
 using WeOps.Activities.Kubernetes;
 using WeOps.Activities.Ssh;
+using WeOps.Activities.Tickets;
 using WeOps.Engine.Executors;
 using WeOps.Engine.Persistence;
 
@@ -40,6 +41,8 @@ public static class ActivitiesServices
         services.AddSingleton<OutboundHttp>();
         services.AddSingleton(configuration.GetSection("Kubernetes").Get<KubernetesOptions>() ?? new KubernetesOptions());
         services.AddSingleton<KubernetesConnector>();
+        services.AddSingleton(new TicketPolicy(configuration.GetSection("Tickets").Get<TicketOptions>() ?? new TicketOptions()));
+        services.AddSingleton<TicketStore>();
 
         services.AddSingleton<IExecutor, NoopExecutor>();
         services.AddSingleton<IExecutor, SshExecutor>();
@@ -64,6 +67,11 @@ public static class ActivitiesServices
         services.AddSingleton<IExecutor, TencentStopInstancesExecutor>();
         services.AddSingleton<IExecutor, TencentStartInstancesExecutor>();
         services.AddSingleton<IExecutor, TencentRebootInstancesExecutor>();
+        services.AddSingleton<IExecutor, TicketCreateExecutor>();
+        services.AddSingleton<IExecutor, TicketUpdateExecutor>();
+        services.AddSingleton<IExecutor, TicketTransitionExecutor>();
+        services.AddSingleton<IExecutor, TicketCommentExecutor>();
+        services.AddSingleton<IExecutor, TicketLinkExecutor>();
         return services;
     }
 

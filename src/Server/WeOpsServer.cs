@@ -64,6 +64,7 @@ public static class WeOpsServer
         UsersEndpoints.Map(app);
         ApprovalPagesEndpoints.Map(app);
         AlertsEndpoints.Map(app);
+        TicketsEndpoints.Map(app);
         app.MapWeOpsOpenApi();
         return app;
     }

@@ -25,10 +25,10 @@ public sealed partial class AuthorizationMatrixTests(ServerFixture server)
     // The matrix of ADR 0005, written out again so that a change to Permissions.ByRole is a deliberate one.
     private static readonly Dictionary<string, string[]> Granted = new()
     {
-        [Roles.Admin] = ["definitions:read", "definitions:write", "instances:read", "instances:operate", "tasks:work", "activities:read", "credentials:read", "inventory:read", "hooks:call", "alerts:ingest", "admin"],
-        [Roles.Designer] = ["definitions:read", "definitions:write", "instances:read", "tasks:work", "activities:read", "credentials:read", "inventory:read"],
-        [Roles.Operator] = ["definitions:read", "instances:read", "instances:operate", "tasks:work", "activities:read", "credentials:read", "inventory:read", "hooks:call", "alerts:ingest"],
-        [Roles.Approver] = ["definitions:read", "instances:read", "tasks:work", "activities:read"],
+        [Roles.Admin] = ["definitions:read", "definitions:write", "instances:read", "instances:operate", "tasks:work", "activities:read", "credentials:read", "inventory:read", "hooks:call", "alerts:ingest", "admin", "tickets:read", "tickets:write"],
+        [Roles.Designer] = ["definitions:read", "definitions:write", "instances:read", "tasks:work", "activities:read", "credentials:read", "inventory:read", "tickets:read"],
+        [Roles.Operator] = ["definitions:read", "instances:read", "instances:operate", "tasks:work", "activities:read", "credentials:read", "inventory:read", "hooks:call", "alerts:ingest", "tickets:read", "tickets:write"],
+        [Roles.Approver] = ["definitions:read", "instances:read", "tasks:work", "activities:read", "tickets:read"],
         [Roles.AlertSource] = ["alerts:ingest"],
     };
 

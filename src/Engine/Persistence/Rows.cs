@@ -300,3 +300,78 @@ public sealed class ApprovalLinkRow
     public DateTime? UsedAt { get; set; }
     public string? Decision { get; set; }
 }
+
+/// <summary>The last number given to tickets of one type; incremented in the transaction that stores the
+/// ticket, so a rolled-back create leaves no gap and two creates never share a number.</summary>
+public sealed class TicketCounterRow
+{
+    public required string Type { get; set; }
+    public long LastNumber { get; set; }
+}
+
+/// <summary>An ITIL ticket (incident, change, problem, release).</summary>
+public sealed class TicketRow
+{
+    /// <summary><c>INC-000123</c>, <c>CHG-...</c>, <c>PRB-...</c>, <c>REL-...</c>.</summary>
+    public required string Number { get; set; }
+    public required string Type { get; set; }
+    public required string Title { get; set; }
+    public string? Description { get; set; }
+    public required string State { get; set; }
+
+    /// <summary>1 (high) to 3 (low), as urgency.</summary>
+    public int Impact { get; set; }
+    public int Urgency { get; set; }
+
+    /// <summary>1 (P1) to 5 (P5), from the priority matrix.</summary>
+    public int Priority { get; set; }
+    public string? Requester { get; set; }
+    public string? Assignee { get; set; }
+    public string? AssignmentGroup { get; set; }
+
+    /// <summary>JSON arrays of strings.</summary>
+    public required string AffectedHosts { get; set; }
+    public required string AffectedServices { get; set; }
+
+    /// <summary>Free fields as a JSON object.</summary>
+    public required string Fields { get; set; }
+
+    /// <summary>The process instance behind the ticket and the element that created it: a re-run of that
+    /// element finds the ticket instead of making a second one.</summary>
+    public string? InstanceId { get; set; }
+    public string? ElementId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime ResponseDueAt { get; set; }
+    public DateTime ResolutionDueAt { get; set; }
+    public DateTime? RespondedAt { get; set; }
+    public DateTime? ResolvedAt { get; set; }
+    public int Revision { get; set; }
+}
+
+/// <summary>One line of a ticket's timeline: a change, a transition, a comment or a link.</summary>
+public sealed class TicketEntryRow
+{
+    public long Id { get; set; }
+    public required string Number { get; set; }
+    public DateTime Time { get; set; }
+    public string? Actor { get; set; }
+
+    /// <summary><c>created</c>, <c>updated</c>, <c>transition</c>, <c>comment</c>, <c>linked</c>.</summary>
+    public required string Kind { get; set; }
+    public string? Text { get; set; }
+
+    /// <summary>What changed, as JSON.</summary>
+    public string? Detail { get; set; }
+}
+
+/// <summary>A link between two tickets, stored once in its normal direction (incident -> problem,
+/// change -> release, incident -> change, problem -> change).</summary>
+public sealed class TicketLinkRow
+{
+    public required string FromNumber { get; set; }
+    public required string ToNumber { get; set; }
+    public required string Kind { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public string? CreatedBy { get; set; }
+}

@@ -26,6 +26,10 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
     public DbSet<AlertLogRow> AlertLog => Set<AlertLogRow>();
     public DbSet<AlertFingerprintRow> AlertFingerprints => Set<AlertFingerprintRow>();
     public DbSet<AlertBreakerRow> AlertBreakers => Set<AlertBreakerRow>();
+    public DbSet<TicketCounterRow> TicketCounters => Set<TicketCounterRow>();
+    public DbSet<TicketRow> Tickets => Set<TicketRow>();
+    public DbSet<TicketEntryRow> TicketEntries => Set<TicketEntryRow>();
+    public DbSet<TicketLinkRow> TicketLinks => Set<TicketLinkRow>();
 
     /// <summary>PostgreSQL cannot store U+0000 in text (SQLite can): a NUL from outside (a business key, a
     /// script's error, an executor's output) would fail the whole step. Every string column stores it as
@@ -272,6 +276,73 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
             e.HasIndex(l => l.TaskId).HasDatabaseName("ix_approval_links_task");
         });
         AlertTables.Configure(model);
+        OnTicketsCreating(model);
+    }
+
+    private static void OnTicketsCreating(ModelBuilder model)
+    {
+        model.Entity<TicketCounterRow>(e =>
+        {
+            e.ToTable("ticket_counters");
+            e.HasKey(c => c.Type).HasName("pk_ticket_counters");
+            e.Property(c => c.Type).HasColumnName("type").HasMaxLength(20);
+            e.Property(c => c.LastNumber).HasColumnName("last_number");
+        });
+        model.Entity<TicketRow>(e =>
+        {
+            e.ToTable("tickets");
+            e.HasKey(t => t.Number).HasName("pk_tickets");
+            e.Property(t => t.Number).HasColumnName("number").HasMaxLength(20);
+            e.Property(t => t.Type).HasColumnName("type").HasMaxLength(20);
+            e.Property(t => t.Title).HasColumnName("title").HasMaxLength(500);
+            e.Property(t => t.Description).HasColumnName("description").HasMaxLength(20000);
+            e.Property(t => t.State).HasColumnName("state").HasMaxLength(40);
+            e.Property(t => t.Impact).HasColumnName("impact");
+            e.Property(t => t.Urgency).HasColumnName("urgency");
+            e.Property(t => t.Priority).HasColumnName("priority");
+            e.Property(t => t.Requester).HasColumnName("requester").HasMaxLength(200);
+            e.Property(t => t.Assignee).HasColumnName("assignee").HasMaxLength(200);
+            e.Property(t => t.AssignmentGroup).HasColumnName("assignment_group").HasMaxLength(200);
+            e.Property(t => t.AffectedHosts).HasColumnName("affected_hosts").HasMaxLength(20000);
+            e.Property(t => t.AffectedServices).HasColumnName("affected_services").HasMaxLength(20000);
+            e.Property(t => t.Fields).HasColumnName("fields").HasMaxLength(65536);
+            e.Property(t => t.InstanceId).HasColumnName("instance_id").HasMaxLength(100);
+            e.Property(t => t.ElementId).HasColumnName("element_id").HasMaxLength(200);
+            e.Property(t => t.CreatedAt).HasColumnName("created_at");
+            e.Property(t => t.UpdatedAt).HasColumnName("updated_at");
+            e.Property(t => t.ResponseDueAt).HasColumnName("response_due_at");
+            e.Property(t => t.ResolutionDueAt).HasColumnName("resolution_due_at");
+            e.Property(t => t.RespondedAt).HasColumnName("responded_at");
+            e.Property(t => t.ResolvedAt).HasColumnName("resolved_at");
+            e.Property(t => t.Revision).HasColumnName("revision").IsConcurrencyToken();
+            e.HasIndex(t => new { t.InstanceId, t.ElementId }).IsUnique().HasDatabaseName("ux_tickets_instance_element");
+            e.HasIndex(t => new { t.Type, t.State }).HasDatabaseName("ix_tickets_type_state");
+            e.HasIndex(t => t.Assignee).HasDatabaseName("ix_tickets_assignee");
+        });
+        model.Entity<TicketEntryRow>(e =>
+        {
+            e.ToTable("ticket_entries");
+            e.HasKey(t => t.Id).HasName("pk_ticket_entries");
+            e.Property(t => t.Id).HasColumnName("id");
+            e.Property(t => t.Number).HasColumnName("number").HasMaxLength(20);
+            e.Property(t => t.Time).HasColumnName("time");
+            e.Property(t => t.Actor).HasColumnName("actor").HasMaxLength(200);
+            e.Property(t => t.Kind).HasColumnName("kind").HasMaxLength(20);
+            e.Property(t => t.Text).HasColumnName("text").HasMaxLength(20000);
+            e.Property(t => t.Detail).HasColumnName("detail");
+            e.HasIndex(t => t.Number).HasDatabaseName("ix_ticket_entries_number");
+        });
+        model.Entity<TicketLinkRow>(e =>
+        {
+            e.ToTable("ticket_links");
+            e.HasKey(l => new { l.FromNumber, l.ToNumber }).HasName("pk_ticket_links");
+            e.Property(l => l.FromNumber).HasColumnName("from_number").HasMaxLength(20);
+            e.Property(l => l.ToNumber).HasColumnName("to_number").HasMaxLength(20);
+            e.Property(l => l.Kind).HasColumnName("kind").HasMaxLength(40);
+            e.Property(l => l.CreatedAt).HasColumnName("created_at");
+            e.Property(l => l.CreatedBy).HasColumnName("created_by").HasMaxLength(200);
+            e.HasIndex(l => l.ToNumber).HasDatabaseName("ix_ticket_links_to");
+        });
     }
 
     /// <summary>Seats are <c>group:</c> plus a name of up to 200 characters; 100 seats fit with room to spare.</summary>

@@ -15,6 +15,10 @@ public static class Permissions
     public const string CredentialsRead = "credentials:read";
     public const string InventoryRead = "inventory:read";
 
+    /// <summary>Read tickets; open, comment on and move them.</summary>
+    public const string TicketsRead = "tickets:read";
+    public const string TicketsWrite = "tickets:write";
+
     /// <summary>Call <c>/hooks/...</c> routes whose start event authenticates callers by API key.</summary>
     public const string HooksCall = "hooks:call";
     /// <summary>Send alerts to the intake endpoints.</summary>
@@ -27,15 +31,19 @@ public static class Permissions
         [Roles.Admin] = new HashSet<string>
         {
             DefinitionsRead, DefinitionsWrite, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead, HooksCall, AlertsIngest, Admin,
+            TicketsRead, TicketsWrite,
         },
-        [Roles.Designer] = new HashSet<string> { DefinitionsRead, DefinitionsWrite, InstancesRead, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead },
-        [Roles.Operator] = new HashSet<string> { DefinitionsRead, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead, HooksCall, AlertsIngest },
-        [Roles.Approver] = new HashSet<string> { DefinitionsRead, InstancesRead, TasksWork, ActivitiesRead },
+        [Roles.Designer] = new HashSet<string> { DefinitionsRead, DefinitionsWrite, InstancesRead, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead, TicketsRead },
+        [Roles.Operator] = new HashSet<string>
+        {
+            DefinitionsRead, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead, HooksCall, AlertsIngest, TicketsRead, TicketsWrite,
+        },
+        [Roles.Approver] = new HashSet<string> { DefinitionsRead, InstancesRead, TasksWork, ActivitiesRead, TicketsRead },
         [Roles.AlertSource] = new HashSet<string> { AlertsIngest },
     };
 
     public static readonly IReadOnlyList<string> All =
-        [DefinitionsRead, DefinitionsWrite, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead, HooksCall, AlertsIngest, Admin];
+        [DefinitionsRead, DefinitionsWrite, InstancesRead, InstancesOperate, TasksWork, ActivitiesRead, CredentialsRead, InventoryRead, HooksCall, AlertsIngest, Admin, TicketsRead, TicketsWrite];
 
     public static bool IsGranted(IEnumerable<string> roles, string permission) =>
         roles.Any(role => ByRole.TryGetValue(role, out var granted) && granted.Contains(permission));

@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using WeOps.Engine.Executors;
+
+namespace WeOps.Activities.Tickets;
+
+/// <summary>Opens a ticket for the running process. A step that runs again (its node died mid-run) gets
+/// the ticket the first run opened: one ticket per instance and element.</summary>
+[Executor("ticket.create", DisplayName = "Create ticket", Category = "Tickets",
+    Description = "Opens an incident, change, problem or release ticket linked to this process instance; priority from impact x urgency.")]
+[Output("number", Type = "string", Description = "The ticket number, e.g. INC-000123.")]
+[Output("priority", Type = "string", Description = "P1 to P5, from the priority matrix.")]
+[Output("state", Type = "string", Description = "The ticket's first state.")]
+[Output("sla", Type = "object", Description = "responseDueAt, resolutionDueAt and breached.")]
+[Output("created", Type = "boolean", Description = "False when a previous run of this step had already opened the ticket.")]
+public sealed class TicketCreateExecutor(TicketStore tickets) : Executor<TicketCreateExecutor.Inputs>
+{
+    private const string Type = "ticket.create";
+
+    public sealed record Inputs
+    {
+        [Input(Description = "incident, change, problem or release.", Required = true)]
+        public string? Type { get; init; }
+
+        [Input(Description = "One line saying what is wrong or what is to change.", Required = true)]
+        public string? Title { get; init; }
+
+        [Input(Description = "The details.", UiHint = "multiline")]
+        public string? Description { get; init; }
+
+        [Input(Description = "1-3 or high/medium/low.", Default = "low")]
+        public JsonNode? Impact { get; init; }
+
+        [Input(Description = "1-3 or high/medium/low.", Default = "low")]
+        public JsonNode? Urgency { get; init; }
+
+        [Input(Description = "Who asked for it.")]
+        public string? Requester { get; init; }
+
+        [Input(Description = "Who works on it.")]
+        public string? Assignee { get; init; }
+
+        [Input(Description = "The assignment group.")]
+        public string? Group { get; init; }
+
+        [Input(Description = "{hosts: [...], services: [...]} the ticket is about.", UiHint = "json")]
+        public JsonObject? Affected { get; init; }
+
+        [Input(Description = "Free fields kept with the ticket (risk, window, alert fingerprint...).", UiHint = "json")]
+        public JsonObject? Fields { get; init; }
+    }
+
+    protected override Task<JsonNode?> ExecuteAsync(Inputs inputs, ExecutorContext context, CancellationToken cancellationToken) =>
+        TicketSteps.Run<JsonNode?>(Type, async () =>
+        {
+            var draft = TicketInput.ReadNew(inputs.Type, inputs.Title, inputs.Description, inputs.Impact, inputs.Urgency,
+                inputs.Requester, inputs.Assignee, inputs.Group, inputs.Affected, inputs.Fields);
+            var (detail, created) = await tickets.CreateAsync(draft, TicketSteps.Actor(context), context.InstanceId, context.ElementId, cancellationToken);
+            var output = TicketSteps.Output(detail.Ticket);
+            output["created"] = created;
+            return output;
+        });
+}

@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+using WeOps.Engine.Executors;
+
+namespace WeOps.Activities.Tickets;
+
+/// <summary>Links two tickets: incident and problem, incident or problem and the change that fixes it,
+/// change and release. Linking again changes nothing.</summary>
+[Executor("ticket.link", DisplayName = "Link tickets", Category = "Tickets",
+    Description = "Links a ticket to another: incident <-> problem (causedBy), incident -> change (fixedBy, causedBy), problem -> change (fixedBy), change <-> release (partOf).")]
+[Output("number", Type = "string")]
+[Output("links", Type = "array", Description = "The ticket's links: number, type, kind, direction (out/in).")]
+public sealed class TicketLinkExecutor(TicketStore tickets) : Executor<TicketLinkExecutor.Inputs>
+{
+    private const string Type = "ticket.link";
+
+    public sealed record Inputs
+    {
+        [Input(Description = "The ticket number, e.g. INC-000123.", Required = true)]
+        public string? Number { get; init; }
+
+        [Input(Description = "The ticket to link it to, e.g. PRB-000007.", Required = true)]
+        public string? To { get; init; }
+
+        [Input(Description = "The kind of link; default the first one the pair allows.")]
+        public string? Kind { get; init; }
+    }
+
+    protected override Task<JsonNode?> ExecuteAsync(Inputs inputs, ExecutorContext context, CancellationToken cancellationToken) =>
+        TicketSteps.Run<JsonNode?>(Type, async () =>
+        {
+            var number = inputs.Number?.Trim() ?? "";
+            var detail = await tickets.LinkAsync(number, inputs.To?.Trim() ?? "", inputs.Kind, TicketSteps.Actor(context), cancellationToken);
+            return new JsonObject
+            {
+                ["number"] = number,
+                ["links"] = new JsonArray([.. detail.Links.Select(l => (JsonNode)new JsonObject
+                {
+                    ["number"] = l.Number,
+                    ["type"] = l.Type,
+                    ["kind"] = l.Kind,
+                    ["direction"] = l.Direction,
+                })]),
+            };
+        });
+}
