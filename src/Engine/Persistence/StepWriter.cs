@@ -147,8 +147,14 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
                 case JobWait job:
                     var row = new JobRow
                     {
-                        InstanceId = instanceId, WaitId = job.Id, Kind = JobKinds.Job, ElementId = job.ElementId, ExecutorType = job.ExecutorType,
-                        DueAt = Millis(job.DueAt.UtcDateTime), Attempt = job.Attempt, LastError = job.LastError,
+                        InstanceId = instanceId,
+                        WaitId = job.Id,
+                        Kind = JobKinds.Job,
+                        ElementId = job.ElementId,
+                        ExecutorType = job.ExecutorType,
+                        DueAt = Millis(job.DueAt.UtcDateTime),
+                        Attempt = job.Attempt,
+                        LastError = job.LastError,
                         Payload = JsonSerializer.Serialize(job, Json),
                     };
                     if (row.DueAt <= Millis(now) && local?.TryReserve() == true)
@@ -166,24 +172,42 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
                 case MessageWait message:
                     db.Subscriptions.Add(new SubscriptionRow
                     {
-                        InstanceId = instanceId, WaitId = message.Id, Kind = SubscriptionKinds.Message, Name = message.MessageName,
-                        CorrelationKey = message.CorrelationKey, ElementId = message.ElementId, CreatedAt = now,
+                        InstanceId = instanceId,
+                        WaitId = message.Id,
+                        Kind = SubscriptionKinds.Message,
+                        Name = message.MessageName,
+                        CorrelationKey = message.CorrelationKey,
+                        ElementId = message.ElementId,
+                        CreatedAt = now,
                     });
                     break;
                 case SignalWait signal:
                     db.Subscriptions.Add(new SubscriptionRow
                     {
-                        InstanceId = instanceId, WaitId = signal.Id, Kind = SubscriptionKinds.Signal, Name = signal.SignalName,
-                        ElementId = signal.ElementId, CreatedAt = now,
+                        InstanceId = instanceId,
+                        WaitId = signal.Id,
+                        Kind = SubscriptionKinds.Signal,
+                        Name = signal.SignalName,
+                        ElementId = signal.ElementId,
+                        CreatedAt = now,
                     });
                     break;
                 case UserTaskWait task:
                     db.UserTasks.Add(new UserTaskRow
                     {
-                        InstanceId = instanceId, WaitId = task.Id, ElementId = task.ElementId, Name = task.Name, Assignee = task.Assignee,
-                        CandidateGroups = StoredLengths.CandidateListText(task.CandidateGroups), CandidateUsers = StoredLengths.CandidateListText(task.CandidateUsers),
-                        State = UserTaskStates.Open, CreatedAt = now, DueAt = task.DueAt?.UtcDateTime, FormKey = task.FormKey,
-                        Data = task.Data.ToJsonString(), Approvers = ApproversText(task),
+                        InstanceId = instanceId,
+                        WaitId = task.Id,
+                        ElementId = task.ElementId,
+                        Name = task.Name,
+                        Assignee = task.Assignee,
+                        CandidateGroups = StoredLengths.CandidateListText(task.CandidateGroups),
+                        CandidateUsers = StoredLengths.CandidateListText(task.CandidateUsers),
+                        State = UserTaskStates.Open,
+                        CreatedAt = now,
+                        DueAt = task.DueAt?.UtcDateTime,
+                        FormKey = task.FormKey,
+                        Data = task.Data.ToJsonString(),
+                        Approvers = ApproversText(task),
                     });
                     break;
                 case ChildInstanceWait child:
