@@ -29,6 +29,9 @@ public static class WeOpsServer
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         builder.AddWeOpsApi();
+        // First: its hosted service creates or upgrades the schema, which the others' start-up reads
+        // (the Data Protection key ring, the API key check) need to find.
+        builder.AddWeOpsEngine();
         builder.AddWeOpsAuth();
         builder.AddWeOpsOpenApi();
         builder.Services.AddWeOpsActivities(builder.Configuration, builder.Environment.ContentRootPath);
@@ -36,7 +39,6 @@ public static class WeOpsServer
         builder.Services.AddSingleton(new ExpressionEvaluator());
         builder.Services.AddSingleton(sp => new ProcessValidator(sp.GetRequiredService<ExecutorCatalog>(), sp.GetRequiredService<ExpressionEvaluator>()));
         builder.AddWeOpsApprovals();
-        builder.AddWeOpsEngine();
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -17,6 +17,9 @@ public sealed class SqliteSingleNodeTests(ITestOutputHelper output)
             string[] sqlite = ["Database:Provider=Sqlite", $"ConnectionStrings:WeOps=Data Source={Path.Combine(cluster.LogDirectory, "weops.db")}"];
             var first = cluster.Start("node-1", sqlite);
             await first.WaitReadyAsync(TestCluster.Startup);
+            // A first start on an empty file logs no error: the schema exists before anything reads it
+            // (the credential key ring, the API key check).
+            Assert.DoesNotContain("ERR]", first.Output(), StringComparison.Ordinal);
 
             var second = cluster.Start("node-2", sqlite);
 
