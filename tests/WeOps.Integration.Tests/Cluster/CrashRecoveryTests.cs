@@ -84,7 +84,10 @@ public sealed class CrashRecoveryTests(PostgresDatabase database, ITestOutputHel
                 if (held.Count > 0 && await CompletedCountAsync() < Instances)
                 {
                     await node.KillAsync();
-                    return held;
+                    // A commit the frozen node had already handed to the kernel may still land; once its
+                    // connections are gone, the claims left are what it really held when it died.
+                    await ConnectionsClosedAsync();
+                    return await HeldByAsync(nodeId);
                 }
 
                 node.Resume();
@@ -110,6 +113,24 @@ public sealed class CrashRecoveryTests(PostgresDatabase database, ITestOutputHel
         {
             if (watch.Elapsed > TimeSpan.FromSeconds(10))
                 throw new TimeoutException("The frozen node's statements were still running after 10 s.");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Waits until no other client of the test database is in a statement or a transaction: after
+    /// a SIGKILL, PostgreSQL finishes or rolls back what the dead node's connections had started.</summary>
+    private async Task ConnectionsClosedAsync()
+    {
+        const string busy = """
+            select count(*) from pg_stat_activity
+            where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'
+              and state in ('active', 'idle in transaction', 'idle in transaction (aborted)')
+            """;
+        var watch = Stopwatch.StartNew();
+        while (await TestCluster.CountAsync(database, busy) > 0)
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(10))
+                throw new TimeoutException("The killed node's connections were still busy after 10 s.");
             await Task.Delay(10);
         }
     }
