@@ -18,7 +18,7 @@ public sealed class ClusterCollection
 public sealed class TestCluster(ITestOutputHelper output) : IDisposable
 {
     /// <summary>How long a node may take to start on a busy two-core machine before the test fails.</summary>
-    public static readonly TimeSpan Startup = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Startup = TimeSpan.FromSeconds(90);
 
     private readonly List<ServerNode> nodes = [];
     private readonly Stopwatch clock = Stopwatch.StartNew();
