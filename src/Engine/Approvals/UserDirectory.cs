@@ -99,6 +99,14 @@ public sealed class UserDirectory(InstanceStore store, TimeProvider time)
         return Split(groups ?? ",");
     }
 
+    /// <summary>The usernames of a group's members, in name order; none for a group nobody is in.</summary>
+    public async Task<IReadOnlyList<string>> MembersOfAsync(string group, CancellationToken cancellationToken)
+    {
+        var stored = "," + group + ",";
+        await using var db = store.OpenDb();
+        return await db.Users.AsNoTracking().Where(u => u.Groups.Contains(stored)).OrderBy(u => u.Username).Select(u => u.Username).ToListAsync(cancellationToken);
+    }
+
     private static User View(UserRow row) => new(row.Username, row.DisplayName, row.Email, Split(row.Groups),
         row.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries), DefinitionStore.Utc(row.CreatedAt), DefinitionStore.Utc(row.UpdatedAt));
 
