@@ -131,7 +131,7 @@ public sealed class WorkflowServer : IAsyncLifetime
     public async Task<IReadOnlyList<string>> PublishedKeysAsync()
     {
         var definitions = (await (await Admin.GetAsync("/api/definitions")).JsonAsync(HttpStatusCode.OK)).AsArray();
-        return [.. definitions.Where(d => d!["latestVersion"] is not null || d!["publishedVersion"] is not null || d!["version"] is not null).Select(d => (string)d!["key"]!)];
+        return [.. definitions.Where(d => (int?)d!["latestVersion"] > 0).Select(d => (string)d!["key"]!)];
     }
 
     /// <summary>Starts the latest published version of <paramref name="key"/> as <paramref name="asUser"/> (the admin key when null).</summary>
