@@ -83,6 +83,8 @@ const zh = {
   Faults: '故障',
   'No instances.': '没有实例。',
   'Open tasks': '待办任务',
+  'My tasks': '我的任务',
+  'All open tasks': '全部待办任务',
   'No open tasks.': '没有待办任务。',
   Approve: '批准',
   Reject: '驳回',

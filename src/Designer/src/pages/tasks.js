@@ -5,11 +5,14 @@ import { t } from '../i18n.js';
 export async function tasksPage(main) {
   const status = h('div', { class: 'status-line' });
   const list = h('div');
-  main.append(h('div', { class: 'toolbar' }, h('h1', {}, t('Open tasks'))), status, list);
+  // My tasks: where the caller is the assignee, a candidate, or an approver who has not decided yet.
+  const scope = h('select', { id: 'task-scope', onchange: () => load() },
+    h('option', { value: 'mine' }, t('My tasks')), h('option', { value: 'all' }, t('All open tasks')));
+  main.append(h('div', { class: 'toolbar' }, h('h1', {}, t('Open tasks')), scope), status, list);
 
   async function load() {
     try {
-      const tasks = await api.tasks({ state: 'open' });
+      const tasks = await api.tasks(scope.value === 'mine' ? { state: 'open', mine: true } : { state: 'open' });
       clear(list, tasks.length === 0 ? h('p', {}, t('No open tasks.')) : h('table', { class: 'list', id: 'tasks' },
         h('thead', {}, h('tr', {}, [t('Name'), t('Instance'), t('Assignee'), t('Candidate groups'), t('Started at'), t('Comment'), ''].map((c) => h('th', {}, c)))),
         h('tbody', {}, tasks.map((task) => row(task)))));
