@@ -187,6 +187,30 @@ public sealed class ApprovalLinkTests(ApprovalServer approvals)
     }
 
     [Fact]
+    public async Task A_link_decides_only_its_own_task_never_another_task_of_the_same_approver()
+    {
+        var key = await approvals.PublishAsync($"""<ops:approval approvers="alice, bob" {ApprovalServer.Titled}/>""");
+        var (first, firstMarker) = await approvals.StartAsync(key);
+        var (second, secondMarker) = await approvals.StartAsync(key);
+        var firstLink = await ApprovalServer.LinkAsync("alice", firstMarker, "reject");
+        var secondLink = await ApprovalServer.LinkAsync("alice", secondMarker);
+        using var secondPage = await approvals.Browser.GetAsync(secondLink);
+        var secondForm = ApprovalServer.FormToken(await secondPage.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await approvals.PostAsync(firstLink, secondForm, "reject")).Status);
+        var (status, _) = await approvals.DecideAsync(firstLink, "reject");
+        Assert.Equal(HttpStatusCode.OK, status);
+        await approvals.WaitForTaskAsync(first, "refuse");
+        var replayed = await approvals.PostAsync(firstLink, secondForm, "approve");
+
+        Assert.InRange((int)replayed.Status, 400, 499);
+        Assert.Equal("rejected", (string?)(await approvals.InstanceAsync(first))["variables"]!["approval"]!["outcome"]);
+        Assert.Empty((await approvals.InstanceAsync(second))["variables"]!["approval"]!["decisions"]!.AsArray());
+        await approvals.WaitForTaskAsync(second, "approve");
+        Assert.Equal(HttpStatusCode.OK, (await approvals.DecideAsync(secondLink, "approve")).Status);
+    }
+
+    [Fact]
     public async Task Twenty_parallel_posts_of_one_link_make_one_decision()
     {
         var key = await approvals.PublishAsync($"""<ops:approval approvers="alice" {ApprovalServer.Titled}/>""");
