@@ -9,18 +9,20 @@ public sealed record User(string Username, string? DisplayName, string? Email, I
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 /// <summary>The people who work in WeOps: who approvers and candidate users are, their mail and groups.</summary>
-public sealed class UserDirectory(InstanceStore store, TimeProvider time)
+/// <remarks>Needs only the database, not the engine: executors read it (directory.members), and the engine is built
+/// from the executors, so a directory made from the engine would make them wait on each other.</remarks>
+public sealed class UserDirectory(DatabaseOptions database, TimeProvider time)
 {
     public async Task<IReadOnlyList<User>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var db = store.OpenDb();
+        await using var db = new WeOpsDb(database.ContextOptions());
         var rows = await db.Users.AsNoTracking().OrderBy(u => u.Username).ToListAsync(cancellationToken);
         return rows.Select(View).ToList();
     }
 
     public async Task<User?> GetAsync(string username, CancellationToken cancellationToken)
     {
-        await using var db = store.OpenDb();
+        await using var db = new WeOpsDb(database.ContextOptions());
         var row = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username == username, cancellationToken);
         return row is null ? null : View(row);
     }
@@ -28,7 +30,7 @@ public sealed class UserDirectory(InstanceStore store, TimeProvider time)
     /// <summary>Creates the user; false when the username is taken.</summary>
     public async Task<bool> CreateAsync(User user, CancellationToken cancellationToken)
     {
-        await using var db = store.OpenDb();
+        await using var db = new WeOpsDb(database.ContextOptions());
         if (await db.Users.AnyAsync(u => u.Username == user.Username, cancellationToken)) return false;
         var now = time.GetUtcNow().UtcDateTime;
         db.Users.Add(new UserRow
@@ -56,7 +58,7 @@ public sealed class UserDirectory(InstanceStore store, TimeProvider time)
     /// <summary>Replaces the user's fields; false when there is no such user.</summary>
     public async Task<bool> UpdateAsync(User user, CancellationToken cancellationToken)
     {
-        await using var db = store.OpenDb();
+        await using var db = new WeOpsDb(database.ContextOptions());
         var groups = StoredLengths.CandidateListText(user.Groups);
         var roles = string.Join(',', user.Roles);
         var now = time.GetUtcNow().UtcDateTime;
@@ -69,7 +71,7 @@ public sealed class UserDirectory(InstanceStore store, TimeProvider time)
     /// there is no such user. Null removes the password: the user can no longer sign in with one.</summary>
     public async Task<bool> SetPasswordHashAsync(string username, string? hash, CancellationToken cancellationToken)
     {
-        await using var db = store.OpenDb();
+        await using var db = new WeOpsDb(database.ContextOptions());
         var now = time.GetUtcNow().UtcDateTime;
         return await db.Users.Where(u => u.Username == username).ExecuteUpdateAsync(u => u
             .SetProperty(x => x.PasswordHash, hash).SetProperty(x => x.UpdatedAt, now), cancellationToken) > 0;
@@ -79,7 +81,7 @@ public sealed class UserDirectory(InstanceStore store, TimeProvider time)
     /// when there is no such user.</summary>
     public async Task<(string? PasswordHash, IReadOnlyList<string> Roles)?> CredentialsOfAsync(string username, CancellationToken cancellationToken)
     {
-        await using var db = store.OpenDb();
+        await using var db = new WeOpsDb(database.ContextOptions());
         var row = await db.Users.AsNoTracking().Where(u => u.Username == username)
             .Select(u => new { u.PasswordHash, u.Roles }).FirstOrDefaultAsync(cancellationToken);
         return row is null ? null : (row.PasswordHash, row.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries));
@@ -87,14 +89,14 @@ public sealed class UserDirectory(InstanceStore store, TimeProvider time)
 
     public async Task<bool> DeleteAsync(string username, CancellationToken cancellationToken)
     {
-        await using var db = store.OpenDb();
+        await using var db = new WeOpsDb(database.ContextOptions());
         return await db.Users.Where(u => u.Username == username).ExecuteDeleteAsync(cancellationToken) > 0;
     }
 
     /// <summary>The groups of a user; none for a caller without a user record.</summary>
     public async Task<IReadOnlyList<string>> GroupsOfAsync(string username, CancellationToken cancellationToken)
     {
-        await using var db = store.OpenDb();
+        await using var db = new WeOpsDb(database.ContextOptions());
         var groups = await db.Users.AsNoTracking().Where(u => u.Username == username).Select(u => u.Groups).FirstOrDefaultAsync(cancellationToken);
         return Split(groups ?? ",");
     }
@@ -103,7 +105,7 @@ public sealed class UserDirectory(InstanceStore store, TimeProvider time)
     public async Task<IReadOnlyList<string>> MembersOfAsync(string group, CancellationToken cancellationToken)
     {
         var stored = "," + group + ",";
-        await using var db = store.OpenDb();
+        await using var db = new WeOpsDb(database.ContextOptions());
         return await db.Users.AsNoTracking().Where(u => u.Groups.Contains(stored)).OrderBy(u => u.Username).Select(u => u.Username).ToListAsync(cancellationToken);
     }
 

@@ -32,7 +32,7 @@ public sealed class DurableEngine
         LargeOutputs = new LargeOutputStore(database, Time);
         Schedules = new ScheduleRunner(Instances, database, Time, workers.MisfireThreshold);
         Approvals = new ApprovalDesk(Instances, Time);
-        Users = new UserDirectory(Instances, Time);
+        Users = new UserDirectory(database, Time);
         Alerts = new AlertIntake(Instances, Definitions, logs.CreateLogger<AlertIntake>());
         AlertLog = new AlertLog(Instances);
         AlertBreakers = new AlertBreakers(Instances, Definitions, Time);

@@ -35,7 +35,8 @@ public static class EngineSetup
         builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Correlator);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().LargeOutputs);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Approvals);
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Users);
+        // Not the engine's own: executors need the directory, and the engine needs the executors.
+        builder.Services.AddSingleton(sp => new UserDirectory(sp.GetRequiredService<DatabaseOptions>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ILargeOutputStore>(sp => sp.GetRequiredService<DurableEngine>().LargeOutputs);
         builder.Services.AddSingleton(sp => new EngineOptions(
             configuration.GetValue("Workers:Enabled", true),
