@@ -72,6 +72,7 @@ public static class ActivitiesServices
         services.AddSingleton<IExecutor, TicketTransitionExecutor>();
         services.AddSingleton<IExecutor, TicketCommentExecutor>();
         services.AddSingleton<IExecutor, TicketLinkExecutor>();
+        services.AddSingleton<IExecutor, TicketLinksExecutor>();
         services.AddSingleton<IExecutor, Users.GroupMembersExecutor>();
         return services;
     }

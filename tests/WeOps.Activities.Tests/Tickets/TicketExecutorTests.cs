@@ -122,4 +122,43 @@ public sealed class TicketExecutorTests : IAsyncLifetime
         Assert.Equal((problem, "causedBy", "out"), ((string?)only["number"], (string?)only["kind"], (string?)only["direction"]));
         Assert.Contains("cannot be linked", error.Message);
     }
+    [Fact]
+    public async Task Links_lists_the_incidents_a_problem_caused_filtered_by_type_and_kind()
+    {
+        var create = new TicketCreateExecutor(store);
+        var first = (string)(await Run(create, Incident, Step("open", "i-1")))["number"]!;
+        var second = (string)(await Run(create, Incident, Step("open", "i-2")))["number"]!;
+        var problem = (string)(await Run(create, """{"type":"problem","title":"nginx crashes under load"}""", Step("problem")))["number"]!;
+        var change = (string)(await Run(create, """{"type":"change","title":"nginx 1.27"}""", Step("change")))["number"]!;
+        var link = new TicketLinkExecutor(store);
+        await Run(link, $$"""{"number":"{{first}}","to":"{{problem}}"}""", Step("link"));
+        await Run(link, $$"""{"number":"{{problem}}","to":"{{second}}"}""", Step("link"));
+        await Run(link, $$"""{"number":"{{problem}}","to":"{{change}}","kind":"fixedBy"}""", Step("link"));
+        var links = new TicketLinksExecutor(store);
+
+        var incidents = await Run(links, $$"""{"number":"{{problem}}","type":"incident","kind":"causedBy"}""", Step("list"));
+        var all = await Run(links, $$"""{"number":"{{problem}}"}""", Step("list"));
+        var none = await Run(links, $$"""{"number":"{{problem}}","type":"release"}""", Step("list"));
+
+        Assert.Equal([first, second], incidents["numbers"]!.AsArray().Select(n => (string)n!).Order());
+        Assert.Equal(2, (int?)incidents["count"]);
+        Assert.All(incidents["links"]!.AsArray(), l => Assert.Equal(("incident", "causedBy", "in"), ((string?)l!["type"], (string?)l["kind"], (string?)l["direction"])));
+        Assert.Equal([change, first, second], all["numbers"]!.AsArray().Select(n => (string)n!).Order());
+        Assert.Empty(none["numbers"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Links_refuses_a_filter_that_is_no_type_or_kind_and_a_ticket_that_does_not_exist()
+    {
+        var problem = (string)(await Run(new TicketCreateExecutor(store), """{"type":"problem","title":"disk fills"}""", Step("problem")))["number"]!;
+        var links = new TicketLinksExecutor(store);
+
+        var type = await Assert.ThrowsAsync<ExecutorInputException>(() => Run(links, $$"""{"number":"{{problem}}","type":"incidents"}""", Step("list")));
+        var kind = await Assert.ThrowsAsync<ExecutorInputException>(() => Run(links, $$"""{"number":"{{problem}}","kind":"caused"}""", Step("list")));
+        var missing = await Assert.ThrowsAsync<BpmnErrorException>(() => Run(links, """{"number":"PRB-000404"}""", Step("list")));
+
+        Assert.Contains("type: one of incident, change, problem, release", type.Message);
+        Assert.Contains("kind: one of causedBy, fixedBy, partOf", kind.Message);
+        Assert.Equal("TICKET_NOT_FOUND", missing.ErrorCode);
+    }
 }
