@@ -73,7 +73,7 @@ public sealed class TicketsTests(ServerFixture server)
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         var problem = await response.JsonAsync();
         Assert.Contains("'new' to 'implement'", (string?)problem["detail"]);
-        Assert.Equal(["assess"], problem["allowed"]!.AsArray().Select(s => (string?)s));
+        Assert.Equal(["assess", "authorize", "scheduled"], problem["allowed"]!.AsArray().Select(s => (string?)s));
         Assert.Equal("new", (string?)problem["from"]);
         using var unchanged = await server.Client.GetAsync($"/api/tickets/{number}");
         Assert.Equal("new", (string?)(await unchanged.JsonAsync())["ticket"]!["state"]);

@@ -69,6 +69,8 @@ public static class TicketStateMachines
     public static readonly TicketStateMachine Change = new("change", "CHG", "new", ["closed"],
     [
         ("new", "assess"),
+        ("new", "authorize"), // emergency change: the emergency CAB assesses and authorises at once
+        ("new", "scheduled"), // standard change: pre-authorised, so neither assessed nor authorised each time
         ("assess", "authorize"),
         ("assess", "rejected"),
         ("authorize", "scheduled"),

@@ -14,6 +14,8 @@ public sealed class TicketStateMachineTests
         { "incident", "resolved", "closed" },
         { "incident", "resolved", "inProgress" },
         { "change", "new", "assess" },
+        { "change", "new", "authorize" },
+        { "change", "new", "scheduled" },
         { "change", "assess", "authorize" },
         { "change", "assess", "rejected" },
         { "change", "authorize", "scheduled" },

@@ -24,7 +24,7 @@ namespace WeOps.Integration.Tests.Workflows;
 /// processes talk to: the test sshd (host <c>web-1</c>), the test SMTP server, a Kubernetes API emulation
 /// (credential <c>k8s-prod</c>, namespace <c>prod</c>) and an HTTP health endpoint whose answer the test sets.
 /// People: rita requests; olga and oscar are the service desk; carl, cora and cathy the CAB; max manages
-/// changes; erin and eli are the emergency CAB; rick and rose release.</summary>
+/// changes; erin, eli and ezra are the emergency CAB; rick and rose release.</summary>
 public sealed class WorkflowServer : IAsyncLifetime
 {
     public const string AdminKey = "workflow-admin-key-0123456789abcdef";
@@ -41,6 +41,7 @@ public sealed class WorkflowServer : IAsyncLifetime
         ["max"] = ["change-managers"],
         ["erin"] = ["ecab"],
         ["eli"] = ["ecab"],
+        ["ezra"] = ["ecab"], // a third member, so a quorum of two is neither "any" nor "all"
         ["rick"] = ["release-managers"],
         ["rose"] = ["release-managers"],
     };
