@@ -76,6 +76,28 @@ public static class TasksEndpoints
         }
     }
 
+    /// <summary>Why the caller may not complete <paramref name="task"/>, or null when they may: it is theirs (the
+    /// assignee, a candidate user, a member of a candidate group), it is offered to nobody, or the caller operates
+    /// instances (operators may reassign any task to themselves anyway).</summary>
+    private static async Task<string?> NotOffered(UserTaskRow task, ClaimsPrincipal user, UserDirectory users, CancellationToken cancellationToken)
+    {
+        var roles = user.FindAll(ClaimTypes.Role).Select(c => c.Value);
+        if (Permissions.IsGranted(roles, Permissions.InstancesOperate)) return null;
+        var candidateUsers = Split(task.CandidateUsers);
+        var candidateGroups = Split(task.CandidateGroups);
+        if (task.Assignee is null && candidateUsers.Count == 0 && candidateGroups.Count == 0) return null;
+        var name = user.Identity?.Name;
+        if (name is not null && (task.Assignee == name || candidateUsers.Contains(name, StringComparer.Ordinal))) return null;
+        if (name is not null && candidateGroups.Count > 0 && (await users.GroupsOfAsync(name, cancellationToken)).Intersect(candidateGroups, StringComparer.Ordinal).Any()) return null;
+        var offered = new List<string>();
+        if (task.Assignee is not null) offered.Add($"assigned to {task.Assignee}");
+        if (candidateUsers.Count > 0) offered.Add($"offered to {string.Join(", ", candidateUsers)}");
+        if (candidateGroups.Count > 0) offered.Add($"offered to the group(s) {string.Join(", ", candidateGroups)}");
+        return $"Task {task.Id} is {string.Join(" and ", offered)}; {name ?? "this caller"} is none of them. Ask an operator to reassign it, or its assignee to delegate it.";
+    }
+
+    private static List<string> Split(string? joined) => (joined ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
+
     public static void Map(IEndpointRouteBuilder app)
     {
         var tasks = app.MapGroup("/api/tasks").WithTags("Tasks");
@@ -90,8 +112,12 @@ public static class TasksEndpoints
             return TypedResults.Ok(rows.Select(TaskView.From).ToList());
         }).RequirePermission(Permissions.TasksWork);
 
-        tasks.MapPost("/{id:long}/complete", async Task<IResult> (long id, CompleteRequest? request, InstanceCommands commands, InstanceQueries queries, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        tasks.MapPost("/{id:long}/complete", async Task<IResult> (long id, CompleteRequest? request, InstanceCommands commands, InstanceQueries queries, UserDirectory users,
+            ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
+            if (await queries.TaskAsync(id, cancellationToken) is { State: UserTaskStates.Open } open
+                && await NotOffered(open, user, users, cancellationToken) is { } notYours)
+                return TypedResults.Problem(statusCode: 403, title: "Not your task", detail: notYours);
             var variables = (JsonObject?)request?.Variables?.DeepClone() ?? [];
             if (request?.Outcome is { } outcome) variables["outcome"] = outcome;
             if (request?.Comment is { } comment) variables["comment"] = comment;
