@@ -57,7 +57,7 @@ public sealed class ApprovalDesk(InstanceStore store, TimeProvider time)
             foreach (var user in await UsersOfSeatAsync(db, seat, cancellationToken))
             {
                 if (string.IsNullOrWhiteSpace(user.Email)) continue;
-                if (!approval.RequesterMayApprove && user.Username == approval.Requester) continue;
+                if (approval.BarsAsRequester(user.Username)) continue;
                 if (recipients.Any(r => r.Username == user.Username && r.Seat == seat)) continue;
                 var token = ApprovalToken.New();
                 db.ApprovalLinks.Add(new ApprovalLinkRow

@@ -15,7 +15,15 @@ public sealed record ApprovalState
 
     /// <summary>Who asked; under <see cref="RequesterMayApprove"/> false they cannot decide.</summary>
     public string? Requester { get; init; }
+
+    /// <summary>Who started the instance. Under <see cref="RequesterMayApprove"/> false they cannot decide either,
+    /// so naming somebody else as the requester is no way to approve one's own request.</summary>
+    public string? StartedBy { get; init; }
     public bool RequesterMayApprove { get; init; }
+
+    /// <summary>True when <paramref name="username"/> may not decide because they asked: the requester or the starter.</summary>
+    public bool BarsAsRequester(string? username) =>
+        !RequesterMayApprove && username is not null && (username == Requester || username == StartedBy);
     public string? Title { get; init; }
 
     /// <summary>The fields the designer chose to show (<c>show</c>), evaluated when the task opened.</summary>

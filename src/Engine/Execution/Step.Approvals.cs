@@ -29,7 +29,12 @@ internal sealed partial class Step
 
         var requester = Requester(variables);
         // The requester's own seat goes; a group they belong to stays, but they cannot decide for it.
-        if (!definition.RequesterMayApprove && requester is not null) seats.Remove(ApprovalState.UserPrefix + requester);
+        if (!definition.RequesterMayApprove)
+        {
+            if (requester is not null) seats.Remove(ApprovalState.UserPrefix + requester);
+            if (state.StartedBy is { } starter) seats.Remove(ApprovalState.UserPrefix + starter);
+        }
+
         if (seats.Count == 0)
             throw new ExpressionException(string.Join(", ", definition.Approvers), $"'{task.DisplayName}' has no approver: the approvers \"{string.Join(", ", definition.Approvers)}\" name nobody (besides the requester).");
         if (seats.Count > MaxSeats)
@@ -47,6 +52,7 @@ internal sealed partial class Step
             Quorum = definition.Policy == ApprovalPolicy.Quorum ? definition.Quorum : 0,
             Seats = seats,
             Requester = requester,
+            StartedBy = state.StartedBy,
             RequesterMayApprove = definition.RequesterMayApprove,
             Title = Bounded(title, StoredLengths.Name, "The approval title", definition.Title),
             Fields = fields,
@@ -110,8 +116,8 @@ internal sealed partial class Step
         if (!approval.Seats.Contains(s.Seat)) return $"{s.Approver} is not an approver of this task";
         if (approval.DecisionOf(s.Seat) is { } earlier)
             return $"{ApprovalState.Describe(s.Seat)} already decided ({earlier.Decision} by {earlier.Approver})";
-        if (!approval.RequesterMayApprove && string.Equals(s.Approver, approval.Requester, StringComparison.Ordinal))
-            return $"{s.Approver} requested this and may not decide on it";
+        if (approval.BarsAsRequester(s.Approver))
+            return $"{s.Approver} {(s.Approver == approval.Requester ? "requested" : "started")} this and may not decide on it";
 
         var decided = approval with { Decisions = [.. approval.Decisions, new ApprovalDecision(s.Seat, s.Approver, s.Decision, s.Comment, s.Channel, now)] };
         var node = (Activity)graph.Node(wait.ElementId);
@@ -156,7 +162,7 @@ internal sealed partial class Step
         if (s.Seat is null || !approval.Seats.Contains(s.Seat)) return $"{(s.Seat is null ? "that approver" : ApprovalState.Describe(s.Seat))} is not an approver of this task";
         if (approval.DecisionOf(s.Seat) is not null) return $"{ApprovalState.Describe(s.Seat)} has already decided";
         if (approval.Seats.Contains(newSeat)) return $"{s.To} is already an approver of this task";
-        if (!approval.RequesterMayApprove && s.To == approval.Requester) return $"{s.To} requested this and may not approve it";
+        if (approval.BarsAsRequester(s.To)) return $"{s.To} {(s.To == approval.Requester ? "requested" : "started")} this and may not approve it";
 
         var seats = approval.Seats.Select(x => x == s.Seat ? newSeat : x).ToList();
         Update(wait, wait with { Approval = approval with { Seats = seats } });

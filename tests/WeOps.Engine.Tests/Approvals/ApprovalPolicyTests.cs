@@ -141,6 +141,18 @@ public sealed class ApprovalPolicyTests
     }
 
     [Fact]
+    public void Who_started_the_request_cannot_approve_it_by_naming_somebody_else_as_requester()
+    {
+        var graph = ApprovalProcesses.Graph("""<ops:approval approvers="alice, bob, group:cab"/>""");
+        var state = Start(graph, new JsonObject { ["requester"] = "alice" }, startedBy: "bob").State;
+
+        Assert.Equal(["group:cab"], Task(state).Approval!.Seats);
+        Assert.Contains("bob started this", Decide(graph, state, "group:cab", "bob", "approve").Ignored, StringComparison.Ordinal);
+        Assert.Contains("alice requested this", Decide(graph, state, "group:cab", "alice", "approve").Ignored, StringComparison.Ordinal);
+        Assert.Null(Decide(graph, state, "group:cab", "carl", "approve").Ignored);
+    }
+
+    [Fact]
     public void No_approver_left_is_an_incident_not_a_task_nobody_can_decide()
     {
         var graph = ApprovalProcesses.Graph("""<ops:approval approvers="${approvers}"/>""");
