@@ -171,7 +171,10 @@ public sealed class JobWorker(
     /// <remarks>A job is free when it is unlocked, its lock has expired, or its lock owner is no live node
     /// (no row in <c>nodes</c> with a heartbeat within <see cref="WorkerOptions.NodeLifetime"/>). Without
     /// the last rule, the jobs a killed node had claimed would wait out their lock (ten minutes and more)
-    /// although nobody runs them; a node stopped cleanly removes its row, so its jobs are free at once.</remarks>
+    /// although nobody runs them; a node stopped cleanly removes its row, so its jobs are free at once. A node
+    /// claiming is alive, whatever its heartbeat row says: its own locks hold until they expire. Otherwise a
+    /// clock that jumps ahead of the last heartbeat (a test clock moved, an NTP step) would make it claim the
+    /// jobs it is running or has handed to its workers, and run them twice.</remarks>
     public async Task<IReadOnlyList<JobRow>> ClaimAsync(int count, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -184,7 +187,8 @@ public sealed class JobWorker(
             UPDATE jobs SET lock_owner = {0}, locked_until = {1}
             WHERE id IN (SELECT id FROM jobs WHERE due_at <= {2}
                            AND (locked_until IS NULL OR locked_until < {2}
-                                OR NOT EXISTS (SELECT 1 FROM nodes WHERE nodes.id = jobs.lock_owner AND nodes.heartbeat_at >= {4}))
+                                OR (jobs.lock_owner <> {0}
+                                    AND NOT EXISTS (SELECT 1 FROM nodes WHERE nodes.id = jobs.lock_owner AND nodes.heartbeat_at >= {4})))
                          ORDER BY due_at, id LIMIT {3} {{skipLocked}})
             RETURNING id, instance_id, wait_id, kind, element_id, executor_type, due_at, attempt, lock_owner, locked_until, last_error, payload
             """;

@@ -208,6 +208,20 @@ public sealed class DurableEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_node_whose_clock_jumped_past_its_last_heartbeat_does_not_claim_the_jobs_it_holds_again()
+    {
+        var key = await sqlite.PublishAsync(Process("runbook", JobTimerTask));
+        await Engine.Instances.StartAsync(key, null, new JsonObject { ["host"] = "web-1" }, null, CancellationToken.None);
+        Assert.Single(await Engine.Worker.ClaimAsync(1, CancellationToken.None));
+
+        sqlite.Clock.Advance(Engine.Nodes.Lifetime + TimeSpan.FromSeconds(1)); // before its next heartbeat
+
+        Assert.Empty(await Engine.Worker.ClaimAsync(1, CancellationToken.None));
+        var other = sqlite.New();
+        Assert.Equal(other.Nodes.NodeId, Assert.Single(await other.Worker.ClaimAsync(1, CancellationToken.None)).LockOwner);
+    }
+
+    [Fact]
     public async Task A_live_node_keeps_its_jobs_and_one_stopped_cleanly_frees_them_at_once()
     {
         var key = await sqlite.PublishAsync(Process("runbook", JobTimerTask));
