@@ -5,7 +5,10 @@ using WeOps.Engine.Validation;
 
 namespace WeOps.Engine.Tests.Validation;
 
-/// <summary>Every process in workflows/ is published at first start: each must validate without errors.</summary>
+/// <summary>Every process in workflows/ is published at first start: each must validate without errors. The engine
+/// knows no executors of its own (ssh.exec, ticket.create... live in WeOps.Activities), so here an unknown executor
+/// type is no error; tests/WeOps.Integration.Tests/Workflows/ShippedProcessesTests checks the files against the
+/// real catalogue.</summary>
 public sealed class ShippedWorkflowTests
 {
     public static TheoryData<string> Files()
@@ -24,7 +27,10 @@ public sealed class ShippedWorkflowTests
 
         var document = validator.Validate(BpmnParser.Parse(File.ReadAllText(Path.Combine(WorkflowsFolder(), file))));
 
-        Assert.True(!document.HasErrors, string.Join("\n", document.Problems));
+        var errors = document.Problems
+            .Where(p => p.Severity == Severity.Error && !p.Message.Contains("which is not a known executor type", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
         Assert.NotNull(document.Main);
     }
 
