@@ -24,6 +24,29 @@ function linkFlows(container) {
   }
 }
 
+// bpmn-auto-layout (1.3.0) draws a sub-process collapsed unless the file's diagram says it is expanded, and
+// then puts the sub-process's content on the main plane, over the process. A file without a diagram says
+// nothing, so each sub-process is marked expanded first: it is drawn large, with its content inside it.
+function markSubProcessesExpanded(definitions, process) {
+  const shapes = [];
+  const visit = (container) => {
+    for (const element of container.flowElements ?? []) {
+      if (element.$type !== 'bpmn:SubProcess') continue;
+      shapes.push(moddle.create('bpmndi:BPMNShape', {
+        id: `${element.id}_di`,
+        bpmnElement: element,
+        isExpanded: true,
+        bounds: moddle.create('dc:Bounds', { x: 0, y: 0, width: 100, height: 80 }),
+      }));
+      visit(element);
+    }
+  };
+  visit(process);
+  if (shapes.length === 0) return;
+  const plane = moddle.create('bpmndi:BPMNPlane', { id: `BPMNPlane_${process.id}`, bpmnElement: process, planeElement: shapes });
+  definitions.get('diagrams').push(moddle.create('bpmndi:BPMNDiagram', { id: `BPMNDiagram_${process.id}`, plane }));
+}
+
 const moddle = new BpmnModdle();
 let failed = false;
 for (const file of files) {
@@ -35,7 +58,11 @@ for (const file of files) {
   try {
     const { rootElement, warnings } = await moddle.fromXML(xml);
     for (const warning of warnings) console.warn(`${file}: ${warning.message}`);
-    for (const root of rootElement.rootElements) if (root.$type === 'bpmn:Process') linkFlows(root);
+    for (const root of rootElement.rootElements) {
+      if (root.$type !== 'bpmn:Process') continue;
+      linkFlows(root);
+      markSubProcessesExpanded(rootElement, root);
+    }
     const { xml: linked } = await moddle.toXML(rootElement, { format: true });
     const laidOut = await layoutProcess(linked);
     await writeFile(file, laidOut.endsWith('\n') ? laidOut : laidOut + '\n');
