@@ -201,7 +201,7 @@ public sealed class WorkflowServer : IAsyncLifetime
     }
 
     public async Task<JsonNode> WaitForTicketStateAsync(string number, string state) =>
-        await EventuallyAsync($"{number} in state {state}", () => TicketAsync(number), t => (string?)t["state"] == state);
+        await EventuallyAsync($"{number} in state {state}", () => TicketAsync(number), t => (string?)t["ticket"]?["state"] == state);
 
     /// <summary>Moves the clock; timers due by then fire on the workers' next poll.</summary>
     public void Advance(TimeSpan by) => Clock.Advance(by);
