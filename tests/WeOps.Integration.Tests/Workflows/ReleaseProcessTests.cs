@@ -140,6 +140,19 @@ public sealed class ReleaseProcessTests(WorkflowServer server) : IClassFixture<W
         Assert.Equal(["web-1"], closed["ticket"]!["affected"]!["hosts"].Strings());
     }
 
+    [Fact]
+    public async Task Release_without_a_health_check_address_stops_before_a_ticket_is_opened()
+    {
+        var id = await server.StartAsync("release", new { title = "Shop", version = "2.4.1", deployment = "shop" }, asUser: "rita");
+
+        var instance = await server.WaitForStatusAsync(id, "faulted");
+
+        var fault = Assert.Single(instance["faults"]!.AsArray())!;
+        Assert.Equal("settings", (string?)fault["elementId"]);
+        Assert.Contains("healthUrl", (string?)fault["message"] ?? "", StringComparison.Ordinal);
+        Assert.Null(instance["variables"]!["ticket"]);
+    }
+
     private string SeedDeployment()
     {
         var name = "shop-" + Guid.NewGuid().ToString("N")[..8];
