@@ -21,6 +21,7 @@ public abstract class Executor<TInputs> : IExecutor where TInputs : class
 
     public Task<JsonNode?> ExecuteAsync(JsonObject inputs, ExecutorContext context, CancellationToken cancellationToken)
     {
+        inputs = ExecutorInputValidator.ReadLiterals(Descriptor, inputs);
         var result = Validator.Validate(inputs);
         if (!result.IsValid)
             throw new ExecutorInputException(string.Join("; ", result.Errors.Select(e => e.ErrorMessage)));

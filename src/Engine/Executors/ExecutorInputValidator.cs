@@ -29,6 +29,36 @@ public sealed class ExecutorInputValidator : AbstractValidator<JsonObject>
         }
     }
 
+    /// <summary>The inputs with each boolean, array or object input that arrived as text replaced by the JSON the
+    /// text spells (<c>"true"</c> becomes <c>true</c>, <c>"[\"a\"]"</c> a list). A value written in the file without
+    /// <c>${}</c> reaches the executor as text, and the validator reads such a literal as JSON (it is what the
+    /// designer writes for a boolean), so the run must read it the same way. Text that spells no such value is
+    /// left alone for the type check to name.</summary>
+    public static JsonObject ReadLiterals(ExecutorDescriptor descriptor, JsonObject inputs)
+    {
+        JsonObject? read = null;
+        foreach (var input in descriptor.Inputs)
+        {
+            if (input.Type is not (InputType.Boolean or InputType.Array or InputType.Object)) continue;
+            if (inputs[input.Name] is not JsonValue text || text.GetValueKind() != JsonValueKind.String) continue;
+            JsonNode? parsed;
+            try
+            {
+                parsed = JsonNode.Parse(text.GetValue<string>());
+            }
+            catch (JsonException)
+            {
+                continue;
+            }
+
+            if (parsed is null || !Fits(input, parsed)) continue;
+            read ??= (JsonObject)inputs.DeepClone();
+            read[input.Name] = parsed;
+        }
+
+        return read ?? inputs;
+    }
+
     /// <summary>Whether a literal value fits the input's type. Used on evaluated inputs at run time,
     /// and at design time on values that hold no expression.</summary>
     public static bool Fits(InputDescriptor input, JsonNode value)

@@ -192,6 +192,10 @@ public sealed class KubernetesErrorTests : IAsyncLifetime
 
     [Theory]
     [InlineData("""{"name":"Web_1","replicas":1}""", "not a Kubernetes name")]
+    [InlineData("""{"name":"web"}""", "give either input 'replicas'")]
+    [InlineData("""{"name":"web","replicas":2,"by":1}""", "give either input 'replicas'")]
+    [InlineData("""{"name":"web","by":1,"minReplicas":5,"maxReplicas":3}""", "'minReplicas' (5) is more than 'maxReplicas' (3)")]
+    [InlineData("""{"name":"web","by":1,"maxReplicas":-1}""", "'maxReplicas' must be 0 or more")]
     [InlineData("""{"name":"web","replicas":-1}""", "must be 0 or more")]
     [InlineData("""{"name":"web","replicas":1,"namespace":"../kube-system"}""", "input 'namespace'")]
     [InlineData("""{"name":"web","replicas":1,"kind":"pod"}""", "must be one of deployment, statefulSet, replicaSet")]

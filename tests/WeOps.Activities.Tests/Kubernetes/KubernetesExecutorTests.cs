@@ -39,6 +39,55 @@ public sealed class KubernetesExecutorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scale_by_adds_to_the_current_count_and_stops_at_the_maximum()
+    {
+        bed.Api.Seed(Seeds.Deployment("web", replicas: 9));
+
+        var output = await bed.RunAsync(new KubernetesScaleExecutor(bed.Connector), new { name = "web", by = 2, maxReplicas = 10 });
+
+        Assert.Equal(10, bed.Api.Get("Deployment", "default", "web")!["spec"]!["replicas"]!.GetValue<int>());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"name":"web","namespace":"default","replicas":10,"previousReplicas":9}"""), output));
+        Assert.Equal("""{"spec":{"replicas":10}}""", Assert.Single(bed.Api.Writes).Body);
+    }
+
+    [Theory]
+    [InlineData(10, 2)] // at the maximum
+    [InlineData(12, 2)] // above it: a change upwards does not bring it down to the maximum
+    [InlineData(1, -1)] // at the minimum
+    public async Task Scale_by_towards_a_bound_already_reached_writes_nothing(int replicas, int by)
+    {
+        bed.Api.Seed(Seeds.Deployment("web", replicas: replicas));
+
+        var output = await bed.RunAsync(new KubernetesScaleExecutor(bed.Connector), new { name = "web", by, minReplicas = 1, maxReplicas = 10 });
+
+        Assert.Equal(replicas, output!["replicas"]!.GetValue<int>());
+        Assert.Equal(replicas, output["previousReplicas"]!.GetValue<int>());
+        Assert.Equal(replicas, bed.Api.Get("Deployment", "default", "web")!["spec"]!["replicas"]!.GetValue<int>());
+        Assert.Empty(bed.Api.Writes);
+    }
+
+    [Fact]
+    public async Task Scale_by_a_negative_number_stops_at_the_minimum()
+    {
+        bed.Api.Seed(Seeds.Deployment("web", replicas: 3));
+
+        var output = await bed.RunAsync(new KubernetesScaleExecutor(bed.Connector), new { name = "web", by = -5, minReplicas = 2 });
+
+        Assert.Equal(2, output!["replicas"]!.GetValue<int>());
+        Assert.Equal(2, bed.Api.Get("Deployment", "default", "web")!["spec"]!["replicas"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Scale_to_a_count_holds_it_within_the_bounds()
+    {
+        bed.Api.Seed(Seeds.Deployment("web", replicas: 3));
+
+        var output = await bed.RunAsync(new KubernetesScaleExecutor(bed.Connector), new { name = "web", replicas = 50, maxReplicas = 8 });
+
+        Assert.Equal(8, output!["replicas"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Rollout_restart_stamps_the_pod_template_and_keeps_its_other_annotations()
     {
         bed.Api.Seed(Seeds.Deployment("web"));

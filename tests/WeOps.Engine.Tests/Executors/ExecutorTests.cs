@@ -30,6 +30,8 @@ public sealed class ExecutorTests
                 ["mode"] = inputs.Mode.ToString(),
                 ["parallelism"] = inputs.Parallelism,
                 ["timeoutSeconds"] = inputs.Timeout.TotalSeconds,
+                ["hosts"] = new JsonArray([.. inputs.Hosts.Select(h => (JsonNode)h)]),
+                ["dryRun"] = inputs.DryRun,
             });
     }
 
@@ -83,6 +85,20 @@ public sealed class ExecutorTests
             new RestartExecutor().ExecuteAsync(new JsonObject { ["service"] = "nginx", ["parallelism"] = 2.5m }, Context, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Literals_written_as_text_are_read_as_the_json_they_spell()
+    {
+        // What a file (or the designer's true/false choice) gives without ${}: text, which design-time
+        // validation already reads as JSON.
+        var inputs = new JsonObject { ["service"] = "nginx", ["dryRun"] = "true", ["hosts"] = """["web-1", "web-2"]""" };
+
+        var output = await new RestartExecutor().ExecuteAsync(inputs, Context, CancellationToken.None);
+
+        Assert.True(output!["dryRun"]!.GetValue<bool>());
+        Assert.Equal("""["web-1","web-2"]""", output["hosts"]!.ToJsonString());
+        Assert.Equal("true", inputs["dryRun"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("""{}""", "input 'service' is required")]
     [InlineData("""{"service":"  "}""", "input 'service' is required")]
@@ -91,6 +107,8 @@ public sealed class ExecutorTests
     [InlineData("""{"service":"nginx","timeout":"5 minutes"}""", "ISO 8601 duration")]
     [InlineData("""{"service":"nginx","hosts":"web-1"}""", "must be an array")]
     [InlineData("""{"service":"nginx","dryRun":"yes"}""", "must be a boolean")]
+    [InlineData("""{"service":"nginx","dryRun":"1"}""", "must be a boolean")]
+    [InlineData("""{"service":"nginx","hosts":"{\"a\": 1}"}""", "must be an array")]
     public async Task Inputs_that_do_not_fit_the_descriptor_are_refused_with_the_input_named(string json, string phrase)
     {
         var error = await Assert.ThrowsAsync<ExecutorInputException>(() =>
