@@ -146,7 +146,7 @@ public sealed class InstanceStore(
             return new StepOutcome(StepStatus.Ignored, state, result.Ignored);
         }
 
-        var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
+        var writer = new StepWriter(db, now.UtcDateTime, local, localLock) { ConsumedWait = consumedJobId is null ? null : JobWaitOf(stimulus) };
         var statusBefore = row.Status;
         await writer.WriteAsync(row, result, stimulus, cancellationToken);
         await AlertLifecycle.AfterStepAsync(db, options.Provider, graph, row, statusBefore, now.UtcDateTime, logger, cancellationToken);
@@ -154,6 +154,15 @@ public sealed class InstanceStore(
         await CommitAsync(db, tx, writer, cancellationToken);
         return new StepOutcome(StepStatus.Applied, result.State);
     }
+
+    /// <summary>The wait a job or timer row answers for, when the stimulus came from one.</summary>
+    private static int? JobWaitOf(Stimulus stimulus) => stimulus switch
+    {
+        JobCompleted c => c.WaitId,
+        JobFailed f => f.WaitId,
+        TimerFired t => t.WaitId,
+        _ => null,
+    };
 
     /// <summary>Commits a step, then hands the jobs it locked for this node to the node's workers; if the
     /// commit fails, their places are given back.</summary>
