@@ -35,6 +35,20 @@ public sealed class InstanceStore(
 {
     private const int MaxConflictRetries = 8;
 
+    /// <summary>Steps at most in one shared transaction: enough to spread a commit's cost, few enough that a
+    /// batch holds its row locks briefly.</summary>
+    private const int MaxBatch = 64;
+
+    /// <summary>Batches in flight at once on PostgreSQL, so one batch's round trips overlap another's work.
+    /// SQLite has one writer, so one.</summary>
+    private const int PostgresDrainers = 2;
+
+    private StepBatches? batches;
+    private long sharedSteps;
+
+    /// <summary>Starts and steps that committed in a transaction with others, since this store was made.</summary>
+    public long StepsInSharedTransactions => Interlocked.Read(ref sharedSteps);
+
     public WeOpsDb OpenDb() => new(options.ContextOptions());
 
     public async Task<InstanceState> StartAsync(string key, int? version, JsonObject? variables, string? businessKey, CancellationToken cancellationToken,
@@ -47,12 +61,21 @@ public sealed class InstanceStore(
         if (startEventId is null && graph.DefaultStartEvent() is null)
             throw new StartRefusedException($"Process '{key}' has no none start event; it starts from its triggers only.");
 
+        var request = new StartRequest(Guid.NewGuid().ToString(), number) { Variables = variables, BusinessKey = businessKey, StartEventId = startEventId, StartedBy = startedBy };
+        if (consumedJobId is not null) return await StartAloneAsync(graph, request, consumedJobId, cancellationToken);
+        var outcome = await Batches.Enqueue(new PendingStep(Guid.Parse(request.InstanceId), null, null, cancellationToken) { Start = new QueuedStart(graph, request) })
+            .WaitAsync(cancellationToken);
+        return outcome.State!;
+    }
+
+    private async Task<InstanceState> StartAloneAsync(ProcessGraph graph, StartRequest request, long? consumedJobId, CancellationToken cancellationToken)
+    {
         using var gate = await options.EnterWriteAsync(cancellationToken);
         await using var db = OpenDb();
         await using var tx = await BeginAsync(db, cancellationToken);
         var now = time.GetUtcNow();
         var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
-        var result = interpreter.Start(graph, new StartRequest(Guid.NewGuid().ToString(), number) { Variables = variables, BusinessKey = businessKey, StartEventId = startEventId, StartedBy = startedBy }, now);
+        var result = interpreter.Start(graph, request, now);
         if (consumedJobId is { } jobId) await db.Jobs.Where(j => j.Id == jobId).ExecuteDeleteAsync(cancellationToken);
         var row = writer.NewInstance(result, null);
         await writer.WriteAsync(row, result, null, cancellationToken);
@@ -104,8 +127,20 @@ public sealed class InstanceStore(
     }
 
     /// <summary>Applies a stimulus to an instance. <paramref name="consumedJobId"/> names the job row that
-    /// brought it (a delivery), deleted in the same transaction so it cannot be applied twice.</summary>
-    public async Task<StepOutcome> HandleAsync(Guid instanceId, Stimulus stimulus, long? consumedJobId, CancellationToken cancellationToken, StepGuard? guard = null)
+    /// brought it (a delivery), deleted in the same transaction so it cannot be applied twice. A step without a
+    /// guard may share its transaction with other steps waiting at the same moment (<see cref="StepBatches"/>).</summary>
+    public Task<StepOutcome> HandleAsync(Guid instanceId, Stimulus stimulus, long? consumedJobId, CancellationToken cancellationToken, StepGuard? guard = null)
+    {
+        if (guard is not null) return HandleAloneAsync(instanceId, stimulus, consumedJobId, guard, cancellationToken);
+        return Batches.Enqueue(new PendingStep(instanceId, stimulus, consumedJobId, cancellationToken)).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Starts and unguarded steps go through one queue, in the order they came: a start does not
+    /// overtake the steps of instances started before it.</summary>
+    private StepBatches Batches => LazyInitializer.EnsureInitialized(ref batches,
+        () => new StepBatches(ApplyManyAsync, options.Provider == DatabaseProvider.Postgres ? PostgresDrainers : 1, MaxBatch));
+
+    private async Task<StepOutcome> HandleAloneAsync(Guid instanceId, Stimulus stimulus, long? consumedJobId, StepGuard? guard, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -146,7 +181,8 @@ public sealed class InstanceStore(
             return new StepOutcome(StepStatus.Ignored, state, result.Ignored);
         }
 
-        var writer = new StepWriter(db, now.UtcDateTime, local, localLock) { ConsumedWait = consumedJobId is null ? null : JobWaitOf(stimulus) };
+        var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
+        if (consumedJobId is not null && JobWaitOf(stimulus) is { } consumedWait) writer.Consumed.Add((instanceId, consumedWait));
         var statusBefore = row.Status;
         await writer.WriteAsync(row, result, stimulus, cancellationToken);
         await AlertLifecycle.AfterStepAsync(db, options.Provider, graph, row, statusBefore, now.UtcDateTime, logger, cancellationToken);
@@ -163,6 +199,108 @@ public sealed class InstanceStore(
         TimerFired t => t.WaitId,
         _ => null,
     };
+    /// <summary>Applies a batch of steps in one transaction. If anything in it fails (a conflict, a deadlock, an
+    /// engine error), nothing of it commits and each step runs again alone, so one bad step costs the others
+    /// only time.</summary>
+    private async Task ApplyManyAsync(IReadOnlyList<PendingStep> steps)
+    {
+        if (steps.Count > 1)
+        {
+            try
+            {
+                var outcomes = await TryHandleManyAsync(steps, CancellationToken.None);
+                Interlocked.Add(ref sharedSteps, steps.Count);
+                for (var i = 0; i < steps.Count; i++) steps[i].Done.TrySetResult(outcomes[i]);
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogDebug(e, "A batch of {Count} steps failed; applying them one by one", steps.Count);
+            }
+        }
+
+        foreach (var step in steps)
+        {
+            try
+            {
+                step.Done.TrySetResult(step.Start is { } start
+                    ? new StepOutcome(StepStatus.Applied, await StartAloneAsync(start.Graph, start.Request, null, step.CancellationToken))
+                    : await HandleAloneAsync(step.InstanceId, step.Stimulus!, step.ConsumedJobId, null, step.CancellationToken));
+            }
+            catch (OperationCanceledException) when (step.CancellationToken.IsCancellationRequested)
+            {
+                step.Done.TrySetCanceled(step.CancellationToken);
+            }
+            catch (Exception e)
+            {
+                step.Done.TrySetException(e);
+            }
+        }
+    }
+
+    private async Task<StepOutcome[]> TryHandleManyAsync(IReadOnlyList<PendingStep> steps, CancellationToken cancellationToken)
+    {
+        using var gate = await options.EnterWriteAsync(cancellationToken);
+        await using var db = OpenDb();
+        await using var tx = await BeginAsync(db, cancellationToken);
+        var ids = steps.Where(s => s.Start is null).Select(s => s.InstanceId).Distinct().Order().ToArray();
+        var rows = options.Provider == DatabaseProvider.Postgres
+            ? await db.Instances.FromSqlRaw("SELECT * FROM instances WHERE id = ANY({0}) ORDER BY id FOR UPDATE", [ids]).ToListAsync(cancellationToken)
+            : await db.Instances.Where(i => ids.Contains(i.Id)).ToListAsync(cancellationToken);
+        var consumed = steps.Where(s => s.ConsumedJobId is not null).Select(s => s.ConsumedJobId!.Value).ToArray();
+        if (consumed.Length > 0) await db.Jobs.Where(j => consumed.Contains(j.Id)).ExecuteDeleteAsync(cancellationToken);
+
+        var instances = new Dictionary<Guid, (InstanceRow Row, InstanceState State, ProcessGraph Graph)>();
+        foreach (var row in rows)
+        {
+            var graph = await definitions.GraphAsync(row.DefinitionKey, row.Version, cancellationToken)
+                ?? throw new InvalidOperationException($"Instance {row.Id} is pinned to {row.DefinitionKey} version {row.Version}, which is missing.");
+            instances[row.Id] = (row, JsonSerializer.Deserialize<InstanceState>(row.State, StepWriter.Json)!, graph);
+        }
+
+        var now = time.GetUtcNow();
+        var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
+        var written = new HashSet<Guid>();
+        var outcomes = new StepOutcome[steps.Count];
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            if (step.Start is { } start)
+            {
+                var started = interpreter.Start(start.Graph, start.Request, now);
+                await writer.WriteAsync(writer.NewInstance(started, null), started, null, cancellationToken);
+                outcomes[i] = new StepOutcome(StepStatus.Applied, started.State);
+                continue;
+            }
+
+            if (!instances.TryGetValue(step.InstanceId, out var instance))
+            {
+                outcomes[i] = new StepOutcome(StepStatus.NotFound, null, $"no instance {step.InstanceId}");
+                continue;
+            }
+
+            if (step.ConsumedJobId is not null && JobWaitOf(step.Stimulus!) is { } consumedWait) writer.Consumed.Add((step.InstanceId, consumedWait));
+            var result = interpreter.Handle(instance.Graph, instance.State, step.Stimulus!, now);
+            if (result.Ignored is not null)
+            {
+                outcomes[i] = new StepOutcome(StepStatus.Ignored, instance.State, result.Ignored);
+                continue;
+            }
+
+            // A second step on the same instance deletes rows by query; what the first one added must be in
+            // the database by then, or a wait it disarms would survive as a row.
+            if (!written.Add(step.InstanceId)) await db.SaveChangesAsync(cancellationToken);
+            var statusBefore = instance.Row.Status;
+            await writer.WriteAsync(instance.Row, result, step.Stimulus, cancellationToken);
+            await AlertLifecycle.AfterStepAsync(db, options.Provider, instance.Graph, instance.Row, statusBefore, now.UtcDateTime, logger, cancellationToken);
+            instances[step.InstanceId] = instance with { State = result.State };
+            outcomes[i] = new StepOutcome(StepStatus.Applied, result.State);
+        }
+
+        await StartChildrenAsync(db, writer, now, cancellationToken);
+        await CommitAsync(db, tx, writer, cancellationToken);
+        return outcomes;
+    }
 
     /// <summary>Commits a step, then hands the jobs it locked for this node to the node's workers; if the
     /// commit fails, their places are given back.</summary>

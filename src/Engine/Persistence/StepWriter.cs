@@ -12,9 +12,9 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>The wait whose job row the step has already deleted (the job or timer that brought it): disarming
-    /// that wait needs no second delete, which saves a round trip on every job's step.</summary>
-    public int? ConsumedWait { get; init; }
+    /// <summary>The waits whose job rows the step has already deleted (the job or timer that brought it): disarming
+    /// such a wait needs no second delete, which saves a round trip on every job's step.</summary>
+    public HashSet<(Guid InstanceId, int WaitId)> Consumed { get; } = [];
 
     /// <summary>Jobs due now that this node locked for itself; handed to its workers after the commit.</summary>
     public List<JobRow> LocalJobs { get; } = [];
@@ -113,7 +113,7 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
     private async Task DisarmAsync(Guid instanceId, IReadOnlyList<Wait> disarmed, IReadOnlyList<HistoryEntry> history, Stimulus? cause, CancellationToken cancellationToken)
     {
         if (disarmed.Count == 0) return;
-        var jobWaits = disarmed.Where(w => (w is JobWait or TimerWait) && w.Id != ConsumedWait).Select(w => w.Id).ToList();
+        var jobWaits = disarmed.Where(w => (w is JobWait or TimerWait) && !Consumed.Contains((instanceId, w.Id))).Select(w => w.Id).ToList();
         if (jobWaits.Count > 0)
             await db.Jobs.Where(j => j.InstanceId == instanceId && j.Kind != JobKinds.Delivery && jobWaits.Contains(j.WaitId)).ExecuteDeleteAsync(cancellationToken);
         var subscriptions = disarmed.Where(w => w is MessageWait or SignalWait).Select(w => w.Id).ToList();
