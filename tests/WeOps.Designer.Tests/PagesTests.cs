@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -203,6 +204,87 @@ public sealed class PagesTests(DesignerFixture designer)
         await Expect(page.Locator("#publish")).ToHaveCountAsync(0);
         await Expect(page.Locator("#start")).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task The_ticket_pages_list_filter_and_show_a_ticket_with_its_sla_timeline_and_process_and_move_it()
+    {
+        var key = "ticketed-" + Guid.NewGuid().ToString("N")[..8];
+        var title = $"Disk full on web-9 ({key})";
+        using (var body = new StringContent(Ticketed.Replace("KEY", key, StringComparison.Ordinal).Replace("TITLE", title, StringComparison.Ordinal), Encoding.UTF8, "application/xml"))
+        using (var saved = await designer.Api.PostAsync("/api/definitions", body))
+            Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+        using (var published = await designer.Api.PostAsJsonAsync($"/api/definitions/{key}/publish", new { note = "test" }))
+            Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+        using (var started = await designer.Api.PostAsJsonAsync("/api/instances", new { definitionKey = key }))
+            started.EnsureSuccessStatusCode();
+        var page = await designer.SignedInPageAsync();
+
+        await page.GotoAsync("/#/tickets");
+        var row = page.Locator("#tickets tr", new() { HasTextString = title });
+        await Expect(row).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await page.Locator("#filter-type").SelectOptionAsync("change");
+        await page.Locator("#apply-filter").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("type=change"));
+        await Expect(row).ToHaveCountAsync(0);
+        await page.Locator("#filter-type").SelectOptionAsync("incident");
+        await page.Locator("#apply-filter").ClickAsync();
+        await Expect(row).ToBeVisibleAsync();
+        await Expect(row).ToContainTextAsync("P2");
+        await DesignerFixture.ScreenshotAsync(page, "13-tickets");
+
+        await row.Locator("a").ClickAsync();
+        await Expect(page.Locator("#ticket-state")).ToHaveTextAsync("new");
+        await Expect(page.Locator("#sla tr[data-clock=response] [data-sla]")).ToHaveAttributeAsync("data-sla", "running");
+        await Expect(page.Locator("#timeline tr[data-kind=created]")).ToBeVisibleAsync();
+        await Expect(page.Locator(".djs-element.ops-completed[data-element-id=\"open\"]")).ToBeVisibleAsync();
+        await Expect(page.Locator(".djs-element.ops-active[data-element-id=\"work\"]")).ToBeVisibleAsync();
+
+        await page.Locator("#move-to").SelectOptionAsync("assigned");
+        await page.Locator("#move-note").FillAsync("to the storage team");
+        await page.Locator("#move").ClickAsync();
+        await Expect(page.Locator("#ticket-state")).ToHaveTextAsync("assigned");
+        await Expect(page.Locator("#sla tr[data-clock=response] [data-sla]")).ToHaveAttributeAsync("data-sla", "met");
+        await page.Locator("#comment-text").FillAsync("cleanup scheduled for tonight");
+        await page.Locator("#add-comment").ClickAsync();
+        await Expect(page.Locator("#timeline")).ToContainTextAsync("cleanup scheduled for tonight");
+        await Expect(page.Locator("#timeline tr[data-kind=transition]")).ToContainTextAsync("to the storage team");
+        await DesignerFixture.ScreenshotAsync(page, "14-ticket");
+    }
+
+    private const string Ticketed = """
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+                          xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI"
+                          xmlns:ops="urn:weops:bpmn:1.0" id="d" targetNamespace="t">
+          <bpmn:process id="KEY" isExecutable="true">
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="open" />
+            <bpmn:serviceTask id="open" name="Open incident">
+              <bpmn:extensionElements>
+                <ops:task type="ticket.create" />
+                <ops:input name="type" value="incident" />
+                <ops:input name="title" value="TITLE" />
+                <ops:input name="impact" value="high" />
+                <ops:input name="urgency" value="medium" />
+              </bpmn:extensionElements>
+            </bpmn:serviceTask>
+            <bpmn:sequenceFlow id="f2" sourceRef="open" targetRef="work" />
+            <bpmn:userTask id="work" name="Work on it" />
+            <bpmn:sequenceFlow id="f3" sourceRef="work" targetRef="end" />
+            <bpmn:endEvent id="end" />
+          </bpmn:process>
+          <bpmndi:BPMNDiagram id="diagram">
+            <bpmndi:BPMNPlane id="plane" bpmnElement="KEY">
+              <bpmndi:BPMNShape id="start_di" bpmnElement="start"><dc:Bounds x="100" y="100" width="36" height="36" /></bpmndi:BPMNShape>
+              <bpmndi:BPMNShape id="open_di" bpmnElement="open"><dc:Bounds x="190" y="78" width="100" height="80" /></bpmndi:BPMNShape>
+              <bpmndi:BPMNShape id="work_di" bpmnElement="work"><dc:Bounds x="340" y="78" width="100" height="80" /></bpmndi:BPMNShape>
+              <bpmndi:BPMNShape id="end_di" bpmnElement="end"><dc:Bounds x="492" y="100" width="36" height="36" /></bpmndi:BPMNShape>
+              <bpmndi:BPMNEdge id="f1_di" bpmnElement="f1"><di:waypoint x="136" y="118" /><di:waypoint x="190" y="118" /></bpmndi:BPMNEdge>
+              <bpmndi:BPMNEdge id="f2_di" bpmnElement="f2"><di:waypoint x="290" y="118" /><di:waypoint x="340" y="118" /></bpmndi:BPMNEdge>
+              <bpmndi:BPMNEdge id="f3_di" bpmnElement="f3"><di:waypoint x="440" y="118" /><di:waypoint x="492" y="118" /></bpmndi:BPMNEdge>
+            </bpmndi:BPMNPlane>
+          </bpmndi:BPMNDiagram>
+        </bpmn:definitions>
+        """;
 
     private async Task PublishAsync(string key, string taskName, string extension = """<ops:assignment candidateGroups="ops" />""")
     {

@@ -61,6 +61,10 @@ export const api = {
   completeTask: (id, outcome, comment) => call('POST', `/api/tasks/${e(id)}/complete`, { json: { outcome, comment: comment || null } }),
   // An approval is decided seat by seat (the caller's own, or a group of theirs), not completed.
   decideTask: (id, decision, comment) => call('POST', `/api/tasks/${e(id)}/decision`, { json: { decision, comment: comment || null, channel: 'designer' } }),
+  tickets: (filter) => call('GET', '/api/tickets' + q(filter)),
+  ticket: (number) => call('GET', `/api/tickets/${e(number)}`),
+  commentTicket: (number, text) => call('POST', `/api/tickets/${e(number)}/comments`, { json: { text } }),
+  moveTicket: (number, to, note) => call('POST', `/api/tickets/${e(number)}/transition`, { json: { to, note: note || null } }),
   alerts: () => call('GET', '/api/alerts'),
   breakers: () => call('GET', '/api/alerts/breakers')
 };

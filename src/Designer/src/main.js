@@ -9,6 +9,8 @@ import { instancesPage } from './pages/instances.js';
 import { instancePage } from './pages/instance.js';
 import { tasksPage } from './pages/tasks.js';
 import { alertsPage } from './pages/alerts.js';
+import { ticketsPage } from './pages/tickets.js';
+import { ticketPage } from './pages/ticket.js';
 
 // Routes live in the URL fragment (#/instances/...), so the server needs no route of its own for them.
 const routes = [
@@ -18,7 +20,9 @@ const routes = [
   [/^#\/instances(?:\?(.*))?$/, () => instancesPage],
   [/^#\/instances\/([0-9a-f-]+)$/, () => instancePage],
   [/^#\/tasks$/, () => tasksPage],
-  [/^#\/alerts$/, () => alertsPage]
+  [/^#\/alerts$/, () => alertsPage],
+  [/^#\/tickets(?:\?(.*))?$/, () => ticketsPage],
+  [/^#\/tickets\/([A-Z]{3}-\d{6,})$/, () => ticketPage]
 ];
 
 const root = document.getElementById('app');
@@ -52,6 +56,7 @@ function header(user, hash) {
       link('#/designer', t('Designer')),
       link('#/instances', t('Instances')),
       link('#/tasks', t('Tasks')),
+      link('#/tickets', t('Tickets')),
       link('#/alerts', t('Alerts'))) : h('nav'),
     h('span', { class: 'spacer' }),
     h('label', { class: 'lang' }, t('Language'), ' ',
