@@ -110,6 +110,13 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
             Payload = JsonSerializer.Serialize(delivery, Json),
         });
 
+    /// <summary>True when writing <paramref name="result"/> changes rows by query (deletes, updates) rather than only
+    /// adding and tracking them: rows an earlier step of the same unit of work added must be saved before that.</summary>
+    public bool ChangesRowsByQuery(Guid instanceId, StepResult result) =>
+        result.Updated.Count > 0
+        || result.Disarmed.Any(w => w is MessageWait or SignalWait or UserTaskWait
+            || (w is JobWait or TimerWait && !Consumed.Contains((instanceId, w.Id))));
+
     private async Task DisarmAsync(Guid instanceId, IReadOnlyList<Wait> disarmed, IReadOnlyList<HistoryEntry> history, Stimulus? cause, CancellationToken cancellationToken)
     {
         if (disarmed.Count == 0) return;
