@@ -83,6 +83,7 @@ public sealed class AlertIntake(InstanceStore store, DefinitionStore definitions
         private readonly Dictionary<string, int> active = new(StringComparer.Ordinal);
         private readonly Dictionary<(string, string), AlertFingerprintRow?> fingerprints = [];
         private readonly Dictionary<(string, string), AlertLogRow> startedHere = [];
+        private readonly Dictionary<Guid, AlertLogRow> startedLogs = [];
         private readonly List<Guid> started = [];
         private int deduplicated;
         private int suppressed;
@@ -95,6 +96,7 @@ public sealed class AlertIntake(InstanceStore store, DefinitionStore definitions
             {
                 breakers[key] = await AlertBreakers.LockAsync(db, batch.Provider, key, cancellationToken);
                 active[key] = await db.AlertFingerprints.CountAsync(f => f.ProcessKey == key && f.Active, cancellationToken);
+                await PrefetchAsync(key, calls, matches, cancellationToken);
             }
 
             var results = new List<IntakeResult>();
@@ -135,7 +137,7 @@ public sealed class AlertIntake(InstanceStore store, DefinitionStore definitions
             if (fingerprint is { Active: true })
             {
                 deduplicated++;
-                if (startedHere.TryGetValue(key, out var log))
+                if (startedHere.TryGetValue(key, out var log) || fingerprint.InstanceId is { } running && startedLogs.TryGetValue(running, out log))
                 {
                     log.Count++;
                     log.LastSeenAt = now;
@@ -201,6 +203,23 @@ public sealed class AlertIntake(InstanceStore store, DefinitionStore definitions
             {
                 Log(alert, rule.Key, null, AlertOutcomes.Unmatched, "resolved, but no instance of this process is active for its fingerprint");
             }
+        }
+
+        /// <summary>Reads in two queries the fingerprint rows of every alert of the batch that matches the rule of
+        /// <paramref name="key"/>, and the log rows of the instances they started, instead of a query per alert. The
+        /// log rows' counts are then changed in memory: safe, as the process's breaker row is locked, and no other
+        /// intake changes them meanwhile.</summary>
+        private async Task PrefetchAsync(string key, List<Pending> calls, List<List<List<AlertRuleVersion>>> matches, CancellationToken cancellationToken)
+        {
+            var wanted = calls.SelectMany((c, ci) => c.Alerts.Where((a, ai) => matches[ci][ai].Any(r => r.Key == key)).Select(a => a.Fingerprint))
+                .Distinct(StringComparer.Ordinal).ToList();
+            if (wanted.Count == 0) return;
+            var rows = await db.AlertFingerprints.Where(f => f.ProcessKey == key && wanted.Contains(f.Fingerprint)).ToListAsync(cancellationToken);
+            foreach (var fingerprint in wanted) fingerprints[(key, fingerprint)] = rows.FirstOrDefault(r => r.Fingerprint == fingerprint);
+            var instances = rows.Where(r => r.Active && r.InstanceId is not null).Select(r => r.InstanceId!.Value).ToList();
+            if (instances.Count == 0) return;
+            foreach (var log in await db.AlertLog.Where(l => l.InstanceId != null && instances.Contains(l.InstanceId.Value) && l.Outcome == AlertOutcomes.Started).ToListAsync(cancellationToken))
+                startedLogs.TryAdd(log.InstanceId!.Value, log);
         }
 
         private async Task<AlertFingerprintRow?> FingerprintAsync((string ProcessKey, string Fingerprint) key, CancellationToken cancellationToken)
