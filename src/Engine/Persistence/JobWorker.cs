@@ -54,9 +54,16 @@ public sealed class JobWorker(
 
     public string NodeId => nodeId;
 
+    /// <summary>Timers and deliveries run no executor: only a step. They are claimed and run by the hundred beside
+    /// the executor slots, so 10,000 timers due at once are not let through <see cref="WorkerOptions.Parallelism"/> at a time.</summary>
+    private const int StepOnlyParallelism = 256;
+
+    private static bool IsStepOnly(JobRow job) => job.Kind is JobKinds.Timer or JobKinds.Delivery;
+
     public async Task RunAsync(CancellationToken stop)
     {
         using var slots = new SemaphoreSlim(options.Parallelism);
+        using var stepOnly = new SemaphoreSlim(StepOnlyParallelism);
         var running = new List<Task>();
         local?.Open(nodeId, options.Parallelism * 2);
         var handedOver = Task.Run(() => RunLocalAsync(slots, stop), CancellationToken.None);
@@ -68,6 +75,9 @@ public sealed class JobWorker(
                 await slots.WaitAsync(stop);
                 var free = slots.CurrentCount + 1;
                 claimed = await ClaimAsync(free, stop);
+                // A full claim, or one with timers or deliveries in it, may leave more of those due: take them in bulk.
+                if ((claimed.Count == free || claimed.Any(IsStepOnly)) && stepOnly.CurrentCount > claimed.Count(IsStepOnly))
+                    claimed = [.. claimed, .. await ClaimAsync(stepOnly.CurrentCount - claimed.Count(IsStepOnly), stop, stepOnlyKinds: true)];
                 slots.Release();
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -85,7 +95,7 @@ public sealed class JobWorker(
             try
             {
                 foreach (var job in claimed)
-                    await StartInSlotAsync(job, slots, running, stop);
+                    await StartInSlotAsync(job, IsStepOnly(job) ? stepOnly : slots, running, stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -175,7 +185,7 @@ public sealed class JobWorker(
     /// claiming is alive, whatever its heartbeat row says: its own locks hold until they expire. Otherwise a
     /// clock that jumps ahead of the last heartbeat (a test clock moved, an NTP step) would make it claim the
     /// jobs it is running or has handed to its workers, and run them twice.</remarks>
-    public async Task<IReadOnlyList<JobRow>> ClaimAsync(int count, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<JobRow>> ClaimAsync(int count, CancellationToken cancellationToken, bool stepOnlyKinds = false)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var until = now + (long)(options.DefaultJobLock + options.LockMargin).TotalMilliseconds;
@@ -185,7 +195,7 @@ public sealed class JobWorker(
         await using var db = store.OpenDb();
         var sql = $$"""
             UPDATE jobs SET lock_owner = {0}, locked_until = {1}
-            WHERE id IN (SELECT id FROM jobs WHERE due_at <= {2}
+            WHERE id IN (SELECT id FROM jobs WHERE due_at <= {2}{{(stepOnlyKinds ? $" AND kind IN ('{JobKinds.Timer}', '{JobKinds.Delivery}')" : "")}}
                            AND (locked_until IS NULL OR locked_until < {2}
                                 OR (jobs.lock_owner <> {0}
                                     AND NOT EXISTS (SELECT 1 FROM nodes WHERE nodes.id = jobs.lock_owner AND nodes.heartbeat_at >= {4})))

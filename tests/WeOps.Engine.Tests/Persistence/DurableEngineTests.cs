@@ -36,6 +36,29 @@ public sealed class DurableEngineTests : IAsyncLifetime
         """;
 
     [Fact]
+    public async Task A_claim_for_step_only_kinds_takes_due_timers_and_leaves_executor_jobs_for_the_slots()
+    {
+        var jobs = await sqlite.PublishAsync(Process("job-only", """
+            <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="job" />
+            <bpmn:serviceTask id="job"><bpmn:extensionElements><ops:task type="noop" /></bpmn:extensionElements></bpmn:serviceTask>
+            <bpmn:sequenceFlow id="f2" sourceRef="job" targetRef="end" /><bpmn:endEvent id="end" />
+            """));
+        var timers = await sqlite.PublishAsync(Process("timer-only", """
+            <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait" />
+            <bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+            <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="end" /><bpmn:endEvent id="end" />
+            """));
+        await Engine.Instances.StartAsync(jobs, null, null, null, CancellationToken.None);
+        await Engine.Instances.StartAsync(timers, null, null, null, CancellationToken.None);
+        sqlite.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var claimed = await Engine.Worker.ClaimAsync(10, CancellationToken.None, stepOnlyKinds: true);
+
+        Assert.Equal(JobKinds.Timer, Assert.Single(claimed).Kind);
+        Assert.Equal(JobKinds.Job, Assert.Single(await Engine.Worker.ClaimAsync(10, CancellationToken.None)).Kind);
+    }
+
+    [Fact]
     public async Task A_job_a_timer_and_a_user_task_each_wait_as_rows_and_the_instance_completes()
     {
         var key = await sqlite.PublishAsync(Process("runbook", JobTimerTask));
