@@ -199,6 +199,7 @@ public sealed class InstanceStore(
         TimerFired t => t.WaitId,
         _ => null,
     };
+
     /// <summary>Applies a batch of steps in one transaction. If anything in it fails (a conflict, a deadlock, an
     /// engine error), nothing of it commits and each step runs again alone, so one bad step costs the others
     /// only time.</summary>
@@ -279,6 +280,9 @@ public sealed class InstanceStore(
                 continue;
             }
 
+            // Only this step's own job row is gone: a wait an earlier step of the batch re-armed (a retry keeps its
+            // wait id) is a new row that a later step disarming it must still delete.
+            writer.Consumed.Clear();
             if (step.ConsumedJobId is not null && JobWaitOf(step.Stimulus!) is { } consumedWait) writer.Consumed.Add((step.InstanceId, consumedWait));
             var result = interpreter.Handle(instance.Graph, instance.State, step.Stimulus!, now);
             if (result.Ignored is not null)

@@ -12,8 +12,8 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>The waits whose job rows the step has already deleted (the job or timer that brought it): disarming
-    /// such a wait needs no second delete, which saves a round trip on every job's step.</summary>
+    /// <summary>The wait whose job row the step being written has already deleted (the job or timer that brought
+    /// it): disarming that wait needs no second delete, which saves a round trip on every job's step. Set per step.</summary>
     public HashSet<(Guid InstanceId, int WaitId)> Consumed { get; } = [];
 
     /// <summary>Jobs due now that this node locked for itself; handed to its workers after the commit.</summary>

@@ -58,6 +58,37 @@ public sealed class SharedTransactionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_retry_armed_and_disarmed_by_two_steps_of_one_batch_leaves_no_job_behind()
+    {
+        var key = await sqlite.PublishAsync(Process("flaky", """
+            <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="job" />
+            <bpmn:serviceTask id="job"><bpmn:extensionElements><ops:task type="noop" retries="3" /></bpmn:extensionElements></bpmn:serviceTask>
+            <bpmn:sequenceFlow id="f2" sourceRef="job" targetRef="end" /><bpmn:endEvent id="end" />
+            """));
+        var id = Guid.Parse((await Engine.Instances.StartAsync(key, null, null, null, CancellationToken.None)).InstanceId);
+        JobRow job;
+        await using (var db = Engine.Instances.OpenDb())
+            job = await db.Jobs.SingleAsync(j => j.InstanceId == id);
+
+        // While the writer is held, both steps queue; the drainer then takes them as one batch: the failure re-arms
+        // the job's wait (a retry keeps its wait id), the cancel disarms it again.
+        var shared = Engine.Instances.StepsInSharedTransactions;
+        Task<StepOutcome> failed, cancelled;
+        using (await sqlite.Database.EnterWriteAsync(CancellationToken.None))
+        {
+            failed = Engine.Instances.HandleAsync(id, new JobFailed(job.WaitId, "connection refused"), job.Id, CancellationToken.None);
+            cancelled = Engine.Instances.HandleAsync(id, new InstanceCancelled("the change was withdrawn"), null, CancellationToken.None);
+        }
+
+        Assert.Equal(StepStatus.Applied, (await failed).Status);
+        Assert.Equal(StepStatus.Applied, (await cancelled).Status);
+        Assert.True(Engine.Instances.StepsInSharedTransactions >= shared + 2, "the two steps did not share a transaction: the test shows nothing");
+        Assert.Equal("cancelled", (await Engine.Queries.GetAsync(id, CancellationToken.None))!.Summary.Status);
+        await using var check = Engine.Instances.OpenDb();
+        Assert.Empty(await check.Jobs.Where(j => j.InstanceId == id).ToListAsync());
+    }
+
+    [Fact]
     public async Task A_step_that_fails_inside_a_shared_transaction_fails_alone_and_the_others_commit()
     {
         var key = await sqlite.PublishAsync(Process("approve", """
