@@ -214,9 +214,10 @@ public sealed class AlertIntake(InstanceStore store, DefinitionStore definitions
             var wanted = calls.SelectMany((c, ci) => c.Alerts.Where((a, ai) => matches[ci][ai].Any(r => r.Key == key)).Select(a => a.Fingerprint))
                 .Distinct(StringComparer.Ordinal).ToList();
             if (wanted.Count == 0) return;
-            var rows = await db.AlertFingerprints.Where(f => f.ProcessKey == key && wanted.Contains(f.Fingerprint)).ToListAsync(cancellationToken);
-            foreach (var fingerprint in wanted) fingerprints[(key, fingerprint)] = rows.FirstOrDefault(r => r.Fingerprint == fingerprint);
-            var instances = rows.Where(r => r.Active && r.InstanceId is not null).Select(r => r.InstanceId!.Value).ToList();
+            var rows = (await db.AlertFingerprints.Where(f => f.ProcessKey == key && wanted.Contains(f.Fingerprint)).ToListAsync(cancellationToken))
+                .ToDictionary(r => r.Fingerprint, StringComparer.Ordinal);
+            foreach (var fingerprint in wanted) fingerprints[(key, fingerprint)] = rows.GetValueOrDefault(fingerprint);
+            var instances = rows.Values.Where(r => r.Active && r.InstanceId is not null).Select(r => r.InstanceId!.Value).ToList();
             if (instances.Count == 0) return;
             foreach (var log in await db.AlertLog.Where(l => l.InstanceId != null && instances.Contains(l.InstanceId.Value) && l.Outcome == AlertOutcomes.Started).ToListAsync(cancellationToken))
                 startedLogs.TryAdd(log.InstanceId!.Value, log);

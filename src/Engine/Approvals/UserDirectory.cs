@@ -15,14 +15,14 @@ public sealed class UserDirectory(DatabaseOptions database, TimeProvider time)
 {
     public async Task<IReadOnlyList<User>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var db = new WeOpsDb(database.ContextOptions());
+        await using var db = OpenDb();
         var rows = await db.Users.AsNoTracking().OrderBy(u => u.Username).ToListAsync(cancellationToken);
         return rows.Select(View).ToList();
     }
 
     public async Task<User?> GetAsync(string username, CancellationToken cancellationToken)
     {
-        await using var db = new WeOpsDb(database.ContextOptions());
+        await using var db = OpenDb();
         var row = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username == username, cancellationToken);
         return row is null ? null : View(row);
     }
@@ -30,7 +30,7 @@ public sealed class UserDirectory(DatabaseOptions database, TimeProvider time)
     /// <summary>Creates the user; false when the username is taken.</summary>
     public async Task<bool> CreateAsync(User user, CancellationToken cancellationToken)
     {
-        await using var db = new WeOpsDb(database.ContextOptions());
+        await using var db = OpenDb();
         if (await db.Users.AnyAsync(u => u.Username == user.Username, cancellationToken)) return false;
         var now = time.GetUtcNow().UtcDateTime;
         db.Users.Add(new UserRow
@@ -58,7 +58,7 @@ public sealed class UserDirectory(DatabaseOptions database, TimeProvider time)
     /// <summary>Replaces the user's fields; false when there is no such user.</summary>
     public async Task<bool> UpdateAsync(User user, CancellationToken cancellationToken)
     {
-        await using var db = new WeOpsDb(database.ContextOptions());
+        await using var db = OpenDb();
         var groups = StoredLengths.CandidateListText(user.Groups);
         var roles = string.Join(',', user.Roles);
         var now = time.GetUtcNow().UtcDateTime;
@@ -71,7 +71,7 @@ public sealed class UserDirectory(DatabaseOptions database, TimeProvider time)
     /// there is no such user. Null removes the password: the user can no longer sign in with one.</summary>
     public async Task<bool> SetPasswordHashAsync(string username, string? hash, CancellationToken cancellationToken)
     {
-        await using var db = new WeOpsDb(database.ContextOptions());
+        await using var db = OpenDb();
         var now = time.GetUtcNow().UtcDateTime;
         return await db.Users.Where(u => u.Username == username).ExecuteUpdateAsync(u => u
             .SetProperty(x => x.PasswordHash, hash).SetProperty(x => x.UpdatedAt, now), cancellationToken) > 0;
@@ -81,7 +81,7 @@ public sealed class UserDirectory(DatabaseOptions database, TimeProvider time)
     /// when there is no such user.</summary>
     public async Task<(string? PasswordHash, IReadOnlyList<string> Roles)?> CredentialsOfAsync(string username, CancellationToken cancellationToken)
     {
-        await using var db = new WeOpsDb(database.ContextOptions());
+        await using var db = OpenDb();
         var row = await db.Users.AsNoTracking().Where(u => u.Username == username)
             .Select(u => new { u.PasswordHash, u.Roles }).FirstOrDefaultAsync(cancellationToken);
         return row is null ? null : (row.PasswordHash, row.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries));
@@ -89,14 +89,14 @@ public sealed class UserDirectory(DatabaseOptions database, TimeProvider time)
 
     public async Task<bool> DeleteAsync(string username, CancellationToken cancellationToken)
     {
-        await using var db = new WeOpsDb(database.ContextOptions());
+        await using var db = OpenDb();
         return await db.Users.Where(u => u.Username == username).ExecuteDeleteAsync(cancellationToken) > 0;
     }
 
     /// <summary>The groups of a user; none for a caller without a user record.</summary>
     public async Task<IReadOnlyList<string>> GroupsOfAsync(string username, CancellationToken cancellationToken)
     {
-        await using var db = new WeOpsDb(database.ContextOptions());
+        await using var db = OpenDb();
         var groups = await db.Users.AsNoTracking().Where(u => u.Username == username).Select(u => u.Groups).FirstOrDefaultAsync(cancellationToken);
         return Split(groups ?? ",");
     }
@@ -105,12 +105,14 @@ public sealed class UserDirectory(DatabaseOptions database, TimeProvider time)
     public async Task<IReadOnlyList<string>> MembersOfAsync(string group, CancellationToken cancellationToken)
     {
         var stored = "," + group + ",";
-        await using var db = new WeOpsDb(database.ContextOptions());
+        await using var db = OpenDb();
         return await db.Users.AsNoTracking().Where(u => u.Groups.Contains(stored)).OrderBy(u => u.Username).Select(u => u.Username).ToListAsync(cancellationToken);
     }
 
     private static User View(UserRow row) => new(row.Username, row.DisplayName, row.Email, Split(row.Groups),
         row.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries), DefinitionStore.Utc(row.CreatedAt), DefinitionStore.Utc(row.UpdatedAt));
+
+    private WeOpsDb OpenDb() => new(database.ContextOptions());
 
     private static List<string> Split(string joined) => joined.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
 }

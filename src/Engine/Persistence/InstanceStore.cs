@@ -182,7 +182,7 @@ public sealed class InstanceStore(
         }
 
         var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
-        if (consumedJobId is not null && JobWaitOf(stimulus) is { } consumedWait) writer.Consumed.Add((instanceId, consumedWait));
+        if (consumedJobId is not null && JobWaitOf(stimulus) is { } consumedWait) writer.ConsumedWait = (instanceId, consumedWait);
         var statusBefore = row.Status;
         await writer.WriteAsync(row, result, stimulus, cancellationToken);
         await AlertLifecycle.AfterStepAsync(db, options.Provider, graph, row, statusBefore, now.UtcDateTime, logger, cancellationToken);
@@ -282,8 +282,7 @@ public sealed class InstanceStore(
 
             // Only this step's own job row is gone: a wait an earlier step of the batch re-armed (a retry keeps its
             // wait id) is a new row that a later step disarming it must still delete.
-            writer.Consumed.Clear();
-            if (step.ConsumedJobId is not null && JobWaitOf(step.Stimulus!) is { } consumedWait) writer.Consumed.Add((step.InstanceId, consumedWait));
+            writer.ConsumedWait = step.ConsumedJobId is not null && JobWaitOf(step.Stimulus!) is { } consumedWait ? (step.InstanceId, consumedWait) : null;
             var result = interpreter.Handle(instance.Graph, instance.State, step.Stimulus!, now);
             if (result.Ignored is not null)
             {

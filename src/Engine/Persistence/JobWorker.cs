@@ -76,8 +76,9 @@ public sealed class JobWorker(
                 var free = slots.CurrentCount + 1;
                 claimed = await ClaimAsync(free, stop);
                 // A full claim, or one with timers or deliveries in it, may leave more of those due: take them in bulk.
-                if ((claimed.Count == free || claimed.Any(IsStepOnly)) && stepOnly.CurrentCount > claimed.Count(IsStepOnly))
-                    claimed = [.. claimed, .. await ClaimAsync(stepOnly.CurrentCount - claimed.Count(IsStepOnly), stop, stepOnlyKinds: true)];
+                var stepOnlyClaimed = claimed.Count(IsStepOnly);
+                if ((claimed.Count == free || stepOnlyClaimed > 0) && stepOnly.CurrentCount > stepOnlyClaimed)
+                    claimed = [.. claimed, .. await ClaimAsync(stepOnly.CurrentCount - stepOnlyClaimed, stop, stepOnlyKinds: true)];
                 slots.Release();
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)

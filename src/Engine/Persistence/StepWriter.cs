@@ -14,7 +14,7 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
 
     /// <summary>The wait whose job row the step being written has already deleted (the job or timer that brought
     /// it): disarming that wait needs no second delete, which saves a round trip on every job's step. Set per step.</summary>
-    public HashSet<(Guid InstanceId, int WaitId)> Consumed { get; } = [];
+    public (Guid InstanceId, int WaitId)? ConsumedWait { get; set; }
 
     /// <summary>Jobs due now that this node locked for itself; handed to its workers after the commit.</summary>
     public List<JobRow> LocalJobs { get; } = [];
@@ -115,12 +115,12 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
     public bool ChangesRowsByQuery(Guid instanceId, StepResult result) =>
         result.Updated.Count > 0
         || result.Disarmed.Any(w => w is MessageWait or SignalWait or UserTaskWait
-            || (w is JobWait or TimerWait && !Consumed.Contains((instanceId, w.Id))));
+            || (w is JobWait or TimerWait && ConsumedWait != (instanceId, w.Id)));
 
     private async Task DisarmAsync(Guid instanceId, IReadOnlyList<Wait> disarmed, IReadOnlyList<HistoryEntry> history, Stimulus? cause, CancellationToken cancellationToken)
     {
         if (disarmed.Count == 0) return;
-        var jobWaits = disarmed.Where(w => (w is JobWait or TimerWait) && !Consumed.Contains((instanceId, w.Id))).Select(w => w.Id).ToList();
+        var jobWaits = disarmed.Where(w => (w is JobWait or TimerWait) && ConsumedWait != (instanceId, w.Id)).Select(w => w.Id).ToList();
         if (jobWaits.Count > 0)
             await db.Jobs.Where(j => j.InstanceId == instanceId && j.Kind != JobKinds.Delivery && jobWaits.Contains(j.WaitId)).ExecuteDeleteAsync(cancellationToken);
         var subscriptions = disarmed.Where(w => w is MessageWait or SignalWait).Select(w => w.Id).ToList();

@@ -62,7 +62,6 @@ public static class TasksEndpoints
             PendingApprovers = row.Approvers.Length > 1 ? Split(row.Approvers) : null,
         };
 
-        private static List<string> Split(string joined) => joined.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
 
         private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
     }
@@ -96,7 +95,8 @@ public static class TasksEndpoints
         return $"Task {task.Id} is {string.Join(" and ", offered)}; {name ?? "this caller"} is none of them. Ask an operator to reassign it, or its assignee to delegate it.";
     }
 
-    private static List<string> Split(string? joined) => (joined ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
+    /// <summary>A stored comma list (<c>,a,b,</c>) as its names.</summary>
+    private static List<string> Split(string joined) => joined.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -115,20 +115,20 @@ public static class TasksEndpoints
         tasks.MapPost("/{id:long}/complete", async Task<IResult> (long id, CompleteRequest? request, InstanceCommands commands, InstanceQueries queries, UserDirectory users,
             ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
-            if (await queries.TaskAsync(id, cancellationToken) is { State: UserTaskStates.Open } open
-                && await NotOffered(open, user, users, cancellationToken) is { } notYours)
+            static IResult Closed(UserTaskRow task) =>
+                TypedResults.Problem(statusCode: 409, title: "The task is closed", detail: $"Task {task.Id} is {task.State}{(task.EndedBy is null ? "" : $" (by {task.EndedBy})")}.");
+
+            var task = await queries.TaskAsync(id, cancellationToken);
+            if (task is null) return TypedResults.Problem(statusCode: 404, title: "No such task", detail: $"There is no task {id}.");
+            if (task.State != UserTaskStates.Open) return Closed(task);
+            if (await NotOffered(task, user, users, cancellationToken) is { } notYours)
                 return TypedResults.Problem(statusCode: 403, title: "Not your task", detail: notYours);
             var variables = (JsonObject?)request?.Variables?.DeepClone() ?? [];
             if (request?.Outcome is { } outcome) variables["outcome"] = outcome;
             if (request?.Comment is { } comment) variables["comment"] = comment;
             var result = await commands.CompleteTaskAsync(id, variables, user.Identity?.Name, cancellationToken);
-            if (result is null)
-            {
-                var task = await queries.TaskAsync(id, cancellationToken);
-                return task is null
-                    ? TypedResults.Problem(statusCode: 404, title: "No such task", detail: $"There is no task {id}.")
-                    : TypedResults.Problem(statusCode: 409, title: "The task is closed", detail: $"Task {id} is {task.State}{(task.EndedBy is null ? "" : $" (by {task.EndedBy})")}.");
-            }
+            // Null: it closed between the read above and the step (another caller, an expiry).
+            if (result is null) return Closed((await queries.TaskAsync(id, cancellationToken))!);
 
             if (result.Status == StepStatus.Ignored)
                 return TypedResults.Problem(statusCode: 409, title: "The task cannot be completed", detail: result.Reason);
