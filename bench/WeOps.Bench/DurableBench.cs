@@ -70,8 +70,8 @@ public static class DurableBench
             <bpmn:sequenceFlow id="f6" sourceRef="gw" targetRef="odd" />
             <bpmn:endEvent id="even" /><bpmn:endEvent id="odd" />
             """);
-        var (seconds, latencies) = await RunToCompletion(engine, key, count, i => new JsonObject { ["n"] = i });
-        return Completed("straight-through (3 jobs + gateway)", db, count, seconds, latencies, ">= 1,000/s, p99 < 50 ms (PostgreSQL)",
+        var (seconds, latencies, cpu) = await RunToCompletion(engine, key, count, i => new JsonObject { ["n"] = i });
+        return Completed("straight-through (3 jobs + gateway)", db, count, seconds, latencies, cpu, ">= 1,000/s, p99 < 50 ms (PostgreSQL)",
             db == "postgres" ? count / seconds >= 1000 && Percentile(latencies, 0.99) < 50 : null);
     }
 
@@ -87,8 +87,8 @@ public static class DurableBench
             <bpmn:parallelGateway id="fork" />{branches}<bpmn:parallelGateway id="join" />
             <bpmn:sequenceFlow id="f2" sourceRef="join" targetRef="end" /><bpmn:endEvent id="end" />
             """);
-        var (seconds, latencies) = await RunToCompletion(engine, key, count, _ => null);
-        return Completed("parallel fan-out (10 jobs + join)", db, count, seconds, latencies, ">= 300/s (PostgreSQL)",
+        var (seconds, latencies, cpu) = await RunToCompletion(engine, key, count, _ => null);
+        return Completed("parallel fan-out (10 jobs + join)", db, count, seconds, latencies, cpu, ">= 300/s (PostgreSQL)",
             db == "postgres" ? count / seconds >= 300 : null);
     }
 
@@ -187,16 +187,22 @@ public static class DurableBench
         ];
     }
 
-    private static async Task<(double Seconds, List<double> Latencies)> RunToCompletion(DurableEngine engine, string key, int count, Func<int, JsonObject?> variables)
+    /// <summary>Runs <paramref name="count"/> instances to their end: wall time, start-to-end latencies (sorted), and
+    /// this process's CPU and allocations per instance, the figure to compare across changes on a machine too noisy for rates.</summary>
+    private static async Task<(double Seconds, List<double> Latencies, string Cpu)> RunToCompletion(DurableEngine engine, string key, int count, Func<int, JsonObject?> variables)
     {
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
         var watch = Stopwatch.StartNew();
         await StartMany(engine, key, count, variables, 4);
         await WaitForCompleted(engine, key, count, TimeSpan.FromMinutes(10));
         var seconds = watch.Elapsed.TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / count;
+        var allocated = (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / count;
         await using var db = engine.Instances.OpenDb();
         var times = await db.Instances.AsNoTracking().Where(i => i.DefinitionKey == key).Select(i => new { i.StartedAt, i.EndedAt }).ToListAsync();
         var latencies = times.Select(t => (t.EndedAt!.Value - t.StartedAt).TotalMilliseconds).Order().ToList();
-        return (seconds, latencies);
+        return (seconds, latencies, $"engine CPU {cpu.ToString("N2", CultureInfo.InvariantCulture)} ms, {allocated.ToString("N0", CultureInfo.InvariantCulture)} KB allocated /instance");
     }
 
     private static async Task StartMany(DurableEngine engine, string key, int count, Func<int, JsonObject?> variables, int concurrency) =>
@@ -216,8 +222,8 @@ public static class DurableBench
         throw new TimeoutException($"{key}: not all {count} instances completed within {deadline}.");
     }
 
-    private static Row Completed(string name, string db, int count, double seconds, List<double> latencies, string target, bool? met) =>
-        new(name, db, count, seconds, count / seconds, Percentile(latencies, 0.5), Percentile(latencies, 0.99), "", target, met);
+    private static Row Completed(string name, string db, int count, double seconds, List<double> latencies, string cpu, string target, bool? met) =>
+        new(name, db, count, seconds, count / seconds, Percentile(latencies, 0.5), Percentile(latencies, 0.99), cpu, target, met);
 
     /// <summary>How long a scenario runs unmeasured first. The runtime recompiles hot code with its optimising tier
     /// over the first seconds (a cold run spent most of them compiling: 500-1,400 methods every 2 s); a server that

@@ -98,7 +98,7 @@ public sealed class CredentialStore(DatabaseOptions database, IDataProtectionPro
         return await db.Credentials.Where(c => c.Name == name).ExecuteDeleteAsync(cancellationToken) > 0;
     }
 
-    private WeOpsDb Open() => new(database.ContextOptions());
+    private WeOpsDb Open() => database.Open();
 
     private static CredentialSummary? Summary(CredentialRow row) =>
         CredentialKinds.TryParse(row.Kind, out var kind)

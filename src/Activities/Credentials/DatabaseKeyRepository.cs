@@ -12,7 +12,7 @@ public sealed class DatabaseKeyRepository(DatabaseOptions database) : IXmlReposi
 {
     public IReadOnlyCollection<XElement> GetAllElements()
     {
-        using var db = new WeOpsDb(database.ContextOptions());
+        using var db = database.Open();
         return db.DataProtectionKeys.AsNoTracking().OrderBy(k => k.Id).Select(k => k.Xml).ToList()
             .Select(xml => XElement.Parse(xml)).ToList();
     }
@@ -20,7 +20,7 @@ public sealed class DatabaseKeyRepository(DatabaseOptions database) : IXmlReposi
     public void StoreElement(XElement element, string friendlyName)
     {
         using var gate = database.EnterWriteAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        using var db = new WeOpsDb(database.ContextOptions());
+        using var db = database.Open();
         db.DataProtectionKeys.Add(new DataProtectionKeyRow { FriendlyName = friendlyName, Xml = element.ToString(SaveOptions.DisableFormatting) });
         try
         {

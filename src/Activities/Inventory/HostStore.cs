@@ -91,7 +91,7 @@ public sealed partial class HostStore(DatabaseOptions database, TimeProvider tim
         address.Length is > 0 and <= 255 && !address.StartsWith('-')
         && (IPAddress.TryParse(address.Trim('[', ']'), out _) || HostNamePattern().IsMatch(address));
 
-    private WeOpsDb Open() => new(database.ContextOptions());
+    private WeOpsDb Open() => database.Open();
 
     private static Host ToHost(HostRow row) =>
         new(row.Name, row.Address, row.Port, row.User, row.Credential, JsonSerializer.Deserialize<List<string>>(row.Tags) ?? [])

@@ -292,5 +292,5 @@ public sealed class TicketStore(DatabaseOptions database, TicketPolicy policy, T
     // SQLite hands DateTime back unspecified; every stored time is UTC.
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
-    private WeOpsDb Open() => new(database.ContextOptions());
+    private WeOpsDb Open() => database.Open();
 }

@@ -112,7 +112,7 @@ public sealed class UserDirectory(DatabaseOptions database, TimeProvider time)
     private static User View(UserRow row) => new(row.Username, row.DisplayName, row.Email, Split(row.Groups),
         row.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries), DefinitionStore.Utc(row.CreatedAt), DefinitionStore.Utc(row.UpdatedAt));
 
-    private WeOpsDb OpenDb() => new(database.ContextOptions());
+    private WeOpsDb OpenDb() => database.Open();
 
     private static List<string> Split(string joined) => joined.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
 }

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace WeOps.Engine.Persistence;
 
@@ -10,6 +11,16 @@ public enum DatabaseProvider { Sqlite, Postgres }
 public sealed record DatabaseOptions(DatabaseProvider Provider, string ConnectionString)
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> SqliteWriters = new(StringComparer.Ordinal);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(DatabaseProvider, string), PooledDbContextFactory<WeOpsDb>> Contexts = new();
+
+    /// <summary>Contexts kept for reuse per database. Each step opens several; building one from nothing (its
+    /// options, its service scope, its sets) cost more than a tenth of a step's CPU.</summary>
+    private const int ContextPoolSize = 256;
+
+    /// <summary>A unit of work on this database, from a pool: disposing it resets it and gives it back.</summary>
+    public WeOpsDb Open() =>
+        Contexts.GetOrAdd((Provider, ConnectionString), _ => new PooledDbContextFactory<WeOpsDb>(ContextOptions(), ContextPoolSize)).CreateDbContext();
 
     /// <summary>SQLite lets one writer in at a time and makes the others sleep and retry; queueing the
     /// node's writers in memory instead keeps the file busy without those sleeps. PostgreSQL needs no
@@ -78,7 +89,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
             await take.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var db = new WeOpsDb(ContextOptions());
+        await using var db = Open();
         await db.Database.MigrateAsync(cancellationToken);
         if (Provider == DatabaseProvider.Sqlite)
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);

@@ -20,7 +20,7 @@ public sealed class DurableEngine
         Signal = new JobSignal();
         var expressions = new ExpressionEvaluator();
         Validator = new ProcessValidator(executors, expressions);
-        Definitions = new DefinitionStore(() => new WeOpsDb(database.ContextOptions()), Validator, Time);
+        Definitions = new DefinitionStore(() => database.Open(), Validator, Time);
         workers ??= new WorkerOptions();
         Local = new LocalJobs();
         Instances = new InstanceStore(database, Definitions, new Interpreter(expressions), Time, Signal, logs.CreateLogger<InstanceStore>(),

@@ -49,7 +49,7 @@ public sealed class InstanceStore(
     /// <summary>Starts and steps that committed in a transaction with others, since this store was made.</summary>
     public long StepsInSharedTransactions => Interlocked.Read(ref sharedSteps);
 
-    public WeOpsDb OpenDb() => new(options.ContextOptions());
+    public WeOpsDb OpenDb() => options.Open();
 
     public async Task<InstanceState> StartAsync(string key, int? version, JsonObject? variables, string? businessKey, CancellationToken cancellationToken,
         string? startEventId = null, long? consumedJobId = null, string? startedBy = null)
@@ -106,7 +106,7 @@ public sealed class InstanceStore(
             await StartChildrenAsync(db, writer, now, cancellationToken);
         }
 
-        await CommitAsync(db, tx, writer, cancellationToken);
+        await CommitAsync(db, tx, writer, cancellationToken, wake: true);
         return result?.State;
     }
 
@@ -122,7 +122,7 @@ public sealed class InstanceStore(
         var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
         var result = await work(new InstanceBatch(db, writer, interpreter, now, options.Provider));
         await StartChildrenAsync(db, writer, now, cancellationToken);
-        await CommitAsync(db, tx, writer, cancellationToken);
+        await CommitAsync(db, tx, writer, cancellationToken, wake: true);
         return result;
     }
 
@@ -187,7 +187,7 @@ public sealed class InstanceStore(
         await writer.WriteAsync(row, result, stimulus, cancellationToken);
         await AlertLifecycle.AfterStepAsync(db, options.Provider, graph, row, statusBefore, now.UtcDateTime, logger, cancellationToken);
         await StartChildrenAsync(db, writer, now, cancellationToken);
-        await CommitAsync(db, tx, writer, cancellationToken);
+        await CommitAsync(db, tx, writer, cancellationToken, wake: guard is not null);
         return new StepOutcome(StepStatus.Applied, result.State);
     }
 
@@ -307,8 +307,9 @@ public sealed class InstanceStore(
     }
 
     /// <summary>Commits a step, then hands the jobs it locked for this node to the node's workers; if the
-    /// commit fails, their places are given back.</summary>
-    private async Task CommitAsync(WeOpsDb db, IDbContextTransaction tx, StepWriter writer, CancellationToken cancellationToken)
+    /// commit fails, their places are given back. The workers are woken when the step left work for them to claim,
+    /// or always (<paramref name="wake"/>) when code other than the step writer may have added rows.</summary>
+    private async Task CommitAsync(WeOpsDb db, IDbContextTransaction tx, StepWriter writer, CancellationToken cancellationToken, bool wake = false)
     {
         var committed = false;
         try
@@ -323,7 +324,7 @@ public sealed class InstanceStore(
         }
 
         foreach (var job in writer.LocalJobs) local!.Publish(job);
-        signal.Notify();
+        if (wake || writer.LeftWorkToClaim) signal.Notify();
     }
 
     /// <summary>Starts the instances call activities asked for, in the caller's transaction. A called

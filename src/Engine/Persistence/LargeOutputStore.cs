@@ -22,7 +22,7 @@ public sealed class LargeOutputStore(DatabaseOptions options, TimeProvider time)
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
         using var gate = await options.EnterWriteAsync(cancellationToken);
-        await using var db = new WeOpsDb(options.ContextOptions());
+        await using var db = options.Open();
         db.LargeOutputs.Add(row);
         await db.SaveChangesAsync(cancellationToken);
         return row.Id;
@@ -31,7 +31,7 @@ public sealed class LargeOutputStore(DatabaseOptions options, TimeProvider time)
     /// <summary>The stored output of <paramref name="instanceId"/> named by <paramref name="reference"/>, or null.</summary>
     public async Task<LargeOutputRow?> FindAsync(Guid instanceId, string reference, CancellationToken cancellationToken)
     {
-        await using var db = new WeOpsDb(options.ContextOptions());
+        await using var db = options.Open();
         return await db.LargeOutputs.AsNoTracking()
             .FirstOrDefaultAsync(o => o.Id == reference && o.InstanceId == instanceId, cancellationToken);
     }

@@ -21,7 +21,7 @@ public sealed class NodeRegistry(DatabaseOptions database, TimeProvider time, Ti
 
     public async Task RegisterAsync(CancellationToken cancellationToken)
     {
-        await using var db = new WeOpsDb(database.ContextOptions());
+        await using var db = database.Open();
         var now = time.GetUtcNow();
         var alive = now.Add(-Lifetime).ToUnixTimeMilliseconds();
         if (database.Provider == DatabaseProvider.Sqlite)
@@ -42,7 +42,7 @@ public sealed class NodeRegistry(DatabaseOptions database, TimeProvider time, Ti
 
     public async Task HeartbeatAsync(CancellationToken cancellationToken)
     {
-        await using var db = new WeOpsDb(database.ContextOptions());
+        await using var db = database.Open();
         var now = time.GetUtcNow();
         var updated = await db.Nodes.Where(n => n.Id == NodeId).ExecuteUpdateAsync(u => u.SetProperty(n => n.HeartbeatAt, now.ToUnixTimeMilliseconds()), cancellationToken);
         if (updated > 0) return;
@@ -56,7 +56,7 @@ public sealed class NodeRegistry(DatabaseOptions database, TimeProvider time, Ti
 
     public async Task UnregisterAsync(CancellationToken cancellationToken)
     {
-        await using var db = new WeOpsDb(database.ContextOptions());
+        await using var db = database.Open();
         await db.Nodes.Where(n => n.Id == NodeId).ExecuteDeleteAsync(cancellationToken);
     }
 

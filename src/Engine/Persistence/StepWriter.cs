@@ -19,6 +19,11 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
     /// <summary>Jobs due now that this node locked for itself; handed to its workers after the commit.</summary>
     public List<JobRow> LocalJobs { get; } = [];
 
+    /// <summary>True once the step wrote a row due now that no worker of this node was handed (a delivery, a mail, a
+    /// due timer, a job past this node's share): after the commit the workers are woken to claim it. A step whose
+    /// jobs all went to <see cref="LocalJobs"/> leaves the workers asleep, which spares a claim query per step.</summary>
+    public bool LeftWorkToClaim { get; private set; }
+
     /// <summary>Child instances started by call activities in this step: (call wait, the child's first result).</summary>
     public List<(Guid ParentId, ChildInstanceWait Wait)> ChildrenToStart { get; } = [];
 
@@ -70,6 +75,7 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
         {
             if (thrown is ApprovalMailRequested mail)
             {
+                LeftWorkToClaim = true;
                 db.Jobs.Add(new JobRow
                 {
                     InstanceId = row.Id,
@@ -101,7 +107,9 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
         }
     }
 
-    public void Deliver(Guid instanceId, Delivery delivery) =>
+    public void Deliver(Guid instanceId, Delivery delivery)
+    {
+        LeftWorkToClaim = true;
         db.Jobs.Add(new JobRow
         {
             InstanceId = instanceId,
@@ -109,6 +117,7 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
             DueAt = Millis(now),
             Payload = JsonSerializer.Serialize(delivery, Json),
         });
+    }
 
     /// <summary>True when writing <paramref name="result"/> changes rows by query (deletes, updates) rather than only
     /// adding and tracking them: rows an earlier step of the same unit of work added must be saved before that.</summary>
@@ -174,10 +183,15 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
                         row.LockedUntil = Millis(now) + (long)(localLock ?? TimeSpan.Zero).TotalMilliseconds;
                         LocalJobs.Add(row);
                     }
+                    else if (row.DueAt <= Millis(now))
+                    {
+                        LeftWorkToClaim = true;
+                    }
 
                     db.Jobs.Add(row);
                     break;
                 case TimerWait timer:
+                    if (timer.DueAt.UtcDateTime <= now) LeftWorkToClaim = true;
                     db.Jobs.Add(new JobRow { InstanceId = instanceId, WaitId = timer.Id, Kind = JobKinds.Timer, ElementId = timer.ElementId, DueAt = Millis(timer.DueAt.UtcDateTime) });
                     break;
                 case MessageWait message:
