@@ -6,8 +6,9 @@ namespace WeOps.Engine.Expressions;
 
 /// <summary>Evaluates the JavaScript in process definitions: conditions, <c>${expr}</c> templates and script task
 /// bodies, with process variables as globals. Each evaluation gets a fresh sandboxed engine (see
-/// <see cref="Sandbox"/>), so evaluations share no state and the evaluator is safe to use from many threads.
-/// Parsed code is cached process-wide by its text.</summary>
+/// <see cref="Sandbox"/>), so evaluations share no state and the evaluator is safe to use from many threads;
+/// a simple expression is read straight from the variables instead, with the same result (see
+/// <see cref="DirectExpression"/>). Parsed code is cached process-wide by its text.</summary>
 public sealed class ExpressionEvaluator : IExpressionSyntax
 {
     private const string ExpressionKind = "Expression";
@@ -17,6 +18,9 @@ public sealed class ExpressionEvaluator : IExpressionSyntax
 
     private readonly ExpressionLimits limits;
     private readonly ProgramCache programs = ProgramCache.Shared;
+
+    /// <summary>For tests: which way expressions are evaluated.</summary>
+    internal ExpressionPaths Paths { get; init; } = ExpressionPaths.DirectWhenSimple;
 
     static ExpressionEvaluator()
     {
@@ -40,8 +44,7 @@ public sealed class ExpressionEvaluator : IExpressionSyntax
     {
         ArgumentNullException.ThrowIfNull(variables);
         var (program, code) = ParseExpression(expression, ExpressionKind);
-        return Evaluation.Run(limits, [program], variables, ExpressionKind, code,
-            run => run.ToJson(run.Execute(program, ExpressionKind, code), ExpressionKind, code));
+        return ValueOf(program, code, variables);
     }
 
     /// <summary>Evaluates a condition, which must give true or false: no truthiness, so that a misspelt
@@ -51,6 +54,9 @@ public sealed class ExpressionEvaluator : IExpressionSyntax
     {
         ArgumentNullException.ThrowIfNull(variables);
         var (program, code) = ParseExpression(expression, ConditionKind);
+        // Anything but a boolean is left to the engine, which words the error.
+        if (Direct(program, variables) is { Kind: DirectKind.Boolean } direct) return direct.Boolean;
+        EngineNeeded(code);
         return Evaluation.Run(limits, [program], variables, ConditionKind, code, run =>
         {
             var value = run.Execute(program, ConditionKind, code);
@@ -88,12 +94,9 @@ public sealed class ExpressionEvaluator : IExpressionSyntax
         var code = compiled.OfType<ParsedProgram>().ToList();
         if (code.Count == 0) return JsonValue.Create(string.Concat(parts.Select(p => p.Text)));
 
-        if (parsed.IsLoneExpression)
-        {
-            var text = parts[0].Text;
-            return Evaluation.Run(limits, code, variables, ExpressionKind, text,
-                run => run.ToJson(run.Execute(code[0], ExpressionKind, text), ExpressionKind, text));
-        }
+        if (parsed.IsLoneExpression) return ValueOf(code[0], parts[0].Text, variables);
+        if (FillDirectly(parts, compiled, variables) is { } filled) return JsonValue.Create(filled);
+        EngineNeeded(template);
 
         return Evaluation.Run(limits, code, variables, TemplateKind, template, run =>
         {
@@ -171,6 +174,40 @@ public sealed class ExpressionEvaluator : IExpressionSyntax
         return Template.ContainsCode(text);
     }
 
+    private JsonNode? ValueOf(ParsedProgram program, string code, IReadOnlyDictionary<string, JsonNode?> variables)
+    {
+        if (Direct(program, variables) is { } direct && direct.TryToJson(limits.MaxResultBytes, out var json)) return json;
+        EngineNeeded(code);
+        return Evaluation.Run(limits, [program], variables, ExpressionKind, code,
+            run => run.ToJson(run.Execute(program, ExpressionKind, code), ExpressionKind, code));
+    }
+
+    /// <summary>A mixed template's text when every part of it can be evaluated directly and it stays within the
+    /// limit; null when the engine must fill it in (and raise whatever error there is).</summary>
+    private string? FillDirectly(IReadOnlyList<TemplatePart> parts, ParsedProgram?[] compiled, IReadOnlyDictionary<string, JsonNode?> variables)
+    {
+        var result = new StringBuilder();
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (compiled[i] is not { } program) result.Append(parts[i].Text);
+            else if (Direct(program, variables) is { } direct && direct.TryToTemplateText(out var text)) result.Append(text);
+            else return null;
+            if (result.Length > limits.MaxResultBytes) return null;
+        }
+
+        return result.ToString();
+    }
+
+    private DirectValue? Direct(ParsedProgram program, IReadOnlyDictionary<string, JsonNode?> variables) =>
+        Paths != ExpressionPaths.EngineOnly && program.Direct is { } direct && direct.TryEvaluate(variables, out var value)
+            ? value
+            : null;
+
+    private void EngineNeeded(string code)
+    {
+        if (Paths == ExpressionPaths.DirectOnly) throw new InvalidOperationException($"{ExpressionFailure.Quote(code)} needs an engine");
+    }
+
     private static string? Invalid(ExpressionLimits limits) => limits switch
     {
         { Timeout.Ticks: <= 0 } => "Timeout must be positive.",
@@ -203,4 +240,18 @@ public sealed class ExpressionEvaluator : IExpressionSyntax
 
     private static ExpressionException TemplateSyntax(string template, string problem) =>
         ExpressionFailure.Failed(TemplateKind, template, problem);
+}
+
+/// <summary>Which way an <see cref="ExpressionEvaluator"/> evaluates expressions. Tests compare the two ways and
+/// check which expressions take the direct one; production uses <see cref="DirectWhenSimple"/>.</summary>
+internal enum ExpressionPaths
+{
+    /// <summary>Directly when the expression and its operands allow it, else in an engine.</summary>
+    DirectWhenSimple,
+
+    /// <summary>Always in an engine.</summary>
+    EngineOnly,
+
+    /// <summary>Directly, or an <see cref="InvalidOperationException"/> where an engine would be needed.</summary>
+    DirectOnly,
 }

@@ -39,6 +39,56 @@ internal static class JsonInterop
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>The value <see cref="ToJsValue"/> makes of a node, for reading it without an engine: objects and
+    /// arrays stay JSON. Kept beside <see cref="ToJsValue"/> because the two must agree on every node.</summary>
+    public static DirectValue ToDirectValue(JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                return DirectValue.Null;
+            case JsonObject json:
+                return DirectValue.Of(json);
+            case JsonArray json:
+                return DirectValue.Of(json);
+            default:
+                var primitive = node.AsValue();
+                return primitive.GetValueKind() switch
+                {
+                    JsonValueKind.String => DirectValue.Of(StringOf(primitive)),
+                    JsonValueKind.Number => DirectValue.Of(NumberOf(primitive)),
+                    JsonValueKind.True => DirectValue.True,
+                    JsonValueKind.False => DirectValue.False,
+                    _ => DirectValue.Null,
+                };
+        }
+    }
+
+    /// <summary>False when <see cref="ToJsValue"/> would refuse the node for nesting too deeply.</summary>
+    public static bool FitsVariableDepth(JsonNode? node, int depth = 0)
+    {
+        if (depth > MaxVariableDepth) return false;
+        switch (node)
+        {
+            case JsonObject json:
+                for (var i = 0; i < json.Count; i++)
+                {
+                    if (!FitsVariableDepth(json.GetAt(i).Value, depth + 1)) return false;
+                }
+
+                return true;
+            case JsonArray json:
+                for (var i = 0; i < json.Count; i++)
+                {
+                    if (!FitsVariableDepth(json[i], depth + 1)) return false;
+                }
+
+                return true;
+            default:
+                return true;
+        }
+    }
+
     public static JsValue ToJsValue(JsEngine engine, JsonNode? node, int depth = 0)
     {
         if (depth > MaxVariableDepth) throw new JsonConversionException($"nests deeper than {MaxVariableDepth} levels");
@@ -104,13 +154,13 @@ internal static class JsonInterop
         if (double.IsInfinity(number)) throw new JsonConversionException("is Infinity, which JSON cannot hold");
     }
 
-    private static JsonValue CheckedString(string text, int maxBytes)
-    {
-        // A character is at least one byte of UTF-8, so this needs no encoding to be sure.
-        if (text.Length > maxBytes || (text.Length > maxBytes / 3 && Encoding.UTF8.GetByteCount(text) + 2 > maxBytes))
-            throw TooLarge(maxBytes);
-        return JsonValue.Create(text);
-    }
+    /// <summary>True when <see cref="ToJsonNode"/> takes the text as a result of at most <paramref name="maxBytes"/>.</summary>
+    public static bool FitsResult(string text, int maxBytes) =>
+        // A UTF-16 character is one to three bytes of UTF-8, so most texts need no encoding to be sure.
+        text.Length <= maxBytes / 3 || (text.Length <= maxBytes && Encoding.UTF8.GetByteCount(text) + 2 <= maxBytes);
+
+    private static JsonValue CheckedString(string text, int maxBytes) =>
+        FitsResult(text, maxBytes) ? JsonValue.Create(text) : throw TooLarge(maxBytes);
 
     private static ArrayBufferWriter<byte> WriteJson(JsValue value, int maxBytes)
     {

@@ -26,7 +26,7 @@ internal sealed class ParsedProgram
 
     private readonly Program? shared;
 
-    private ParsedProgram(string source, Program program, ProgramShape shape)
+    private ParsedProgram(string source, Program program, ProgramShape shape, bool isExpression)
     {
         Source = source;
         Shape = shape;
@@ -36,6 +36,8 @@ internal sealed class ParsedProgram
         if (!shape.HasRegularExpressionLiteral) shared = ReadOnlyForRuns(program);
         RunsInline = !shape.CanRecurseOrLoop && !shape.UsesRegularExpressions
             && shape.NodeCount <= InlineMaxNodes && shape.Depth <= InlineMaxDepth;
+        // Bounded like inline code, so that evaluating it directly cannot exhaust the stack either.
+        if (isExpression && RunsInline) Direct = DirectExpression.Compile(((ExpressionStatement)program.Body.First()).Expression);
     }
 
     private ParsedProgram(string source, SyntaxProblem problem)
@@ -54,6 +56,9 @@ internal sealed class ParsedProgram
 
     /// <summary>Safe to run on the caller's thread; otherwise it runs on a script thread with a large stack.</summary>
     public bool RunsInline { get; }
+
+    /// <summary>The expression in the form evaluated without an engine, when it is simple enough.</summary>
+    public DirectExpression? Direct { get; }
 
     /// <summary>A syntax tree to execute now: the shared one, or a fresh one when sharing is not safe. Only called
     /// on a thread that may parse <see cref="Source"/> (a script thread, unless the program runs inline).</summary>
@@ -132,6 +137,6 @@ internal sealed class ParsedProgram
         if (codeOffset > 0 && !(program.Body.Count == 1 && program.Body.First() is ExpressionStatement))
             return new ParsedProgram(source, new SyntaxProblem(0, "it is more than one expression"));
 
-        return new ParsedProgram(source, program, ProgramShape.Of(program));
+        return new ParsedProgram(source, program, ProgramShape.Of(program), isExpression: codeOffset > 0);
     }
 }

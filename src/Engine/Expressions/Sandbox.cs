@@ -26,8 +26,16 @@ internal static class Sandbox
     private static readonly Lazy<IReadOnlySet<string>> BuiltInNames = new(() =>
         CreateEngine(ExpressionLimits.Default).Global.GetOwnProperties().Select(p => p.Key).ToHashSet(StringComparer.Ordinal));
 
+    private static readonly Lazy<IReadOnlySet<string>> ObjectPrototypeNames = new(() =>
+        CreateEngine(ExpressionLimits.Default).Object.PrototypeObject.GetOwnProperties().Select(p => p.Key)
+            .Append("__proto__").ToHashSet(StringComparer.Ordinal));
+
     /// <summary>The globals a fresh engine has before any variable is defined.</summary>
     public static IReadOnlySet<string> BuiltInGlobals => BuiltInNames.Value;
+
+    /// <summary>The properties every object of a fresh engine inherits (toString, hasOwnProperty...), and
+    /// __proto__, which newer engines add.</summary>
+    public static IReadOnlySet<string> InheritedNames => ObjectPrototypeNames.Value;
 
     public static JsEngine CreateEngine(ExpressionLimits limits)
     {
