@@ -177,6 +177,12 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
     public async Task<int?> LatestVersionAsync(string key, CancellationToken cancellationToken)
     {
         await using var db = database();
+        return await LatestVersionAsync(db, key, cancellationToken);
+    }
+
+    /// <summary>The latest published version as <paramref name="db"/> sees it, in its transaction if it has one.</summary>
+    public static async Task<int?> LatestVersionAsync(WeOpsDb db, string key, CancellationToken cancellationToken)
+    {
         var latest = await db.Definitions.AsNoTracking().Where(d => d.Key == key).Select(d => (int?)d.LatestVersion).FirstOrDefaultAsync(cancellationToken);
         return latest is > 0 ? latest : null;
     }

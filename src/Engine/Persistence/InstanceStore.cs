@@ -39,9 +39,9 @@ public sealed class InstanceStore(
     /// batch holds its row locks briefly.</summary>
     private const int MaxBatch = 64;
 
-    /// <summary>Batches in flight at once on PostgreSQL, so one batch's round trips overlap another's work.
-    /// SQLite has one writer, so one.</summary>
-    private const int PostgresDrainers = 2;
+    /// <summary>Batches in flight at once on PostgreSQL, so one batch's round trips overlap another's work; each
+    /// drains its own lane of instances. SQLite has one writer, so one.</summary>
+    private const int PostgresLanes = 2;
 
     private StepBatches? batches;
     private long sharedSteps;
@@ -54,25 +54,44 @@ public sealed class InstanceStore(
     public async Task<InstanceState> StartAsync(string key, int? version, JsonObject? variables, string? businessKey, CancellationToken cancellationToken,
         string? startEventId = null, long? consumedJobId = null, string? startedBy = null)
     {
-        var number = version ?? await definitions.LatestVersionAsync(key, cancellationToken)
-            ?? throw new StartRefusedException($"Process '{key}' has no published version; publish it first.");
-        var graph = await definitions.GraphAsync(key, number, cancellationToken)
-            ?? throw new StartRefusedException($"Process '{key}' has no version {number}.");
-        if (startEventId is null && graph.DefaultStartEvent() is null)
-            throw new StartRefusedException($"Process '{key}' has no none start event; it starts from its triggers only.");
-
-        var request = new StartRequest(Guid.NewGuid().ToString(), number) { Variables = variables, BusinessKey = businessKey, StartEventId = startEventId, StartedBy = startedBy };
-        if (consumedJobId is not null) return await StartAloneAsync(graph, request, consumedJobId, cancellationToken);
-        var outcome = await Batches.Enqueue(new PendingStep(Guid.Parse(request.InstanceId), null, null, cancellationToken) { Start = new QueuedStart(graph, request) })
-            .WaitAsync(cancellationToken);
-        return outcome.State!;
+        var start = new QueuedStart(Guid.NewGuid(), key, version, variables, businessKey, startEventId, startedBy);
+        if (consumedJobId is not null) return await StartAloneAsync(start, consumedJobId, cancellationToken);
+        var outcome = await Batches.Enqueue(new PendingStep(start.InstanceId, null, null, cancellationToken) { Start = start }).WaitAsync(cancellationToken);
+        return outcome.Status == StepStatus.Refused ? throw new StartRefusedException(outcome.Reason!) : outcome.State!;
     }
 
-    private async Task<InstanceState> StartAloneAsync(ProcessGraph graph, StartRequest request, long? consumedJobId, CancellationToken cancellationToken)
+    /// <summary>The graph and request of a start, read in the start's own transaction: a start with no version
+    /// takes the latest published one, looked up once per process per batch (<paramref name="latest"/>).</summary>
+    /// <exception cref="StartRefusedException">Nothing of that process or version can be started.</exception>
+    private async Task<(ProcessGraph Graph, StartRequest Request)> ResolveAsync(WeOpsDb db, QueuedStart start, Dictionary<string, int?>? latest, CancellationToken cancellationToken)
+    {
+        var number = start.Version;
+        if (number is null && latest?.TryGetValue(start.Key, out number) != true)
+        {
+            number = await DefinitionStore.LatestVersionAsync(db, start.Key, cancellationToken);
+            latest?.Add(start.Key, number);
+        }
+
+        if (number is null) throw new StartRefusedException($"Process '{start.Key}' has no published version; publish it first.");
+        var graph = await definitions.GraphAsync(start.Key, number.Value, cancellationToken)
+            ?? throw new StartRefusedException($"Process '{start.Key}' has no version {number}.");
+        if (start.StartEventId is null && graph.DefaultStartEvent() is null)
+            throw new StartRefusedException($"Process '{start.Key}' has no none start event; it starts from its triggers only.");
+        return (graph, new StartRequest(start.InstanceId.ToString(), number.Value)
+        {
+            Variables = start.Variables,
+            BusinessKey = start.BusinessKey,
+            StartEventId = start.StartEventId,
+            StartedBy = start.StartedBy,
+        });
+    }
+
+    private async Task<InstanceState> StartAloneAsync(QueuedStart start, long? consumedJobId, CancellationToken cancellationToken)
     {
         using var gate = await options.EnterWriteAsync(cancellationToken);
         await using var db = OpenDb();
         await using var tx = await BeginAsync(db, cancellationToken);
+        var (graph, request) = await ResolveAsync(db, start, null, cancellationToken);
         var now = time.GetUtcNow();
         var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
         var result = interpreter.Start(graph, request, now);
@@ -135,10 +154,10 @@ public sealed class InstanceStore(
         return Batches.Enqueue(new PendingStep(instanceId, stimulus, consumedJobId, cancellationToken)).WaitAsync(cancellationToken);
     }
 
-    /// <summary>Starts and unguarded steps go through one queue, in the order they came: a start does not
-    /// overtake the steps of instances started before it.</summary>
+    /// <summary>Starts and unguarded steps go through queues (one per batch in flight), each in the order its steps
+    /// came: a start does not overtake the steps queued before it.</summary>
     private StepBatches Batches => LazyInitializer.EnsureInitialized(ref batches,
-        () => new StepBatches(ApplyManyAsync, options.Provider == DatabaseProvider.Postgres ? PostgresDrainers : 1, MaxBatch));
+        () => new StepBatches(ApplyManyAsync, options.Provider == DatabaseProvider.Postgres ? PostgresLanes : 1, MaxBatch));
 
     private async Task<StepOutcome> HandleAloneAsync(Guid instanceId, Stimulus stimulus, long? consumedJobId, StepGuard? guard, CancellationToken cancellationToken)
     {
@@ -225,7 +244,7 @@ public sealed class InstanceStore(
             try
             {
                 step.Done.TrySetResult(step.Start is { } start
-                    ? new StepOutcome(StepStatus.Applied, await StartAloneAsync(start.Graph, start.Request, null, step.CancellationToken))
+                    ? new StepOutcome(StepStatus.Applied, await StartAloneAsync(start, null, step.CancellationToken))
                     : await HandleAloneAsync(step.InstanceId, step.Stimulus!, step.ConsumedJobId, null, step.CancellationToken));
             }
             catch (OperationCanceledException) when (step.CancellationToken.IsCancellationRequested)
@@ -262,13 +281,26 @@ public sealed class InstanceStore(
         var now = time.GetUtcNow();
         var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
         var written = new HashSet<Guid>();
+        var latest = new Dictionary<string, int?>(StringComparer.Ordinal);
         var outcomes = new StepOutcome[steps.Count];
         for (var i = 0; i < steps.Count; i++)
         {
             var step = steps[i];
             if (step.Start is { } start)
             {
-                var started = interpreter.Start(start.Graph, start.Request, now);
+                ProcessGraph graph;
+                StartRequest request;
+                try
+                {
+                    (graph, request) = await ResolveAsync(db, start, latest, cancellationToken);
+                }
+                catch (StartRefusedException e)
+                {
+                    outcomes[i] = new StepOutcome(StepStatus.Refused, null, e.Message);
+                    continue;
+                }
+
+                var started = interpreter.Start(graph, request, now);
                 await writer.WriteAsync(writer.NewInstance(started, null), started, null, cancellationToken);
                 outcomes[i] = new StepOutcome(StepStatus.Applied, started.State);
                 continue;
@@ -314,6 +346,7 @@ public sealed class InstanceStore(
         var committed = false;
         try
         {
+            await writer.WriteHistoryAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await tx.CommitAsync(cancellationToken);
             committed = true;

@@ -11,44 +11,41 @@ internal sealed record PendingStep(Guid InstanceId, Stimulus? Stimulus, long? Co
     public TaskCompletionSource<StepOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
-/// <summary>An instance to start at a published version.</summary>
-internal sealed record QueuedStart(Model.ProcessGraph Graph, StartRequest Request);
+/// <summary>An instance to start: at a published version, or the latest one (null) when its transaction runs.</summary>
+internal sealed record QueuedStart(Guid InstanceId, string Key, int? Version, System.Text.Json.Nodes.JsonObject? Variables, string? BusinessKey,
+    string? StartEventId, string? StartedBy);
 
 /// <summary>Queues steps that need no guard and applies the ones waiting together, many to a transaction: one
 /// commit (one fsync on SQLite, one round trip on PostgreSQL) serves every step that arrived meanwhile. Under no
-/// load a batch is one step. Drainers run only while steps wait; at most <paramref name="drainers"/> at once.</summary>
-internal sealed class StepBatches(Func<IReadOnlyList<PendingStep>, Task> applyMany, int drainers, int maxBatch)
+/// load a batch is one step. There are <paramref name="lanes"/> queues, each drained by at most one batch at a time,
+/// and an instance's steps always go to the same lane: two batches in flight never wait for each other's row lock
+/// (ten branches of a fan-out finishing together would otherwise make the second batch wait out the first).</summary>
+internal sealed class StepBatches(Func<IReadOnlyList<PendingStep>, Task> applyMany, int lanes, int maxBatch)
 {
-    private readonly ConcurrentQueue<PendingStep> queue = new();
-    private int running;
+    private readonly Lane[] all = Enumerable.Range(0, lanes).Select(_ => new Lane()).ToArray();
 
     public Task<StepOutcome> Enqueue(PendingStep step)
     {
-        queue.Enqueue(step);
-        StartDrainer();
+        var lane = all[(int)((uint)step.InstanceId.GetHashCode() % (uint)all.Length)];
+        lane.Queue.Enqueue(step);
+        StartDrainer(lane);
         return step.Done.Task;
     }
 
-    private void StartDrainer()
+    private void StartDrainer(Lane lane)
     {
-        while (true)
-        {
-            var now = Volatile.Read(ref running);
-            if (now >= drainers || queue.IsEmpty) return;
-            if (Interlocked.CompareExchange(ref running, now + 1, now) != now) continue;
-            _ = Task.Run(DrainAsync);
-            return;
-        }
+        if (lane.Queue.IsEmpty || Interlocked.CompareExchange(ref lane.Running, 1, 0) != 0) return;
+        _ = Task.Run(() => DrainAsync(lane));
     }
 
-    private async Task DrainAsync()
+    private async Task DrainAsync(Lane lane)
     {
         try
         {
             while (true)
             {
                 var batch = new List<PendingStep>();
-                while (batch.Count < maxBatch && queue.TryDequeue(out var step))
+                while (batch.Count < maxBatch && lane.Queue.TryDequeue(out var step))
                 {
                     if (step.CancellationToken.IsCancellationRequested) step.Done.TrySetCanceled(step.CancellationToken);
                     else batch.Add(step);
@@ -60,10 +57,17 @@ internal sealed class StepBatches(Func<IReadOnlyList<PendingStep>, Task> applyMa
         }
         finally
         {
-            Interlocked.Decrement(ref running);
+            Volatile.Write(ref lane.Running, 0);
         }
 
         // A step queued after the last look but before this drainer counted itself out.
-        StartDrainer();
+        StartDrainer(lane);
+    }
+
+    /// <summary>One queue, in the order its steps came: a start does not overtake the steps queued before it.</summary>
+    private sealed class Lane
+    {
+        public readonly ConcurrentQueue<PendingStep> Queue = new();
+        public int Running;
     }
 }

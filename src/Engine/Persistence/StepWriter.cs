@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 using WeOps.Engine.Approvals;
 using WeOps.Engine.Execution;
 using WeOps.Engine.Model;
@@ -11,6 +13,8 @@ namespace WeOps.Engine.Persistence;
 internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = null, TimeSpan? localLock = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly List<HistoryRow> history = [];
 
     /// <summary>The wait whose job row the step being written has already deleted (the job or timer that brought
     /// it): disarming that wait needs no second delete, which saves a round trip on every job's step. Set per step.</summary>
@@ -55,7 +59,7 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
 
         foreach (var entry in result.History)
         {
-            db.History.Add(new HistoryRow
+            history.Add(new HistoryRow
             {
                 InstanceId = row.Id,
                 Time = entry.Time.UtcDateTime,
@@ -106,6 +110,63 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
             Deliver(Guid.Parse(parent.InstanceId), new StimulusDelivery(toParent));
         }
     }
+
+    /// <summary>Writes the history of every step written so far, in their order; the caller then saves and commits.
+    /// On PostgreSQL it is one INSERT of arrays, whatever the number of rows: through the unit of work each row was a
+    /// statement with its own parameters, which cost more than anything else a step writes.</summary>
+    public async Task WriteHistoryAsync(CancellationToken cancellationToken)
+    {
+        if (history.Count == 0) return;
+        if (!db.Database.IsNpgsql())
+        {
+            db.History.AddRange(history);
+            history.Clear();
+            return;
+        }
+
+        var count = history.Count;
+        var instances = new Guid[count];
+        var times = new DateTime[count];
+        var kinds = new string[count];
+        var elements = new string?[count];
+        var types = new string?[count];
+        var tokens = new int?[count];
+        var details = new string?[count];
+        var actors = new string?[count];
+        for (var i = 0; i < count; i++)
+        {
+            var row = history[i];
+            instances[i] = row.InstanceId;
+            times[i] = DateTime.SpecifyKind(row.Time, DateTimeKind.Utc);
+            kinds[i] = StoredText(row.Kind)!;
+            elements[i] = StoredText(row.ElementId);
+            types[i] = StoredText(row.ElementType);
+            tokens[i] = row.TokenId;
+            details[i] = StoredText(row.Detail);
+            actors[i] = StoredText(row.Actor);
+        }
+
+        history.Clear();
+        await db.Database.ExecuteSqlRawAsync(
+            """
+            INSERT INTO history (instance_id, time, kind, element_id, element_type, token_id, detail, actor)
+            SELECT * FROM unnest(@instances, @times, @kinds, @elements, @types, @tokens, @details, @actors)
+            """,
+            [
+                new NpgsqlParameter("instances", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = instances },
+                new NpgsqlParameter("times", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = times },
+                new NpgsqlParameter("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = kinds },
+                new NpgsqlParameter("elements", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = elements },
+                new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = types },
+                new NpgsqlParameter("tokens", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = tokens },
+                new NpgsqlParameter("details", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = details },
+                new NpgsqlParameter("actors", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = actors },
+            ],
+            cancellationToken);
+    }
+
+    /// <summary>Text as every string column stores it (see <see cref="NulAsReplacementCharacter"/>).</summary>
+    private static string? StoredText(string? text) => text?.Replace('\0', '\uFFFD');
 
     public void Deliver(Guid instanceId, Delivery delivery)
     {

@@ -115,6 +115,7 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
             e.Property(j => j.LastError).HasColumnName("last_error");
             e.Property(j => j.Payload).HasColumnName("payload");
             e.HasIndex(j => j.DueAt).HasDatabaseName("ix_jobs_due");
+            e.HasIndex(j => new { j.Kind, j.DueAt }).HasDatabaseName("ix_jobs_kind_due");
             e.HasIndex(j => new { j.InstanceId, j.WaitId }).HasDatabaseName("ix_jobs_instance_wait");
         });
         model.Entity<UserTaskRow>(e =>
