@@ -325,7 +325,12 @@ public sealed class InstanceStore(
             // A second step on the same instance may delete or update rows by query; what the first one added must be
             // in the database by then, or a wait it disarms would survive as a row. A step that only adds (a branch
             // arriving at a join) needs no flush.
-            if (!written.Add(step.InstanceId) && writer.ChangesRowsByQuery(step.InstanceId, result)) await db.SaveChangesAsync(cancellationToken);
+            if (!written.Add(step.InstanceId) && writer.ChangesRowsByQuery(step.InstanceId, result))
+            {
+                await writer.FlushAsync(cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
             var statusBefore = instance.Row.Status;
             await writer.WriteAsync(instance.Row, result, step.Stimulus, cancellationToken);
             await AlertLifecycle.AfterStepAsync(db, options.Provider, instance.Graph, instance.Row, statusBefore, now.UtcDateTime, logger, cancellationToken);
@@ -346,7 +351,7 @@ public sealed class InstanceStore(
         var committed = false;
         try
         {
-            await writer.WriteHistoryAsync(cancellationToken);
+            await writer.FlushAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await tx.CommitAsync(cancellationToken);
             committed = true;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using WeOps.Engine.Approvals;
@@ -15,6 +16,10 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly List<HistoryRow> history = [];
+    private readonly List<JobRow> jobs = [];
+
+    /// <summary>PostgreSQL takes history and job rows as arrays, many rows to a statement; SQLite through the unit of work.</summary>
+    private readonly bool arrays = db.Database.IsNpgsql();
 
     /// <summary>The wait whose job row the step being written has already deleted (the job or timer that brought
     /// it): disarming that wait needs no second delete, which saves a round trip on every job's step. Set per step.</summary>
@@ -80,7 +85,7 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
             if (thrown is ApprovalMailRequested mail)
             {
                 LeftWorkToClaim = true;
-                db.Jobs.Add(new JobRow
+                AddJob(new JobRow
                 {
                     InstanceId = row.Id,
                     WaitId = mail.WaitId,
@@ -111,13 +116,26 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
         }
     }
 
-    /// <summary>Writes the history of every step written so far, in their order; the caller then saves and commits.
-    /// On PostgreSQL it is one INSERT of arrays, whatever the number of rows: through the unit of work each row was a
-    /// statement with its own parameters, which cost more than anything else a step writes.</summary>
-    public async Task WriteHistoryAsync(CancellationToken cancellationToken)
+    private void AddJob(JobRow row)
+    {
+        if (arrays) jobs.Add(row);
+        else db.Jobs.Add(row);
+    }
+
+    /// <summary>Writes the history and job rows of every step written so far, in their order; the caller then saves
+    /// the unit of work (and commits, or goes on with steps that may delete those rows by query). On PostgreSQL each
+    /// is one INSERT of arrays, whatever the number of rows: through the unit of work each row was a statement with
+    /// its own parameters, which cost more than anything else a step writes.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await WriteHistoryAsync(cancellationToken);
+        await WriteJobsAsync(cancellationToken);
+    }
+
+    private async Task WriteHistoryAsync(CancellationToken cancellationToken)
     {
         if (history.Count == 0) return;
-        if (!db.Database.IsNpgsql())
+        if (!arrays)
         {
             db.History.AddRange(history);
             history.Clear();
@@ -147,22 +165,92 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
         }
 
         history.Clear();
-        await db.Database.ExecuteSqlRawAsync(
+        await using var command = Command(
             """
             INSERT INTO history (instance_id, time, kind, element_id, element_type, token_id, detail, actor)
             SELECT * FROM unnest(@instances, @times, @kinds, @elements, @types, @tokens, @details, @actors)
-            """,
-            [
-                new NpgsqlParameter("instances", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = instances },
-                new NpgsqlParameter("times", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = times },
-                new NpgsqlParameter("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = kinds },
-                new NpgsqlParameter("elements", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = elements },
-                new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = types },
-                new NpgsqlParameter("tokens", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = tokens },
-                new NpgsqlParameter("details", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = details },
-                new NpgsqlParameter("actors", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = actors },
-            ],
-            cancellationToken);
+            """);
+        command.Parameters.Add(new NpgsqlParameter("instances", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = instances });
+        command.Parameters.Add(new NpgsqlParameter("times", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = times });
+        command.Parameters.Add(new NpgsqlParameter("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = kinds });
+        command.Parameters.Add(new NpgsqlParameter("elements", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = elements });
+        command.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = types });
+        command.Parameters.Add(new NpgsqlParameter("tokens", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = tokens });
+        command.Parameters.Add(new NpgsqlParameter("details", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = details });
+        command.Parameters.Add(new NpgsqlParameter("actors", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = actors });
+        await command.PrepareAsync(cancellationToken);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>A command on the unit of work's connection and transaction. Prepared before it runs: PostgreSQL plans
+    /// a statement over arrays at each run otherwise, which cost more than the rows it writes. A connection keeps
+    /// its prepared statements, so preparing again is a lookup.</summary>
+    private NpgsqlCommand Command(string sql) =>
+        new(sql, (NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
+
+    /// <summary>Inserts the job rows and gives each its id (a local job is handed to a worker by id after the commit).
+    /// The ids are drawn from the table's sequence in the order of the rows, so no reliance on the order of RETURNING.</summary>
+    private async Task WriteJobsAsync(CancellationToken cancellationToken)
+    {
+        if (jobs.Count == 0) return;
+        var count = jobs.Count;
+        var instances = new Guid[count];
+        var waits = new int[count];
+        var kinds = new string[count];
+        var elements = new string?[count];
+        var executors = new string?[count];
+        var dues = new long[count];
+        var attempts = new int[count];
+        var owners = new string?[count];
+        var untils = new long?[count];
+        var errors = new string?[count];
+        var payloads = new string?[count];
+        for (var i = 0; i < count; i++)
+        {
+            var row = jobs[i];
+            instances[i] = row.InstanceId;
+            waits[i] = row.WaitId;
+            kinds[i] = row.Kind;
+            elements[i] = StoredText(row.ElementId);
+            executors[i] = StoredText(row.ExecutorType);
+            dues[i] = row.DueAt;
+            attempts[i] = row.Attempt;
+            owners[i] = StoredText(row.LockOwner);
+            untils[i] = row.LockedUntil;
+            errors[i] = StoredText(row.LastError);
+            payloads[i] = StoredText(row.Payload);
+        }
+
+        await using var command = Command(
+            """
+            WITH input AS MATERIALIZED (
+                SELECT nextval((SELECT pg_get_serial_sequence('jobs', 'id'))) AS id, u.*
+                FROM unnest(@instances, @waits, @kinds, @elements, @executors, @dues, @attempts, @owners, @untils, @errors, @payloads)
+                     WITH ORDINALITY AS u(instance_id, wait_id, kind, element_id, executor_type, due_at, attempt, lock_owner, locked_until, last_error, payload, ord)
+            ), inserted AS (
+                INSERT INTO jobs (id, instance_id, wait_id, kind, element_id, executor_type, due_at, attempt, lock_owner, locked_until, last_error, payload)
+                SELECT id, instance_id, wait_id, kind, element_id, executor_type, due_at, attempt, lock_owner, locked_until, last_error, payload FROM input
+            )
+            SELECT id FROM input ORDER BY ord
+            """);
+        command.Parameters.Add(new NpgsqlParameter("instances", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = instances });
+        command.Parameters.Add(new NpgsqlParameter("waits", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = waits });
+        command.Parameters.Add(new NpgsqlParameter("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = kinds });
+        command.Parameters.Add(new NpgsqlParameter("elements", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = elements });
+        command.Parameters.Add(new NpgsqlParameter("executors", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = executors });
+        command.Parameters.Add(new NpgsqlParameter("dues", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = dues });
+        command.Parameters.Add(new NpgsqlParameter("attempts", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = attempts });
+        command.Parameters.Add(new NpgsqlParameter("owners", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = owners });
+        command.Parameters.Add(new NpgsqlParameter("untils", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = untils });
+        command.Parameters.Add(new NpgsqlParameter("errors", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = errors });
+        command.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = payloads });
+        await command.PrepareAsync(cancellationToken);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            for (var i = 0; await reader.ReadAsync(cancellationToken); i++) jobs[i].Id = reader.GetInt64(0);
+        }
+
+        jobs.Clear();
     }
 
     /// <summary>Text as every string column stores it (see <see cref="NulAsReplacementCharacter"/>).</summary>
@@ -171,7 +259,7 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
     public void Deliver(Guid instanceId, Delivery delivery)
     {
         LeftWorkToClaim = true;
-        db.Jobs.Add(new JobRow
+        AddJob(new JobRow
         {
             InstanceId = instanceId,
             Kind = JobKinds.Delivery,
@@ -249,11 +337,11 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
                         LeftWorkToClaim = true;
                     }
 
-                    db.Jobs.Add(row);
+                    AddJob(row);
                     break;
                 case TimerWait timer:
                     if (timer.DueAt.UtcDateTime <= now) LeftWorkToClaim = true;
-                    db.Jobs.Add(new JobRow { InstanceId = instanceId, WaitId = timer.Id, Kind = JobKinds.Timer, ElementId = timer.ElementId, DueAt = Millis(timer.DueAt.UtcDateTime) });
+                    AddJob(new JobRow { InstanceId = instanceId, WaitId = timer.Id, Kind = JobKinds.Timer, ElementId = timer.ElementId, DueAt = Millis(timer.DueAt.UtcDateTime) });
                     break;
                 case MessageWait message:
                     db.Subscriptions.Add(new SubscriptionRow
