@@ -80,7 +80,11 @@ public static class AlertStormBench
             (await client.PostAsync("/api/definitions/warm-up-runbook/publish", new StringContent("{}", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
             await StormAsync(client, total, fingerprints, rate, "WarmUp");
 
+            var gcPauses = GC.GetTotalPauseDuration();
+            var gen2 = GC.CollectionCount(2);
             var (latencies, failures, started, seconds) = await StormAsync(client, total, fingerprints, rate, "DiskFull");
+            gcPauses = GC.GetTotalPauseDuration() - gcPauses;
+            gen2 = GC.CollectionCount(2) - gen2;
 
             var engine = app.Services.GetRequiredService<DurableEngine>();
             await using var db = engine.Instances.OpenDb();
@@ -96,6 +100,8 @@ public static class AlertStormBench
             output.WriteLine($"| {instances} | {started} | {distinct} | {counted:N0} | {failures} | {p50:N1} | {p99:N1} | {(p99 < 50 ? "yes" : "NO")} |");
             var ok = instances == fingerprints && started == fingerprints && counted == total && failures == 0;
             output.WriteLine(ok ? "counts: none lost, none doubled" : "counts: WRONG");
+            output.WriteLine($"slowest calls ms: {string.Join(", ", latencies.TakeLast(5).Reverse().Select(l => l.ToString("N1", CultureInfo.InvariantCulture)))}; " +
+                $"p90 {latencies[(int)(0.90 * (total - 1))].ToString("N1", CultureInfo.InvariantCulture)}; garbage collection paused {gcPauses.TotalMilliseconds:N0} ms in all ({gen2} full)");
             return ok ? 0 : 1;
         }
         finally
