@@ -372,7 +372,7 @@ public sealed class InstanceStore(
         for (var i = 0; i < writer.ChildrenToStart.Count; i++)
         {
             var (parentId, wait) = writer.ChildrenToStart[i];
-            var version = wait.Version ?? await definitions.LatestVersionAsync(wait.ProcessKey, cancellationToken);
+            var version = wait.Version ?? await DefinitionStore.LatestVersionAsync(db, wait.ProcessKey, cancellationToken);
             ProcessGraph? graph = version is { } v ? await definitions.GraphAsync(wait.ProcessKey, v, cancellationToken) : null;
             if (graph?.DefaultStartEvent() is null)
             {
