@@ -12,7 +12,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> SqliteWriters = new(StringComparer.Ordinal);
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(DatabaseProvider, string), PooledDbContextFactory<WeOpsDb>> Contexts = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<DatabaseOptions, PooledDbContextFactory<WeOpsDb>> Contexts = new();
 
     /// <summary>Contexts kept for reuse per database. Each step opens several; building one from nothing (its
     /// options, its service scope, its sets) cost more than a tenth of a step's CPU.</summary>
@@ -20,7 +20,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
 
     /// <summary>A unit of work on this database, from a pool: disposing it resets it and gives it back.</summary>
     public WeOpsDb Open() =>
-        Contexts.GetOrAdd((Provider, ConnectionString), _ => new PooledDbContextFactory<WeOpsDb>(ContextOptions(), ContextPoolSize)).CreateDbContext();
+        Contexts.GetOrAdd(this, _ => new PooledDbContextFactory<WeOpsDb>(ContextOptions(), ContextPoolSize)).CreateDbContext();
 
     /// <summary>SQLite lets one writer in at a time and makes the others sleep and retry; queueing the
     /// node's writers in memory instead keeps the file busy without those sleeps. PostgreSQL needs no

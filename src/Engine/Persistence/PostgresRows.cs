@@ -120,6 +120,5 @@ internal static class PostgresRows
         }
     }
 
-    /// <summary>Text as every string column stores it (see <see cref="NulAsReplacementCharacter"/>).</summary>
-    private static string? StoredText(string? text) => text?.Replace('\0', '\uFFFD');
+    private static string? StoredText(string? text) => text is null ? null : NulAsReplacementCharacter.Stored(text);
 }

@@ -82,7 +82,7 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
             if (thrown is ApprovalMailRequested mail)
             {
                 LeftWorkToClaim = true;
-                AddJob(new JobRow
+                jobs.Add(new JobRow
                 {
                     InstanceId = row.Id,
                     WaitId = mail.WaitId,
@@ -113,12 +113,6 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
         }
     }
 
-    private void AddJob(JobRow row)
-    {
-        if (arrays) jobs.Add(row);
-        else db.Jobs.Add(row);
-    }
-
     /// <summary>Writes the history and job rows of every step written so far, in their order; the caller then saves
     /// the unit of work (and commits, or goes on with steps that may delete those rows by query). On PostgreSQL each
     /// is one INSERT of arrays, whatever the number of rows: through the unit of work each row was a statement with
@@ -140,14 +134,15 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
     private async Task WriteJobsAsync(CancellationToken cancellationToken)
     {
         if (jobs.Count == 0) return;
-        await PostgresRows.InsertJobsAsync(db, jobs, cancellationToken);
+        if (arrays) await PostgresRows.InsertJobsAsync(db, jobs, cancellationToken);
+        else db.Jobs.AddRange(jobs);
         jobs.Clear();
     }
 
     public void Deliver(Guid instanceId, Delivery delivery)
     {
         LeftWorkToClaim = true;
-        AddJob(new JobRow
+        jobs.Add(new JobRow
         {
             InstanceId = instanceId,
             Kind = JobKinds.Delivery,
@@ -225,11 +220,11 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
                         LeftWorkToClaim = true;
                     }
 
-                    AddJob(row);
+                    jobs.Add(row);
                     break;
                 case TimerWait timer:
                     if (timer.DueAt.UtcDateTime <= now) LeftWorkToClaim = true;
-                    AddJob(new JobRow { InstanceId = instanceId, WaitId = timer.Id, Kind = JobKinds.Timer, ElementId = timer.ElementId, DueAt = Millis(timer.DueAt.UtcDateTime) });
+                    jobs.Add(new JobRow { InstanceId = instanceId, WaitId = timer.Id, Kind = JobKinds.Timer, ElementId = timer.ElementId, DueAt = Millis(timer.DueAt.UtcDateTime) });
                     break;
                 case MessageWait message:
                     db.Subscriptions.Add(new SubscriptionRow

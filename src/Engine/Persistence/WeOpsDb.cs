@@ -351,4 +351,8 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
 }
 
 /// <summary>Writes U+0000 as U+FFFD (the replacement character); reads text as stored.</summary>
-public sealed class NulAsReplacementCharacter() : ValueConverter<string, string>(text => text.Replace('\0', '\uFFFD'), text => text);
+public sealed class NulAsReplacementCharacter() : ValueConverter<string, string>(text => Stored(text), text => text)
+{
+    /// <summary>Text as every string column stores it; also for rows written without the unit of work.</summary>
+    public static string Stored(string text) => text.Replace('\0', '\uFFFD');
+}
