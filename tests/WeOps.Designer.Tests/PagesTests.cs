@@ -215,8 +215,19 @@ public sealed class PagesTests(DesignerFixture designer)
             Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
         using (var published = await designer.Api.PostAsJsonAsync($"/api/definitions/{key}/publish", new { note = "test" }))
             Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+        string id;
         using (var started = await designer.Api.PostAsJsonAsync("/api/instances", new { definitionKey = key }))
-            started.EnsureSuccessStatusCode();
+            id = (string)(await started.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["id"]!;
+
+        // The ticket exists as soon as the task that opens it has run; the step that records the task as completed
+        // commits after that. The page draws the progress it loads, so wait until the instance waits at "work".
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((string?)(await designer.Api.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/api/instances/{id}"))!["status"] != "waiting")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the instance did not reach its user task within 30 s");
+            await Task.Delay(100);
+        }
+
         var page = await designer.SignedInPageAsync();
 
         await page.GotoAsync("/#/tickets");
