@@ -73,16 +73,16 @@ public static class AlertStormBench
             (await client.PostAsync("/api/definitions", new StringContent(Runbook, Encoding.UTF8, "application/xml"))).EnsureSuccessStatusCode();
             (await client.PostAsync("/api/definitions/storm-runbook/publish", new StringContent("{}", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
 
-            // Warm-up: the same storm for as long, on a runbook of its own, so the measured one runs the code the
-            // runtime has recompiled with its optimising tier (a server that has been up a while), not the first tier.
+            // Warm-up: shorter storms of the same kind, on a runbook of its own and on new hosts each time (each one begins
+            // with its burst of starts), until the runtime has settled (WarmUp).
             var warmUp = Runbook.Replace("storm-runbook", "warm-up-runbook", StringComparison.Ordinal).Replace("DiskFull", "WarmUp", StringComparison.Ordinal);
             (await client.PostAsync("/api/definitions", new StringContent(warmUp, Encoding.UTF8, "application/xml"))).EnsureSuccessStatusCode();
             (await client.PostAsync("/api/definitions/warm-up-runbook/publish", new StringContent("{}", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
-            await StormAsync(client, total, fingerprints, rate, "WarmUp");
+            await WarmUp.RunAsync("alert storm", round => StormAsync(client, Math.Min(total, 1000), fingerprints, rate, "WarmUp", $"warm-{round}-host"));
 
             var gcPauses = GC.GetTotalPauseDuration();
             var gen2 = GC.CollectionCount(2);
-            var (latencies, failures, started, seconds) = await StormAsync(client, total, fingerprints, rate, "DiskFull");
+            var (latencies, failures, started, seconds) = await StormAsync(client, total, fingerprints, rate, "DiskFull", "host");
             gcPauses = GC.GetTotalPauseDuration() - gcPauses;
             gen2 = GC.CollectionCount(2) - gen2;
 
@@ -121,8 +121,8 @@ public static class AlertStormBench
     }
 
     /// <summary>Sends <paramref name="total"/> webhook calls paced at <paramref name="rate"/> per second, each one
-    /// firing alert named <paramref name="alertname"/> on one of <paramref name="fingerprints"/> hosts.</summary>
-    private static async Task<(double[] Latencies, int Failures, int Started, double Seconds)> StormAsync(HttpClient client, int total, int fingerprints, int rate, string alertname)
+    /// firing alert named <paramref name="alertname"/> on one of <paramref name="fingerprints"/> hosts (named <paramref name="hosts"/>-N).</summary>
+    private static async Task<(double[] Latencies, int Failures, int Started, double Seconds)> StormAsync(HttpClient client, int total, int fingerprints, int rate, string alertname, string hosts)
     {
         var latencies = new double[total];
         var failures = 0;
@@ -137,7 +137,7 @@ public static class AlertStormBench
             calls.Add(Task.Run(async () =>
             {
                 var watch = Stopwatch.StartNew();
-                using var response = await client.PostAsync("/api/alerts/alertmanager", Payload($"host-{index % fingerprints}", alertname));
+                using var response = await client.PostAsync("/api/alerts/alertmanager", Payload($"{hosts}-{index % fingerprints}", alertname));
                 latencies[index] = watch.Elapsed.TotalMilliseconds;
                 if (response.StatusCode != HttpStatusCode.Accepted) Interlocked.Increment(ref failures);
                 else Interlocked.Add(ref started, (await ReadJsonAsync(response))["started"]!.AsArray().Count);

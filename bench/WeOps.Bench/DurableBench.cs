@@ -155,12 +155,12 @@ public static class DurableBench
             <bpmn:userTask id="approve" /><bpmn:sequenceFlow id="f2" sourceRef="approve" targetRef="end" /><bpmn:endEvent id="end" />
             """;
         var warm = await Publish(engine, "wait-and-resume-warm-up", body);
-        for (var warming = Stopwatch.StartNew(); warming.Elapsed < WarmUp;)
+        await WarmUp.RunAsync("wait-and-resume", async _ =>
         {
             await StartMany(engine, warm, 100, i => new JsonObject { ["n"] = i }, 8);
             foreach (var task in await engine.Queries.TasksAsync(new TaskFilter(Limit: 100), CancellationToken.None))
                 await engine.Commands.CompleteTaskAsync(task.Id, null, "bench", CancellationToken.None);
-        }
+        });
 
         var key = await Publish(engine, "wait-and-resume", body);
         var watch = Stopwatch.StartNew();
@@ -225,22 +225,16 @@ public static class DurableBench
     private static Row Completed(string name, string db, int count, double seconds, List<double> latencies, string cpu, string target, bool? met) =>
         new(name, db, count, seconds, count / seconds, Percentile(latencies, 0.5), Percentile(latencies, 0.99), cpu, target, met);
 
-    /// <summary>How long a scenario runs unmeasured first. The runtime recompiles hot code with its optimising tier
-    /// over the first seconds (a cold run spent most of them compiling: 500-1,400 methods every 2 s); a server that
-    /// has been up a while runs the recompiled code, and that is what the figures are about.</summary>
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
-
-    /// <summary>Publishes <paramref name="key"/>, and runs the same process under another key for <see cref="WarmUp"/>
-    /// first, 100 instances at a time.</summary>
+    /// <summary>Publishes <paramref name="key"/>, and first runs the same process under another key, 100 instances at a
+    /// time, until the runtime has settled (<see cref="WarmUp"/>).</summary>
     private static async Task<string> PublishWarm(DurableEngine engine, string key, Func<int, JsonObject?> variables, string body)
     {
         var warm = await Publish(engine, key + "-warm-up", body);
-        var watch = Stopwatch.StartNew();
-        for (var round = 1; watch.Elapsed < WarmUp; round++)
+        await WarmUp.RunAsync(key, async round =>
         {
             await StartMany(engine, warm, 100, variables, 4);
             await WaitForCompleted(engine, warm, 100 * round, TimeSpan.FromMinutes(2));
-        }
+        });
 
         return await Publish(engine, key, body);
     }
