@@ -179,8 +179,17 @@ public sealed class InstanceStore(
         using var gate = await options.EnterWriteAsync(cancellationToken);
         await using var db = OpenDb();
         await using var tx = await BeginAsync(db, cancellationToken);
-        var row = await LockAsync(db, instanceId, cancellationToken);
-        if (consumedJobId is { } jobId) await db.Jobs.Where(j => j.Id == jobId).ExecuteDeleteAsync(cancellationToken);
+        InstanceRow? row;
+        if (options.Provider == DatabaseProvider.Postgres)
+        {
+            row = (await PostgresRows.LockAsync(db, [instanceId], consumedJobId is { } consumed ? [consumed] : [], [], cancellationToken)).Rows.SingleOrDefault();
+        }
+        else
+        {
+            row = await db.Instances.FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
+            if (consumedJobId is { } jobId) await db.Jobs.Where(j => j.Id == jobId).ExecuteDeleteAsync(cancellationToken);
+        }
+
         if (row is null)
         {
             await tx.CommitAsync(cancellationToken);
@@ -264,11 +273,20 @@ public sealed class InstanceStore(
         await using var db = OpenDb();
         await using var tx = await BeginAsync(db, cancellationToken);
         var ids = steps.Where(s => s.Start is null).Select(s => s.InstanceId).Distinct().Order().ToArray();
-        var rows = options.Provider == DatabaseProvider.Postgres
-            ? await db.Instances.FromSqlRaw("SELECT * FROM instances WHERE id = ANY({0}) ORDER BY id FOR UPDATE", [ids]).ToListAsync(cancellationToken)
-            : await db.Instances.Where(i => ids.Contains(i.Id)).ToListAsync(cancellationToken);
         var consumed = steps.Where(s => s.ConsumedJobId is not null).Select(s => s.ConsumedJobId!.Value).ToArray();
-        if (consumed.Length > 0) await db.Jobs.Where(j => consumed.Contains(j.Id)).ExecuteDeleteAsync(cancellationToken);
+        List<InstanceRow> rows;
+        Dictionary<string, int?> latest;
+        if (options.Provider == DatabaseProvider.Postgres)
+        {
+            var latestOf = steps.Where(s => s.Start is { Version: null }).Select(s => s.Start!.Key).Distinct(StringComparer.Ordinal).ToArray();
+            (rows, latest) = await PostgresRows.LockAsync(db, ids, consumed, latestOf, cancellationToken);
+        }
+        else
+        {
+            rows = await db.Instances.Where(i => ids.Contains(i.Id)).ToListAsync(cancellationToken);
+            if (consumed.Length > 0) await db.Jobs.Where(j => consumed.Contains(j.Id)).ExecuteDeleteAsync(cancellationToken);
+            latest = new Dictionary<string, int?>(StringComparer.Ordinal);
+        }
 
         var instances = new Dictionary<Guid, (InstanceRow Row, InstanceState State, ProcessGraph Graph)>();
         foreach (var row in rows)
@@ -281,7 +299,6 @@ public sealed class InstanceStore(
         var now = time.GetUtcNow();
         var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
         var written = new HashSet<Guid>();
-        var latest = new Dictionary<string, int?>(StringComparer.Ordinal);
         var outcomes = new StepOutcome[steps.Count];
         for (var i = 0; i < steps.Count; i++)
         {
@@ -399,11 +416,6 @@ public sealed class InstanceStore(
     /// taken first, so two steps never both read and then both write.</summary>
     private static Task<IDbContextTransaction> BeginAsync(WeOpsDb db, CancellationToken cancellationToken) =>
         db.Database.BeginTransactionAsync(cancellationToken);
-
-    private async Task<InstanceRow?> LockAsync(WeOpsDb db, Guid id, CancellationToken cancellationToken) =>
-        options.Provider == DatabaseProvider.Postgres
-            ? await db.Instances.FromSqlInterpolated($"SELECT * FROM instances WHERE id = {id} FOR UPDATE").FirstOrDefaultAsync(cancellationToken)
-            : await db.Instances.FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
 }
 
 /// <summary>One transaction of <see cref="InstanceStore.InTransactionAsync{T}"/>: its unit of work, and

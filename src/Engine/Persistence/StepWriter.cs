@@ -15,8 +15,13 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
     private readonly List<HistoryRow> history = [];
     private readonly List<JobRow> jobs = [];
 
-    /// <summary>PostgreSQL takes history and job rows as arrays, many rows to a statement; SQLite through the unit of work.</summary>
+    /// <summary>PostgreSQL takes instance, history and job rows as arrays, many rows to a statement and the statements
+    /// in one round trip (<see cref="PostgresRows"/>); SQLite through the unit of work.</summary>
     private readonly bool arrays = db.Database.IsNpgsql();
+
+    /// <summary>On PostgreSQL, the instance rows written since the last flush, with the revision each has in the
+    /// database (null: not there yet). Their rows are not tracked by the unit of work.</summary>
+    private readonly Dictionary<InstanceRow, int?> instances = [];
 
     /// <summary>The wait whose job row the step being written has already deleted (the job or timer that brought
     /// it): disarming that wait needs no second delete, which saves a round trip on every job's step. Set per step.</summary>
@@ -46,13 +51,15 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
             Status = "",
             State = "",
         };
-        db.Instances.Add(row);
+        if (arrays) instances[row] = null;
+        else db.Instances.Add(row);
         return row;
     }
 
     public async Task WriteAsync(InstanceRow row, StepResult result, Stimulus? cause, CancellationToken cancellationToken)
     {
         var state = result.State;
+        if (arrays) instances.TryAdd(row, row.Revision);
         row.State = JsonSerializer.Serialize(state, Json);
         row.Status = InstanceStatusName.Of(state);
         row.EndedAt = state.EndedAt?.UtcDateTime;
@@ -113,29 +120,32 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
         }
     }
 
-    /// <summary>Writes the history and job rows of every step written so far, in their order; the caller then saves
-    /// the unit of work (and commits, or goes on with steps that may delete those rows by query). On PostgreSQL each
-    /// is one INSERT of arrays, whatever the number of rows: through the unit of work each row was a statement with
-    /// its own parameters, which cost more than anything else a step writes.</summary>
+    /// <summary>Writes the rows of every step written so far (on PostgreSQL also the instance rows), in their order;
+    /// the caller then saves the unit of work (and commits, or goes on with steps that may delete those rows by query).
+    /// On PostgreSQL each table's rows are one statement of arrays, whatever their number, and all of them one round
+    /// trip (<see cref="PostgresRows.WriteAsync"/>).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        await WriteHistoryAsync(cancellationToken);
-        await WriteJobsAsync(cancellationToken);
-    }
+        if (!arrays)
+        {
+            db.History.AddRange(history);
+            db.Jobs.AddRange(jobs);
+        }
+        else if (instances.Count > 0 || history.Count > 0 || jobs.Count > 0)
+        {
+            var inserted = new List<InstanceRow>();
+            var updated = new List<(InstanceRow, int)>();
+            foreach (var (row, stored) in instances)
+            {
+                if (stored is { } revision) updated.Add((row, revision));
+                else inserted.Add(row);
+            }
 
-    private async Task WriteHistoryAsync(CancellationToken cancellationToken)
-    {
-        if (history.Count == 0) return;
-        if (arrays) await PostgresRows.InsertHistoryAsync(db, history, cancellationToken);
-        else db.History.AddRange(history);
+            await PostgresRows.WriteAsync(db, inserted, updated, history, jobs, cancellationToken);
+            instances.Clear();
+        }
+
         history.Clear();
-    }
-
-    private async Task WriteJobsAsync(CancellationToken cancellationToken)
-    {
-        if (jobs.Count == 0) return;
-        if (arrays) await PostgresRows.InsertJobsAsync(db, jobs, cancellationToken);
-        else db.Jobs.AddRange(jobs);
         jobs.Clear();
     }
 

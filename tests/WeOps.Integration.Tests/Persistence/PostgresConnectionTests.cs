@@ -16,6 +16,7 @@ public sealed class PostgresConnectionTests(PostgresDatabase database) : IClassF
 
         Assert.Equal(DatabaseOptions.PostgresPreparedStatements, csb.MaxAutoPrepare);
         Assert.True(csb.NoResetOnClose);
+        Assert.Equal("-c plan_cache_mode=force_custom_plan", csb.Options);
         Assert.Equal("weops", csb.Database);
     }
 
@@ -28,6 +29,34 @@ public sealed class PostgresConnectionTests(PostgresDatabase database) : IClassF
 
         Assert.Equal(0, csb.MaxAutoPrepare);
         Assert.False(csb.NoResetOnClose);
+    }
+
+    [Fact]
+    public void Options_of_its_own_keep_theirs_and_get_plans_made_at_each_run()
+    {
+        var options = new DatabaseOptions(DatabaseProvider.Postgres, "Host=127.0.0.1;Options=-c search_path=ops").PostgresConnectionString();
+        Assert.Equal("-c search_path=ops -c plan_cache_mode=force_custom_plan", new NpgsqlConnectionStringBuilder(options).Options);
+
+        var chosen = new DatabaseOptions(DatabaseProvider.Postgres, "Host=127.0.0.1;Options=-c plan_cache_mode=auto").PostgresConnectionString();
+        Assert.Equal("-c plan_cache_mode=auto", new NpgsqlConnectionStringBuilder(chosen).Options);
+    }
+
+    /// <summary>A generic plan cached while the table was empty would go on scanning all of it once it is full.</summary>
+    [Fact]
+    public async Task A_prepared_statement_is_planned_for_its_values_at_each_run_not_once_for_all()
+    {
+        var options = new DatabaseOptions(DatabaseProvider.Postgres, database.ConnectionString);
+        await options.MigrateAsync();
+        await using var db = options.Open();
+        await db.Database.OpenConnectionAsync();
+        for (var i = 0; i < 12; i++) await db.Jobs.CountAsync(j => j.Kind == "plan-" + i);
+
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%FROM jobs%'";
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), "the repeated count over jobs was not prepared");
+        Assert.Equal(0L, reader.GetInt64(0));
+        Assert.True(reader.GetInt64(1) > 5, $"custom plans: {reader.GetInt64(1)}");
     }
 
     [Fact]
