@@ -179,17 +179,7 @@ public sealed class InstanceStore(
         using var gate = await options.EnterWriteAsync(cancellationToken);
         await using var db = OpenDb();
         await using var tx = await BeginAsync(db, cancellationToken);
-        InstanceRow? row;
-        if (options.Provider == DatabaseProvider.Postgres)
-        {
-            row = (await PostgresRows.LockAsync(db, [instanceId], consumedJobId is { } consumed ? [consumed] : [], [], cancellationToken)).Rows.SingleOrDefault();
-        }
-        else
-        {
-            row = await db.Instances.FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
-            if (consumedJobId is { } jobId) await db.Jobs.Where(j => j.Id == jobId).ExecuteDeleteAsync(cancellationToken);
-        }
-
+        var row = (await LockAsync(db, [instanceId], consumedJobId is { } consumed ? [consumed] : [], [], cancellationToken)).Rows.SingleOrDefault();
         if (row is null)
         {
             await tx.CommitAsync(cancellationToken);
@@ -274,19 +264,8 @@ public sealed class InstanceStore(
         await using var tx = await BeginAsync(db, cancellationToken);
         var ids = steps.Where(s => s.Start is null).Select(s => s.InstanceId).Distinct().Order().ToArray();
         var consumed = steps.Where(s => s.ConsumedJobId is not null).Select(s => s.ConsumedJobId!.Value).ToArray();
-        List<InstanceRow> rows;
-        Dictionary<string, int?> latest;
-        if (options.Provider == DatabaseProvider.Postgres)
-        {
-            var latestOf = steps.Where(s => s.Start is { Version: null }).Select(s => s.Start!.Key).Distinct(StringComparer.Ordinal).ToArray();
-            (rows, latest) = await PostgresRows.LockAsync(db, ids, consumed, latestOf, cancellationToken);
-        }
-        else
-        {
-            rows = await db.Instances.Where(i => ids.Contains(i.Id)).ToListAsync(cancellationToken);
-            if (consumed.Length > 0) await db.Jobs.Where(j => consumed.Contains(j.Id)).ExecuteDeleteAsync(cancellationToken);
-            latest = new Dictionary<string, int?>(StringComparer.Ordinal);
-        }
+        var latestOf = steps.Where(s => s.Start is { Version: null }).Select(s => s.Start!.Key).Distinct(StringComparer.Ordinal).ToArray();
+        var (rows, latest) = await LockAsync(db, ids, consumed, latestOf, cancellationToken);
 
         var instances = new Dictionary<Guid, (InstanceRow Row, InstanceState State, ProcessGraph Graph)>();
         foreach (var row in rows)
@@ -410,6 +389,19 @@ public sealed class InstanceStore(
         }
 
         writer.ChildrenToStart.Clear();
+    }
+
+    /// <summary>Reads the instances of <paramref name="ids"/> for a step (locked on PostgreSQL; SQLite's write lock is
+    /// the transaction's) and deletes the <paramref name="consumed"/> job rows that brought it. On PostgreSQL this is one
+    /// round trip, which also reads the latest versions of <paramref name="latestOf"/> and leaves the rows to the step
+    /// writer; on SQLite the rows are the unit of work's and the latest versions are looked up as starts resolve.</summary>
+    private async Task<(List<InstanceRow> Rows, Dictionary<string, int?> Latest)> LockAsync(
+        WeOpsDb db, Guid[] ids, long[] consumed, string[] latestOf, CancellationToken cancellationToken)
+    {
+        if (options.Provider == DatabaseProvider.Postgres) return await PostgresRows.LockAsync(db, ids, consumed, latestOf, cancellationToken);
+        var rows = await db.Instances.Where(i => ids.Contains(i.Id)).ToListAsync(cancellationToken);
+        if (consumed.Length > 0) await db.Jobs.Where(j => consumed.Contains(j.Id)).ExecuteDeleteAsync(cancellationToken);
+        return (rows, new Dictionary<string, int?>(StringComparer.Ordinal));
     }
 
     /// <summary>On SQLite this is BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock is

@@ -210,9 +210,10 @@ internal static class PostgresRows
     }
 
     /// <summary>A batch on the unit of work's connection and in its transaction. Its statements take positional
-    /// parameters, which Npgsql sends as they are instead of rewriting the SQL, and are prepared before they run:
-    /// PostgreSQL plans a statement over arrays at each run otherwise, which cost more than the rows it writes. A
-    /// connection keeps its prepared statements, so preparing again is a lookup.</summary>
+    /// parameters, which Npgsql sends as they are instead of rewriting the SQL, and are prepared before they run, so
+    /// PostgreSQL parses each once per connection (it still plans them at each run: see
+    /// <see cref="DatabaseOptions.PostgresConnectionString"/>). A connection keeps its prepared statements, so
+    /// preparing again is a lookup.</summary>
     private static NpgsqlBatch Batch(WeOpsDb db) =>
         new((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
 
