@@ -268,8 +268,8 @@ public static class DurableBench
             options = new DatabaseOptions(DatabaseProvider.Postgres, new NpgsqlConnectionStringBuilder(postgres) { Database = name, MaxPoolSize = 64 }.ConnectionString);
         }
 
-        var engine = new DurableEngine(options, new ExecutorCatalog([new NoopExecutor()]), NullLoggerFactory.Instance, TimeProvider.System,
-            new WorkerOptions { Parallelism = 16, PollInterval = TimeSpan.FromMilliseconds(50) });
+        // The workers as a server runs them by default (Workers:Parallelism 8, a poll every 250 ms).
+        var engine = new DurableEngine(options, new ExecutorCatalog([new NoopExecutor()]), NullLoggerFactory.Instance, TimeProvider.System, new WorkerOptions());
         await engine.InitializeAsync(CancellationToken.None);
         using var stop = new CancellationTokenSource();
         var worker = Task.Run(() => engine.Worker.RunAsync(stop.Token));

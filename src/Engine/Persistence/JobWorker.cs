@@ -54,19 +54,23 @@ public sealed class JobWorker(
 
     public string NodeId => nodeId;
 
-    /// <summary>Timers and deliveries run no executor: only a step. They are claimed and run by the hundred beside
-    /// the executor slots, so 10,000 timers due at once are not let through <see cref="WorkerOptions.Parallelism"/> at a time.</summary>
-    private const int StepOnlyParallelism = 256;
+    /// <summary>Steps this node has in flight that run no executor, or whose executor has returned. Timers and
+    /// deliveries are only a step, so they are claimed by the hundred beside the executor slots (10,000 timers due at
+    /// once are not let through <see cref="WorkerOptions.Parallelism"/> at a time). A job whose executor has returned
+    /// trades its executor slot for one of these places while its step waits for a transaction: the parallelism bounds
+    /// executor calls, not commits (ADR 0014). When every place is taken, finished executors keep their slots until one
+    /// frees, so claiming slows down with the database instead of piling results up in memory.</summary>
+    private const int StepsInFlight = 256;
 
     private static bool IsStepOnly(JobRow job) => job.Kind is JobKinds.Timer or JobKinds.Delivery;
 
     public async Task RunAsync(CancellationToken stop)
     {
         using var slots = new SemaphoreSlim(options.Parallelism);
-        using var stepOnly = new SemaphoreSlim(StepOnlyParallelism);
+        using var steps = new SemaphoreSlim(StepsInFlight);
         var running = new List<Task>();
         local?.Open(nodeId, options.Parallelism * 2);
-        var handedOver = Task.Run(() => RunLocalAsync(slots, stop), CancellationToken.None);
+        var handedOver = Task.Run(() => RunLocalAsync(slots, steps, stop), CancellationToken.None);
         while (!stop.IsCancellationRequested)
         {
             IReadOnlyList<JobRow> claimed;
@@ -77,8 +81,8 @@ public sealed class JobWorker(
                 claimed = await ClaimAsync(free, stop);
                 // A full claim, or one with timers or deliveries in it, may leave more of those due: take them in bulk.
                 var stepOnlyClaimed = claimed.Count(IsStepOnly);
-                if ((claimed.Count == free || stepOnlyClaimed > 0) && stepOnly.CurrentCount > stepOnlyClaimed)
-                    claimed = [.. claimed, .. await ClaimAsync(stepOnly.CurrentCount - stepOnlyClaimed, stop, stepOnlyKinds: true)];
+                if ((claimed.Count == free || stepOnlyClaimed > 0) && steps.CurrentCount > stepOnlyClaimed)
+                    claimed = [.. claimed, .. await ClaimAsync(steps.CurrentCount - stepOnlyClaimed, stop, stepOnlyKinds: true)];
                 slots.Release();
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -96,7 +100,7 @@ public sealed class JobWorker(
             try
             {
                 foreach (var job in claimed)
-                    await StartInSlotAsync(job, IsStepOnly(job) ? stepOnly : slots, running, stop);
+                    await StartInSlotAsync(job, IsStepOnly(job) ? steps : slots, steps, running, stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -112,7 +116,7 @@ public sealed class JobWorker(
     }
 
     /// <summary>Runs the jobs steps on this node locked for it (see <see cref="LocalJobs"/>).</summary>
-    private async Task RunLocalAsync(SemaphoreSlim slots, CancellationToken stop)
+    private async Task RunLocalAsync(SemaphoreSlim slots, SemaphoreSlim steps, CancellationToken stop)
     {
         if (local is null) return;
         var running = new List<Task>();
@@ -123,7 +127,7 @@ public sealed class JobWorker(
                 while (local.Reader.TryRead(out var job))
                 {
                     local.Taken();
-                    await StartInSlotAsync(job, slots, running, stop);
+                    await StartInSlotAsync(job, slots, steps, running, stop);
                 }
             }
         }
@@ -135,22 +139,41 @@ public sealed class JobWorker(
         await Task.WhenAll(running);
     }
 
-    /// <summary>Waits for a free slot, then runs the job in the background; the slot is freed when it ends.</summary>
-    private async Task StartInSlotAsync(JobRow job, SemaphoreSlim slots, List<Task> running, CancellationToken stop)
+    /// <summary>Waits for a free slot, then runs the job in the background; the slot is freed when it ends, or, for a
+    /// job that ran an executor, when its step has a place among <paramref name="steps"/>.</summary>
+    private async Task StartInSlotAsync(JobRow job, SemaphoreSlim slots, SemaphoreSlim steps, List<Task> running, CancellationToken stop)
     {
         await slots.WaitAsync(stop);
+        var slot = new Slot(slots, steps);
         running.RemoveAll(t => t.IsCompleted);
         running.Add(Task.Run(async () =>
         {
             try
             {
-                await RunJobAsync(job, stop);
+                await RunJobAsync(job, stop, slot);
             }
             finally
             {
-                slots.Release();
+                slot.Release();
             }
         }, CancellationToken.None));
+    }
+
+    /// <summary>The place a running job holds: an executor slot, then, once its executor has returned, a place among
+    /// the steps in flight (<see cref="StepsInFlight"/>).</summary>
+    private sealed class Slot(SemaphoreSlim first, SemaphoreSlim steps)
+    {
+        private SemaphoreSlim? held = first;
+
+        /// <summary>Trades an executor slot for a step's place, waiting for one to free.</summary>
+        public async Task ToStepAsync(CancellationToken stop)
+        {
+            if (held is null || held == steps) return;
+            await steps.WaitAsync(stop);
+            Interlocked.Exchange(ref held, steps)?.Release();
+        }
+
+        public void Release() => Interlocked.Exchange(ref held, null)?.Release();
     }
 
     /// <summary>Runs every job that is due now, one batch at a time, until none is left: for tests and tools.</summary>
@@ -206,14 +229,14 @@ public sealed class JobWorker(
         return await db.Jobs.FromSqlRaw(sql, nodeId, until, now, count, alive).AsNoTracking().ToListAsync(cancellationToken);
     }
 
-    private async Task RunJobAsync(JobRow job, CancellationToken stop)
+    private async Task RunJobAsync(JobRow job, CancellationToken stop, Slot? slot = null)
     {
         try
         {
             switch (job.Kind)
             {
                 case JobKinds.Job:
-                    await ExecuteAsync(job, stop);
+                    await ExecuteAsync(job, slot, stop);
                     break;
                 case JobKinds.Timer:
                     await store.HandleAsync(job.InstanceId, new TimerFired(job.WaitId, nodeId), job.Id, stop);
@@ -240,7 +263,7 @@ public sealed class JobWorker(
         }
     }
 
-    private async Task ExecuteAsync(JobRow job, CancellationToken stop)
+    private async Task ExecuteAsync(JobRow job, Slot? slot, CancellationToken stop)
     {
         var wait = JsonSerializer.Deserialize<JobWait>(job.Payload!, StepWriter.Json)!;
         if (wait.Timeout is { } timeout && timeout > options.DefaultJobLock)
@@ -252,6 +275,7 @@ public sealed class JobWorker(
         }
 
         var outcome = await RunExecutorAsync(job, wait, stop);
+        if (slot is not null) await slot.ToStepAsync(stop);
         await store.HandleAsync(job.InstanceId, outcome, job.Id, stop);
     }
 
