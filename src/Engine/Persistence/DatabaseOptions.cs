@@ -10,7 +10,7 @@ public enum DatabaseProvider { Sqlite, Postgres }
 /// <summary>Which database the engine keeps its state in.</summary>
 public sealed record DatabaseOptions(DatabaseProvider Provider, string ConnectionString)
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> SqliteWriters = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SqliteFile> SqliteFiles = new(StringComparer.Ordinal);
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<DatabaseOptions, PooledDbContextFactory<WeOpsDb>> Contexts = new();
 
@@ -22,13 +22,17 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     public WeOpsDb Open() =>
         Contexts.GetOrAdd(this, _ => new PooledDbContextFactory<WeOpsDb>(ContextOptions(), ContextPoolSize)).CreateDbContext();
 
+    /// <summary>The SQLite file of these options, as this process uses it (<see cref="Persistence.SqliteFile"/>); null on PostgreSQL.</summary>
+    internal SqliteFile? SqliteFile =>
+        Provider == DatabaseProvider.Sqlite ? SqliteFiles.GetOrAdd(ConnectionString, _ => new SqliteFile(SqliteConnectionString())) : null;
+
     /// <summary>SQLite lets one writer in at a time and makes the others sleep and retry; queueing the
     /// node's writers in memory instead keeps the file busy without those sleeps. PostgreSQL needs no
     /// gate: rows are locked one by one.</summary>
     public async ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken)
     {
-        if (Provider != DatabaseProvider.Sqlite) return null;
-        var gate = SqliteWriters.GetOrAdd(ConnectionString, _ => new SemaphoreSlim(1, 1));
+        if (SqliteFile is not { } file) return null;
+        var gate = file.Writers;
         await gate.WaitAsync(cancellationToken);
         return new Release(gate);
     }
@@ -43,14 +47,16 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         }
     }
 
-    /// <summary>Configures a context for the provider. SQLite gets a busy timeout so writers queue instead of failing.</summary>
+    /// <summary>Configures a context for the provider. SQLite connections wait for the write lock and leave checkpoints
+    /// to the background (<see cref="Persistence.SqliteFile"/>).</summary>
     public DbContextOptions<WeOpsDb> ContextOptions()
     {
         var builder = new DbContextOptionsBuilder<WeOpsDb>();
         switch (Provider)
         {
             case DatabaseProvider.Sqlite:
-                builder.UseSqlite(SqliteConnectionString());
+                var file = SqliteFile!;
+                builder.UseSqlite(file.ConnectionString).AddInterceptors(file);
                 break;
             case DatabaseProvider.Postgres:
                 builder.UseNpgsql(PostgresConnectionString());

@@ -1,0 +1,114 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace WeOps.Engine.Persistence;
+
+/// <summary>One SQLite database file as the engine uses it: the node's queue of writers, how every connection of the
+/// engine waits for the file's write lock, and checkpoints of its write-ahead log kept off the commit path. Two stalls
+/// held up every writer queued behind the one that met them (50 to 250 ms under an alert storm):
+/// <list type="bullet">
+/// <item>Microsoft.Data.Sqlite answers a locked file by sleeping 150 ms and trying again, so a node's heartbeat, which
+/// holds the lock for a millisecond, cost the step that met it 150 ms. Each connection here gives SQLite itself the
+/// wait (<c>sqlite3_busy_timeout</c>), which tries again within milliseconds.</item>
+/// <item>The commit that took the log past 1,000 pages copied the log into the database file and synced it before it
+/// returned, still holding the write lock. Here no connection checkpoints when it commits; after writes a passive
+/// checkpoint runs in the background on a connection of its own, at most once per <see cref="CheckpointInterval"/>. A
+/// passive checkpoint waits for no reader and no writer, so commits go on meanwhile.</item>
+/// </list>
+/// Durability is the same: a commit is synced to the log either way, and a log not yet checkpointed is read (and
+/// replayed after a crash) like any other.</summary>
+internal sealed class SqliteFile : IDbConnectionInterceptor, IDbCommandInterceptor, IDbTransactionInterceptor
+{
+    /// <summary>How often at most a checkpoint runs while there are writes.</summary>
+    public static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
+
+    private readonly int busyTimeoutMilliseconds;
+    private long lastCheckpoint;
+    private int checkpointing;
+    private long checkpoints;
+
+    public SqliteFile(string connectionString)
+    {
+        ConnectionString = connectionString;
+        busyTimeoutMilliseconds = new SqliteConnectionStringBuilder(connectionString).DefaultTimeout * 1000;
+        lastCheckpoint = Environment.TickCount64 - (long)CheckpointInterval.TotalMilliseconds;
+    }
+
+    public string ConnectionString { get; }
+
+    /// <summary>SQLite lets one writer in at a time; the node's writers queue here, in memory, instead of on the file.</summary>
+    public SemaphoreSlim Writers { get; } = new(1, 1);
+
+    /// <summary>Checkpoints run to their end since the file was first opened by this process.</summary>
+    public long Checkpoints => Interlocked.Read(ref checkpoints);
+
+    public void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Configure(connection);
+
+    public Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Configure(connection);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => AfterWrite();
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        AfterWrite();
+        return Task.CompletedTask;
+    }
+
+    // Updates and deletes by query (ExecuteUpdate, ExecuteDelete) outside a transaction commit on their own.
+    public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
+    {
+        AfterWrite();
+        return result;
+    }
+
+    public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        AfterWrite();
+        return ValueTask.FromResult(result);
+    }
+
+    /// <summary>Both settings are the connection's and a pooled connection keeps them; setting them again is two plain calls.</summary>
+    private void Configure(DbConnection connection)
+    {
+        if (connection is not SqliteConnection { Handle: { } handle }) return;
+        SQLitePCL.raw.sqlite3_busy_timeout(handle, busyTimeoutMilliseconds);
+        SQLitePCL.raw.sqlite3_wal_autocheckpoint(handle, 0);
+    }
+
+    /// <summary>Starts a checkpoint in the background unless one is running or one started less than an interval ago.</summary>
+    private void AfterWrite()
+    {
+        var now = Environment.TickCount64;
+        if (now - Interlocked.Read(ref lastCheckpoint) < (long)CheckpointInterval.TotalMilliseconds) return;
+        if (Interlocked.CompareExchange(ref checkpointing, 1, 0) != 0) return;
+        Interlocked.Exchange(ref lastCheckpoint, now);
+        _ = Task.Run(CheckpointAsync);
+    }
+
+    private async Task CheckpointAsync()
+    {
+        try
+        {
+            await using var connection = new SqliteConnection(ConnectionString);
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+            await command.ExecuteNonQueryAsync();
+            Interlocked.Increment(ref checkpoints);
+        }
+        catch (SqliteException)
+        {
+            // Only an I/O error or a damaged file fails a passive checkpoint; the commits that need the same file fail
+            // with it and are logged where they run. The log stays whole and the next write tries again.
+        }
+        finally
+        {
+            Volatile.Write(ref checkpointing, 0);
+        }
+    }
+}
