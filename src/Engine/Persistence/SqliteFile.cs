@@ -21,10 +21,13 @@ namespace WeOps.Engine.Persistence;
 /// replayed after a crash) like any other.</summary>
 internal sealed class SqliteFile : IDbConnectionInterceptor
 {
-    /// <summary>How often at most a checkpoint runs while there are writes.</summary>
+    /// <summary>How often at most a checkpoint runs while the engine uses the file.</summary>
     public static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
 
     private readonly int busyTimeoutMilliseconds;
+
+    /// <summary>The checkpoint's own connection never creates the file: one that is gone (a deleted test folder) stays gone.</summary>
+    private readonly string checkpointConnectionString;
     private long lastCheckpoint;
     private int checkpointing;
     private long checkpoints;
@@ -33,6 +36,7 @@ internal sealed class SqliteFile : IDbConnectionInterceptor
     {
         ConnectionString = connectionString;
         busyTimeoutMilliseconds = new SqliteConnectionStringBuilder(connectionString).DefaultTimeout * 1000;
+        checkpointConnectionString = new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadWrite }.ToString();
         lastCheckpoint = Environment.TickCount64 - (long)CheckpointInterval.TotalMilliseconds;
     }
 
@@ -84,7 +88,7 @@ internal sealed class SqliteFile : IDbConnectionInterceptor
     {
         try
         {
-            await using var connection = new SqliteConnection(ConnectionString);
+            await using var connection = new SqliteConnection(checkpointConnectionString);
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
@@ -93,8 +97,9 @@ internal sealed class SqliteFile : IDbConnectionInterceptor
         }
         catch (SqliteException)
         {
-            // Only an I/O error or a damaged file fails a passive checkpoint; the commits that need the same file fail
-            // with it and are logged where they run. The log stays whole and the next write tries again.
+            // Only a file that is gone, an I/O error or a damaged file fails a passive checkpoint; the commits that need
+            // the same file fail with it and are logged where they run. The log stays whole, and the next connection
+            // that closes tries again.
         }
         finally
         {
