@@ -98,7 +98,13 @@ public sealed class WorkerSlotTests : IAsyncLifetime
     {
         var engine = await NodeAsync(parallelism: 2);
         var key = await PublishFanOutAsync(engine, branches: 8);
-        probe.OnCall = _ => Task.Delay(50);
+        // Each call waits a little for company, so two calls overlap however loaded the machine is, and then stays a
+        // while longer, so a third call the workers let in would overlap them too.
+        probe.OnCall = async _ =>
+        {
+            for (var waited = 0; probe.Running < 2 && waited < 1_000; waited += 5) await Task.Delay(5);
+            await Task.Delay(30);
+        };
 
         using var stop = new CancellationTokenSource();
         var workers = Task.Run(() => engine.Worker.RunAsync(stop.Token));
@@ -145,6 +151,8 @@ public sealed class WorkerSlotTests : IAsyncLifetime
         public int Calls => Volatile.Read(ref calls);
 
         public int MostAtOnce => Volatile.Read(ref mostAtOnce);
+
+        public int Running => Volatile.Read(ref running);
 
         protected override async Task<JsonNode?> ExecuteAsync(Inputs inputs, ExecutorContext context, CancellationToken cancellationToken)
         {
