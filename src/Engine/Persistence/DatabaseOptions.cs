@@ -22,9 +22,11 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     public WeOpsDb Open() =>
         Contexts.GetOrAdd(this, _ => new PooledDbContextFactory<WeOpsDb>(ContextOptions(), ContextPoolSize)).CreateDbContext();
 
-    /// <summary>The SQLite file of these options, as this process uses it (<see cref="Persistence.SqliteFile"/>); null on PostgreSQL.</summary>
-    internal SqliteFile? SqliteFile =>
-        Provider == DatabaseProvider.Sqlite ? SqliteFiles.GetOrAdd(ConnectionString, _ => new SqliteFile(SqliteConnectionString())) : null;
+    /// <summary>The SQLite file of these options, as this process uses it (<see cref="Persistence.SqliteFile"/>); null on PostgreSQL.
+    /// Every SQLite write asks for it, so the lookup passes these options instead of capturing them in a new delegate.</summary>
+    internal SqliteFile? SqliteFile => Provider == DatabaseProvider.Sqlite
+        ? SqliteFiles.GetOrAdd(ConnectionString, static (_, options) => new SqliteFile(options.SqliteConnectionString()), this)
+        : null;
 
     /// <summary>SQLite lets one writer in at a time and makes the others sleep and retry; queueing the
     /// node's writers in memory instead keeps the file busy without those sleeps. PostgreSQL needs no
