@@ -9,6 +9,7 @@ using WeOps.Activities.Http;
 using WeOps.Activities.Notify;
 using WeOps.Activities.Inventory;
 using WeOps.Activities.Kubernetes;
+using WeOps.Activities.Network;
 using WeOps.Activities.Ssh;
 using WeOps.Activities.Tickets;
 using WeOps.Engine.Executors;
@@ -34,6 +35,7 @@ public static class ActivitiesServices
         services.AddSingleton<HostStore>();
         services.AddSingleton<IHostInventory>(sp => sp.GetRequiredService<HostStore>());
 
+        services.AddSingleton(new OutboundPolicy(OutboundOptions.From(configuration.GetSection("Outbound"))));
         services.AddSingleton(configuration.GetSection("Ssh").Get<SshOptions>() ?? new SshOptions());
         services.AddSingleton(configuration.GetSection("Cloud").Get<CloudApiOptions>() ?? new CloudApiOptions());
         services.AddSingleton<CloudHttp>();

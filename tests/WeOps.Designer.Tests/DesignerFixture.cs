@@ -44,6 +44,8 @@ public sealed class DesignerFixture : IAsyncLifetime
             "--Designer:Path=" + Repository.DesignerBuild,
             "--Credentials:MasterKeyFile=" + Path.Combine(data, "master.key"),
             "--Auth:AdminApiKey=" + AdminKey,
+            // The test sshd listens on loopback, which the outbound policy refuses unless allowed.
+            "--Outbound:Allow=127.0.0.0/8,::1",
         ]);
         await app.StartAsync();
         Address = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());

@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using WeOps.Activities.Email;
+using WeOps.Activities.Network;
 using WeOps.Engine.Approvals;
 using WeOps.Engine.Execution;
 
@@ -26,7 +27,7 @@ public sealed class ApprovalLinkBase(Func<Uri> resolve)
 }
 
 /// <summary>Mails each approver the request with two links, through the server's SMTP settings (<c>Smtp</c>).</summary>
-public sealed class ApprovalMailer(SmtpOptions smtp, ApprovalLinkBase links, ILogger<ApprovalMailer> logger) : IApprovalMailer
+public sealed class ApprovalMailer(SmtpOptions smtp, ApprovalLinkBase links, OutboundPolicy outbound, ILogger<ApprovalMailer> logger) : IApprovalMailer
 {
     private const int MaxFieldChars = 500;
 
@@ -40,7 +41,7 @@ public sealed class ApprovalMailer(SmtpOptions smtp, ApprovalLinkBase links, ILo
         foreach (var recipient in mail.Recipients)
         {
             using var message = Compose(mail, recipient, from);
-            await MailSender.SendAsync(server, message, cancellationToken);
+            await MailSender.SendAsync(server, message, outbound, cancellationToken);
             logger.LogInformation("Approval {Reason} for task of instance {Instance} mailed to {User}", mail.Reason, mail.InstanceId, recipient.Username);
         }
     }

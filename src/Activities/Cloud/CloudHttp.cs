@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using WeOps.Activities.Network;
 
 namespace WeOps.Activities.Cloud;
 
@@ -30,11 +31,13 @@ public sealed class CloudHttp : IDisposable
 {
     private readonly HttpClient client;
 
-    public CloudHttp(CloudApiOptions options)
+    public CloudHttp(CloudApiOptions options, OutboundPolicy policy)
     {
         Options = options;
         client = new HttpClient(new SocketsHttpHandler
         {
+            ConnectCallback = policy.ConnectAsync,
+            UseProxy = OutboundPolicy.UseProxy,
             AllowAutoRedirect = false,
             UseCookies = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),

@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using WeOps.Activities.Credentials;
 using WeOps.Activities.Http;
+using WeOps.Activities.Network;
 using WeOps.Engine.Executors;
 
 namespace WeOps.Activities.Email;
@@ -24,7 +25,7 @@ public sealed class EmailDeliveryException(string message, Exception inner) : Ex
 [Output("messageId", Type = "string", Description = "The Message-ID header of the message sent.")]
 [Output("from", Type = "string", Description = "The sender address used.")]
 [Output("recipients", Type = "integer", Description = "How many recipients (to, cc and bcc) the message was addressed to.")]
-public sealed class EmailSendExecutor(ICredentialStore credentials, SmtpOptions defaults) : Executor<EmailSendExecutor.Inputs>
+public sealed class EmailSendExecutor(ICredentialStore credentials, SmtpOptions defaults, OutboundPolicy outbound) : Executor<EmailSendExecutor.Inputs>
 {
     private const string Type = "email.send";
     private const int MaxRecipients = 100;
@@ -108,7 +109,7 @@ public sealed class EmailSendExecutor(ICredentialStore credentials, SmtpOptions 
 
         try
         {
-            await MailSender.SendAsync(new SmtpServer(server.Host, server.Port, server.Username, server.Password, server.StartTls), message, cancellationToken);
+            await MailSender.SendAsync(new SmtpServer(server.Host, server.Port, server.Username, server.Password, server.StartTls), message, outbound, cancellationToken);
         }
         catch (SmtpFailedRecipientsException e)
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Mail;
+using WeOps.Activities.Network;
 
 namespace WeOps.Activities.Email;
 
@@ -17,8 +18,20 @@ public sealed record SmtpServer(string Host, int Port, string? Username, string?
 public static class MailSender
 {
     /// <summary>Sends one message; SmtpClient's exceptions pass through for the caller to judge.</summary>
-    public static async Task SendAsync(SmtpServer server, MailMessage message, CancellationToken cancellationToken)
+    /// <exception cref="OutboundRefusedException">The server's address is one the policy refuses.</exception>
+    public static async Task SendAsync(SmtpServer server, MailMessage message, OutboundPolicy policy, CancellationToken cancellationToken)
     {
+        // SmtpClient resolves the name again and cannot be handed a socket; the host comes from the server's
+        // configuration or an admin's credential, never from a process, so the check before it suffices.
+        try
+        {
+            await policy.ResolveAsync(server.Host, cancellationToken);
+        }
+        catch (OutboundRefusedException e)
+        {
+            throw new OutboundRefusedException($"SMTP server {server}: {e.Message}");
+        }
+
         using var client = new SmtpClient(server.Host, server.Port)
         {
             DeliveryMethod = SmtpDeliveryMethod.Network,

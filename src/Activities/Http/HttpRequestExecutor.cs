@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using WeOps.Activities.Credentials;
+using WeOps.Activities.Network;
 using WeOps.Engine.Executors;
 
 namespace WeOps.Activities.Http;
@@ -69,7 +70,7 @@ public sealed class HttpRequestExecutor(OutboundHttp http, ICredentialStore cred
         [Input(Description = "Bytes of the body kept in the output; a longer body is cut there and stored whole in the output store.", Default = "1048576")]
         public int MaxResponseBytes { get; init; } = 1024 * 1024;
 
-        [Input(Description = "Follow redirects (at most 5), never to another scheme.", Default = "true")]
+        [Input(Description = "Follow redirects (at most 5), never to another scheme; headers and credential go only to the origin of 'url'.", Default = "true")]
         public bool FollowRedirects { get; init; } = true;
 
         [Input(Description = "A webhook credential: its 'secret' is sent as 'Authorization: Bearer <secret>'.", UiHint = "credential")]
@@ -128,6 +129,11 @@ public sealed class HttpRequestExecutor(OutboundHttp http, ICredentialStore cred
 
                 return await OutputAsync(response, read, inputs.MaxResponseBytes, stopwatch, context, cancellationToken);
             }
+            // The policy's answer does not change on a retry.
+            catch (HttpRequestException e) when (OutboundRefusedException.Within(e) is { } refused)
+            {
+                throw new OutboundRefusedException($"{method} {HttpTarget.Describe(url)}: {refused.Message}");
+            }
             // IOException: the connection broke while the body was being read.
             catch (Exception e) when ((e is HttpRequestException or IOException) && !last)
             {
@@ -165,14 +171,15 @@ public sealed class HttpRequestExecutor(OutboundHttp http, ICredentialStore cred
         var method = request.Method;
         var url = request.Url;
         var withBody = request.Body is not null;
-        var withAuth = true;
+        var sameOrigin = true;
         for (var hops = 0; ; hops++)
         {
             using var message = new HttpRequestMessage(method, url);
             if (withBody) message.Content = request.Body!();
-            foreach (var (name, value) in request.Headers)
+            // Any header the step set may carry a credential (X-Api-Key, Cookie, a token of its own
+            // name): none of them goes to another origin than the one the step named.
+            foreach (var (name, value) in sameOrigin ? request.Headers : [])
             {
-                if (!withAuth && name.Equals("authorization", StringComparison.OrdinalIgnoreCase)) continue;
                 if (message.Headers.TryAddWithoutValidation(name, value)) continue;
                 if (message.Content is null)
                     throw new ExecutorInputException($"{Type}: header '{name}' describes a body, and this request has none.");
@@ -180,7 +187,7 @@ public sealed class HttpRequestExecutor(OutboundHttp http, ICredentialStore cred
                 message.Content.Headers.TryAddWithoutValidation(name, value);
             }
 
-            if (request.Bearer is not null && withAuth)
+            if (request.Bearer is not null && sameOrigin)
                 message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", request.Bearer);
 
             var response = await http.Client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
@@ -203,8 +210,8 @@ public sealed class HttpRequestExecutor(OutboundHttp http, ICredentialStore cred
                 withBody = false;
             }
 
-            // Credentials stay with the server they were meant for.
-            if (!string.Equals(next.Authority, url.Authority, StringComparison.OrdinalIgnoreCase)) withAuth = false;
+            // Credentials stay with the origin they were meant for (the scheme is the same, see above).
+            if (!string.Equals(next.Authority, url.Authority, StringComparison.OrdinalIgnoreCase)) sameOrigin = false;
             url = next;
         }
     }

@@ -3,13 +3,14 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using WeOps.Activities.Network;
 
 namespace WeOps.Activities.Kubernetes;
 
 /// <summary>One pooled HttpClient per API server and client identity, trusting only the CA the
 /// kubeconfig gives (or the system's roots when it gives none), never skipping verification unless
 /// the kubeconfig says insecure-skip-tls-verify.</summary>
-public sealed class KubernetesClients(KubernetesOptions options) : IDisposable
+public sealed class KubernetesClients(KubernetesOptions options, OutboundPolicy policy) : IDisposable
 {
     private readonly ConcurrentDictionary<string, HttpClient> clients = new(StringComparer.Ordinal);
 
@@ -50,6 +51,8 @@ public sealed class KubernetesClients(KubernetesOptions options) : IDisposable
 
         var handler = new SocketsHttpHandler
         {
+            ConnectCallback = policy.ConnectAsync,
+            UseProxy = OutboundPolicy.UseProxy,
             ConnectTimeout = options.ConnectTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = DecompressionMethods.GZip,

@@ -1,12 +1,13 @@
 using WeOps.Activities.Credentials;
+using WeOps.Activities.Network;
 
 namespace WeOps.Activities.Kubernetes;
 
 /// <summary>Turns a credential name (and context) into a <see cref="KubernetesConnection"/>, reusing
 /// one HttpClient per API server and client identity.</summary>
-public sealed class KubernetesConnector(ICredentialStore credentials, KubernetesOptions options) : IDisposable
+public sealed class KubernetesConnector(ICredentialStore credentials, KubernetesOptions options, OutboundPolicy policy) : IDisposable
 {
-    private readonly KubernetesClients clients = new(options);
+    private readonly KubernetesClients clients = new(options, policy);
 
     public KubernetesOptions Options => options;
 

@@ -1,9 +1,12 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using WeOps.Activities.Credentials;
 using WeOps.Activities.Inventory;
+using WeOps.Activities.Network;
 using WeOps.Engine.Executors;
 
 namespace WeOps.Activities.Ssh;
@@ -32,12 +35,14 @@ public sealed partial class SshExecutor : Executor<SshExecutor.Inputs>
     private readonly ICredentialStore credentials;
     private readonly IHostInventory inventory;
     private readonly SshOptions options;
+    private readonly OutboundPolicy outbound;
 
-    public SshExecutor(ICredentialStore credentials, IHostInventory inventory, SshOptions options)
+    public SshExecutor(ICredentialStore credentials, IHostInventory inventory, SshOptions options, OutboundPolicy outbound)
     {
         this.credentials = credentials;
         this.inventory = inventory;
         this.options = options.Validated();
+        this.outbound = outbound;
     }
 
     public sealed record Inputs
@@ -110,7 +115,8 @@ public sealed partial class SshExecutor : Executor<SshExecutor.Inputs>
             var user = Given(inputs.User) ?? Given(target.User) ?? login?.User;
             CheckLogin(target, user);
             var port = target.PortWritten ? target.Port : inputs.Port ?? target.Port;
-            plans.Add((target, SshHostRun.Arguments(options, target, user, port, login?.KeyPath, inputs.HostKeyPolicy, workspace.KnownHostsPath, remote.CommandLine)));
+            var connectTo = await ConnectAddressAsync(target, cancellationToken);
+            plans.Add((target, SshHostRun.Arguments(options, target, user, port, login?.KeyPath, inputs.HostKeyPolicy, workspace.KnownHostsPath, remote.CommandLine, connectTo)));
         }
 
         var run = new SshHostRun(options, workspace);
@@ -219,6 +225,25 @@ public sealed partial class SshExecutor : Executor<SshExecutor.Inputs>
             throw new ExecutorInputException("ssh.exec: 'timeout' must be longer than zero.");
         if (inputs.HostKeyPolicy == HostKeyPolicy.AcceptNew && !options.AllowAcceptNew)
             throw new ExecutorInputException("ssh.exec: 'hostKeyPolicy: acceptNew' is not allowed on this server (setting Ssh:AllowAcceptNew); record the host's key in the inventory instead.");
+    }
+
+    /// <summary>Judges the target's address by the outbound policy before any host runs; for a name, the
+    /// address judged, for ssh to connect to instead of resolving the name a second time.</summary>
+    private async Task<string?> ConnectAddressAsync(SshTarget target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var addresses = await outbound.ResolveAsync(target.Address, cancellationToken);
+            return IPAddress.TryParse(target.Address.Trim('[', ']'), out _) ? null : addresses[0].ToString();
+        }
+        catch (OutboundRefusedException e)
+        {
+            throw new OutboundRefusedException($"ssh.exec: host '{target.Name}': {e.Message}");
+        }
+        catch (SocketException e)
+        {
+            throw new SocketException((int)e.SocketErrorCode, $"ssh.exec: host '{target.Name}': the name '{target.Address}' does not resolve ({e.Message}).");
+        }
     }
 
     // A template that evaluates to "" (an inventory field left blank) means "not given".

@@ -28,8 +28,10 @@ internal sealed class SshHostRun(SshOptions options, SshWorkspace workspace)
     // Killed processes close their pipes at once; this only bounds a grandchild that kept one open.
     private static readonly TimeSpan DrainAfterKill = TimeSpan.FromSeconds(5);
 
-    /// <summary>The ssh command line (without the program) for <paramref name="target"/>.</summary>
-    public static IReadOnlyList<string> Arguments(SshOptions options, SshTarget target, string? user, int? port, string? keyPath, HostKeyPolicy policy, string knownHostsPath, string commandLine)
+    /// <summary>The ssh command line (without the program) for <paramref name="target"/>; with
+    /// <paramref name="connectTo"/>, ssh connects to that address instead of resolving the target's name
+    /// again, and still checks the host key recorded for the name.</summary>
+    public static IReadOnlyList<string> Arguments(SshOptions options, SshTarget target, string? user, int? port, string? keyPath, HostKeyPolicy policy, string knownHostsPath, string commandLine, string? connectTo = null)
     {
         var knownHosts = options.KnownHostsFile is null ? $"\"{knownHostsPath}\"" : $"\"{options.KnownHostsFile}\" \"{knownHostsPath}\"";
         var args = new List<string>();
@@ -44,6 +46,13 @@ internal sealed class SshHostRun(SshOptions options, SshWorkspace workspace)
             "-o", "LogLevel=ERROR",
             "-o", "ClearAllForwardings=yes",
         ]);
+        if (connectTo is not null)
+        {
+            // ssh writes a key known for a name on another port as [name]:port, and an alias as it is given.
+            var knownAs = port is { } p && p != 22 ? $"[{target.Address}]:{p.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : target.Address;
+            args.AddRange(["-o", "HostName=" + connectTo, "-o", "HostKeyAlias=" + knownAs]);
+        }
+
         if (keyPath is not null) args.AddRange(["-o", "IdentitiesOnly=yes", "-i", keyPath]);
         if (port is not null) args.AddRange(["-p", port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         if (user is not null) args.AddRange(["-l", user]);

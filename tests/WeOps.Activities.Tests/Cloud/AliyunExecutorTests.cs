@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using WeOps.Activities.Cloud;
 using WeOps.Activities.Credentials;
+using WeOps.Activities.Tests.Support;
 using WeOps.Engine.Executors;
 
 namespace WeOps.Activities.Tests.Cloud;
@@ -8,7 +9,7 @@ namespace WeOps.Activities.Tests.Cloud;
 /// <summary>The Alibaba Cloud executors against an ECS emulation on loopback that checks every signature.</summary>
 public sealed class AliyunExecutorTests : IAsyncLifetime, IDisposable
 {
-    private readonly CloudHttp http = new(new CloudApiOptions());
+    private readonly CloudHttp http = new(new CloudApiOptions(), TestOutbound.LoopbackAllowed);
     private readonly TimeProvider clock = new FixedClock(new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero));
     private readonly InMemoryCredentialStore credentials = new();
     private EcsEmulator ecs = null!;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using WeOps.Activities.Cloud;
 using WeOps.Activities.Credentials;
+using WeOps.Activities.Tests.Support;
 using WeOps.Engine.Executors;
 
 namespace WeOps.Activities.Tests.Cloud;
@@ -10,7 +11,7 @@ namespace WeOps.Activities.Tests.Cloud;
 public sealed class AwsExecutorTests : IAsyncLifetime, IDisposable
 {
     private static readonly DateTimeOffset Now = new(2024, 1, 2, 3, 4, 5, TimeSpan.Zero);
-    private readonly CloudHttp http = new(new CloudApiOptions());
+    private readonly CloudHttp http = new(new CloudApiOptions(), TestOutbound.LoopbackAllowed);
     private readonly InMemoryCredentialStore credentials = new InMemoryCredentialStore()
         .Add(new Credential("aws-prod", CredentialKind.Aws, new Dictionary<string, string>
         {
@@ -190,7 +191,7 @@ public sealed class AwsExecutorTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task An_answer_larger_than_the_cap_fails_clearly()
     {
-        using var small = new CloudHttp(new CloudApiOptions { MaxResponseBytes = 4096 });
+        using var small = new CloudHttp(new CloudApiOptions { MaxResponseBytes = 4096 }, TestOutbound.LoopbackAllowed);
         var error = await Assert.ThrowsAsync<CloudApiException>(() =>
             ExecutorRun.RunAsync(new AwsExecutor(credentials, small, Clock), GenericInputs("Flood")));
         Assert.Contains("4096 bytes", error.Message, StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using WeOps.Activities.Cloud;
 using WeOps.Activities.Credentials;
+using WeOps.Activities.Tests.Support;
 using WeOps.Engine.Executors;
 
 namespace WeOps.Activities.Tests.Cloud;
@@ -8,7 +9,7 @@ namespace WeOps.Activities.Tests.Cloud;
 /// <summary>The Tencent Cloud executors against a CVM emulation on loopback that checks every signature.</summary>
 public sealed class TencentExecutorTests : IAsyncLifetime, IDisposable
 {
-    private readonly CloudHttp http = new(new CloudApiOptions());
+    private readonly CloudHttp http = new(new CloudApiOptions(), TestOutbound.LoopbackAllowed);
     private readonly TimeProvider clock = new FixedClock(DateTimeOffset.FromUnixTimeSeconds(1551113065));
     private readonly InMemoryCredentialStore credentials = new InMemoryCredentialStore()
         .Add(new Credential("tencent-prod", CredentialKind.Tencent, new Dictionary<string, string>

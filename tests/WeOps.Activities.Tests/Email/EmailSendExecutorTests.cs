@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using WeOps.Activities.Credentials;
 using WeOps.Activities.Email;
+using WeOps.Activities.Tests.Support;
 using WeOps.Engine.Executors;
 
 namespace WeOps.Activities.Tests.Email;
@@ -29,7 +30,7 @@ public sealed class EmailSendExecutorTests
     }
 
     private Task<JsonNode?> RunAsync(JsonObject inputs, SmtpOptions? options = null, CancellationToken cancellationToken = default) =>
-        new EmailSendExecutor(credentials, options ?? defaults).ExecuteAsync(
+        new EmailSendExecutor(credentials, options ?? defaults, TestOutbound.LoopbackAllowed).ExecuteAsync(
             JsonNode.Parse(inputs.ToJsonString())!.AsObject(),
             new ExecutorContext("i-1", "mail", 1, NullLogger.Instance, new InMemoryLargeOutputStore()),
             cancellationToken);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using WeOps.Activities.Credentials;
 using WeOps.Activities.Http;
+using WeOps.Activities.Tests.Support;
 using WeOps.Engine.Executors;
 
 namespace WeOps.Activities.Tests.Http;
@@ -13,7 +14,7 @@ namespace WeOps.Activities.Tests.Http;
 public sealed class HttpRequestExecutorTests : IDisposable
 {
     private const string Secret = "s3cr3t-token-value";
-    private readonly OutboundHttp http = new();
+    private readonly OutboundHttp http = new(TestOutbound.LoopbackAllowed);
     private readonly InMemoryLargeOutputStore largeOutputs = new();
     private readonly HttpRequestExecutor executor;
 

@@ -26,7 +26,8 @@ public sealed record RecordedRequest(string Method, string Path, string Query, I
         Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Query).TryGetValue(name, out var v) ? v.ToString() : null;
 }
 
-/// <summary>Kestrel on 127.0.0.1 and a free port: records every request and answers with the test's handler.</summary>
+/// <summary>Kestrel on 127.0.0.1 (or another loopback address) and a free port: records every request and
+/// answers with the test's handler.</summary>
 public sealed class LoopbackHttpServer : IAsyncDisposable
 {
     private readonly WebApplication app;
@@ -43,10 +44,10 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
 
     public RecordedRequest Single() => Assert.Single(Requests);
 
-    public static async Task<LoopbackHttpServer> StartAsync(Func<HttpContext, RecordedRequest, Task> respond)
+    public static async Task<LoopbackHttpServer> StartAsync(Func<HttpContext, RecordedRequest, Task> respond, IPAddress? address = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(o => o.Listen(address ?? IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         LoopbackHttpServer? server = null;
@@ -60,8 +61,8 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             await respond(context, recorded);
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server = new LoopbackHttpServer(app, new Uri(address));
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server = new LoopbackHttpServer(app, new Uri(url));
         return server;
     }
 

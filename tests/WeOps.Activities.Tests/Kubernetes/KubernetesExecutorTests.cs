@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using WeOps.Activities.Credentials;
 using WeOps.Activities.Kubernetes;
+using WeOps.Activities.Tests.Support;
 using WeOps.Engine.Executors;
 
 namespace WeOps.Activities.Tests.Kubernetes;
@@ -353,7 +354,7 @@ public sealed class KubernetesExecutorTests : IAsyncLifetime
     [Fact]
     public async Task One_http_client_serves_repeated_steps_on_the_same_cluster()
     {
-        var clients = new KubernetesClients(new KubernetesOptions());
+        var clients = new KubernetesClients(new KubernetesOptions(), TestOutbound.LoopbackAllowed);
         var endpoint = Kubeconfig.Parse(bed.Kubeconfig()).Resolve(null);
         var other = endpoint with { Token = "another" };
         var cert = Kubeconfig.Parse(bed.Kubeconfig(certificateUser: "robot")).Resolve(null);

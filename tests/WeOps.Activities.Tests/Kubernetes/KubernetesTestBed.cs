@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using WeOps.Activities.Credentials;
 using WeOps.Activities.Kubernetes;
+using WeOps.Activities.Tests.Support;
 using WeOps.Engine.Executors;
 
 namespace WeOps.Activities.Tests.Kubernetes;
@@ -24,7 +25,7 @@ public sealed class KubernetesTestBed : IAsyncDisposable
     private KubernetesTestBed(KubeApiEmulator api, KubernetesOptions options)
     {
         Api = api;
-        Connector = new KubernetesConnector(Credentials, options);
+        Connector = new KubernetesConnector(Credentials, options, TestOutbound.LoopbackAllowed);
         Credentials.Add(new Credential("kube", CredentialKind.Kubernetes, new Dictionary<string, string> { ["kubeconfig"] = Kubeconfig() }));
     }
 

@@ -6,6 +6,7 @@ using WeOps.Activities.Credentials;
 using WeOps.Activities.Http;
 using WeOps.Activities.Notify;
 using WeOps.Activities.Tests.Http;
+using WeOps.Activities.Tests.Support;
 using WeOps.Engine.Executors;
 
 namespace WeOps.Activities.Tests.Notify;
@@ -25,7 +26,7 @@ public sealed class WebhookNotifyExecutorTests : IDisposable
     private const string GenericSignature = "sha256=8e596055bb0a5866b0fd2abc2370f6b69fa796339faf09e09a24e450fba269b2";
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1700000000);
 
-    private readonly OutboundHttp http = new();
+    private readonly OutboundHttp http = new(TestOutbound.LoopbackAllowed);
     private readonly InMemoryCredentialStore credentials = new();
     private readonly WebhookNotifyExecutor executor;
 

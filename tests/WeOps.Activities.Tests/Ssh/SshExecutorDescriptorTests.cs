@@ -11,7 +11,8 @@ public sealed class SshExecutorDescriptorTests
     private static readonly SshExecutor Executor = new(
         new InMemoryCredentialStore(),
         new InMemoryHostInventory([new Host("web1", "10.0.0.11", 22, null, null, ["web"])]),
-        new SshOptions());
+        new SshOptions(),
+        Support.TestOutbound.Defaults);
 
     private static readonly ExecutorContext Context = new("i-1", "run", 1,
         Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, new InMemoryLargeOutputStore());
@@ -67,8 +68,8 @@ public sealed class SshExecutorDescriptorTests
     public void Server_options_that_cannot_work_fail_at_construction()
     {
         Assert.Throws<InvalidOperationException>(() => new SshExecutor(new InMemoryCredentialStore(), new InMemoryHostInventory(),
-            new SshOptions { MaxOutputCharsInVariable = 100, MaxStoredOutputChars = 10 }));
+            new SshOptions { MaxOutputCharsInVariable = 100, MaxStoredOutputChars = 10 }, Support.TestOutbound.Defaults));
         Assert.Throws<InvalidOperationException>(() => new SshExecutor(new InMemoryCredentialStore(), new InMemoryHostInventory(),
-            new SshOptions { SshPath = " " }));
+            new SshOptions { SshPath = " " }, Support.TestOutbound.Defaults));
     }
 }

@@ -45,7 +45,7 @@ internal static class SshServer
         }));
 
     public static SshExecutor Executor(IHostInventory? inventory = null, SshOptions? options = null) =>
-        new(Credentials(), inventory ?? Inventory(), options ?? new SshOptions { ConfigFile = "/dev/null" });
+        new(Credentials(), inventory ?? Inventory(), options ?? new SshOptions { ConfigFile = "/dev/null" }, Support.TestOutbound.LoopbackAllowed);
 
     public static (ExecutorContext Context, InMemoryLargeOutputStore Store) Context()
     {

@@ -46,6 +46,9 @@ public sealed class ServerOnPostgres : IAsyncLifetime
             $"--Credentials:MasterKey={WeOps.Integration.Tests.Cluster.TestCluster.MasterKey}",
             $"--Auth:AdminApiKey={AdminKey}",
             $"--Workflows:Path={workflows}",
+            // The peers the executors of these tests call (sshd, SMTP, hook receivers) listen on loopback,
+            // which the outbound policy refuses unless allowed.
+            "--Outbound:Allow=127.0.0.0/8,::1",
             // Request lines stay out of the test output; warnings and errors (a 500's stack trace) do not.
             "--Serilog:MinimumLevel:Default=Warning",
         ]);

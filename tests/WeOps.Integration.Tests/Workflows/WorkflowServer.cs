@@ -101,6 +101,9 @@ public sealed class WorkflowServer : IAsyncLifetime
             "--Smtp:Host=127.0.0.1",
             $"--Smtp:Port={Require("WEOPS_TEST_SMTP_PORT")}",
             "--Smtp:From=WeOps <weops@example.com>",
+            // sshd, the SMTP server and the Kubernetes emulation listen on loopback, which the outbound
+            // policy refuses unless allowed.
+            "--Outbound:Allow=127.0.0.0/8,::1",
             "--Serilog:MinimumLevel:Default=Warning",
         ], builder => builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
         await app.StartAsync();

@@ -37,6 +37,8 @@ public sealed partial class ApprovalServer : IAsyncLifetime
             "--Smtp:Host=127.0.0.1",
             $"--Smtp:Port={TestSmtpServer.Port}",
             "--Smtp:From=WeOps <weops@example.com>",
+            // The test SMTP server listens on loopback, which the outbound policy refuses unless allowed.
+            "--Outbound:Allow=127.0.0.0/8,::1",
         ], builder => builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
         Admin = server.NewClient(RunningServer.AdminKey);
         Browser = server.NewClient();
