@@ -36,7 +36,9 @@ public sealed class SecretsStayHiddenTests(PostgresDatabase database, ITestOutpu
         using var cluster = new TestCluster(output);
         await cluster.RunAsync(async () =>
         {
-            var node = cluster.StartOnPostgres("node", database, "Serilog:MinimumLevel:Default=Debug");
+            // sshd, the hook receiver and the SMTP server listen on loopback, which the outbound policy
+            // refuses unless allowed.
+            var node = cluster.StartOnPostgres("node", database, "Serilog:MinimumLevel:Default=Debug", "Outbound:Allow=127.0.0.0/8,::1");
             await node.WaitReadyAsync(TestCluster.Startup);
             var api = node.Client;
 
