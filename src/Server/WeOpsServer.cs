@@ -6,10 +6,12 @@ using WeOps.Engine.Expressions;
 using WeOps.Engine.Validation;
 using WeOps.Server.Api;
 using WeOps.Server.Approvals;
+using WeOps.Server.Audit;
 using WeOps.Server.Auth;
 using WeOps.Server.Designer;
 using WeOps.Server.Endpoints;
 using WeOps.Server.Engine;
+using WeOps.Server.Hooks;
 using WeOps.Server.Logging;
 
 namespace WeOps.Server;
@@ -39,6 +41,8 @@ public static class WeOpsServer
         builder.Services.AddSingleton(new ExpressionEvaluator());
         builder.Services.AddSingleton(sp => new ProcessValidator(sp.GetRequiredService<ExecutorCatalog>(), sp.GetRequiredService<ExpressionEvaluator>()));
         builder.AddWeOpsApprovals();
+        builder.AddWeOpsHooks();
+        builder.AddWeOpsAudit();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -67,6 +71,7 @@ public static class WeOpsServer
         ApprovalPagesEndpoints.Map(app);
         AlertsEndpoints.Map(app);
         TicketsEndpoints.Map(app);
+        AuditEndpoints.Map(app);
         app.MapWeOpsOpenApi();
         return app;
     }

@@ -44,6 +44,18 @@ public sealed class StartupTests
         Assert.Contains($"Cluster:NodeLifetime is '{lifetime}'; it must be a time between 00:00:01 and 01:00:00", error.Message);
     }
 
+    [Theory]
+    [InlineData("SignIn:FailuresBeforeLockout=0", "SignIn:FailuresBeforeLockout is 0; it must be between 1 and 1000")]
+    [InlineData("SignIn:MaxLockout=00:00:10", "SignIn:MaxLockout is 00:00:10; it must be at least SignIn:Lockout (00:00:30)")]
+    [InlineData("SignIn:Lockout=thirty seconds", "SignIn:Lockout")]
+    [InlineData("Hooks:TimestampWindow=00:00:01", "Hooks:TimestampWindow must be between 00:00:10 and 01:00:00")]
+    public async Task Sign_in_limits_or_a_hook_window_that_cannot_work_stop_the_start_naming_the_setting(string setting, string message)
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => RunningServer.StartAsync(["--" + setting]));
+
+        Assert.Contains(message, error.Message);
+    }
+
     [Fact]
     public async Task The_configured_admin_key_is_the_admin_from_the_first_start()
     {

@@ -105,7 +105,11 @@ public sealed class WebhookNotifyExecutor(OutboundHttp http, ICredentialStore cr
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         if (secret is not null && platform == ChatPlatform.Generic)
-            request.Headers.Add("X-WeOps-Signature", WebhookSigning.Generic(secret, bytes));
+        {
+            var timestamp = now.ToUnixTimeSeconds();
+            request.Headers.Add(WebhookSigning.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+            request.Headers.Add(WebhookSigning.SignatureHeader, WebhookSigning.Generic(secret, timestamp, bytes));
+        }
 
         // Webhook paths and queries carry tokens (Feishu, Slack, WeCom, DingTalk): only the host is shown.
         var where = url.GetLeftPart(UriPartial.Authority);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -23,8 +24,24 @@ public static class WebhookSigning
         return Convert.ToBase64String(HMACSHA256.HashData(key, ReadOnlySpan<byte>.Empty));
     }
 
-    /// <summary>Our own webhooks: <c>sha256=</c> and the lower-case hex HMAC-SHA256 of the body bytes,
-    /// as GitHub signs its deliveries.</summary>
-    public static string Generic(string secret, ReadOnlySpan<byte> body) =>
-        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+    /// <summary>The header of a WeOps signature (<see cref="Generic"/>).</summary>
+    public const string SignatureHeader = "X-WeOps-Signature";
+
+    /// <summary>The header of the Unix time in seconds that a WeOps signature covers.</summary>
+    public const string TimestampHeader = "X-WeOps-Timestamp";
+
+    /// <summary>Our own webhooks, as WeOps' signed hooks check them: <c>sha256=</c> and the lower-case hex
+    /// HMAC-SHA256 of <c>&lt;timestamp&gt;.&lt;body&gt;</c>, the timestamp in Unix seconds sent in
+    /// <see cref="TimestampHeader"/>. Covering the timestamp lets a receiver refuse old and replayed deliveries.</summary>
+    public static string Generic(string secret, long timestampSeconds, ReadOnlySpan<byte> body) =>
+        "sha256=" + Convert.ToHexStringLower(GenericMac(secret, timestampSeconds, body));
+
+    /// <summary>The HMAC-SHA256 of <c>&lt;timestamp&gt;.&lt;body&gt;</c> keyed by the secret.</summary>
+    public static byte[] GenericMac(string secret, long timestampSeconds, ReadOnlySpan<byte> body)
+    {
+        using var mac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(secret));
+        mac.AppendData(Encoding.ASCII.GetBytes(timestampSeconds.ToString(CultureInfo.InvariantCulture) + "."));
+        mac.AppendData(body);
+        return mac.GetHashAndReset();
+    }
 }

@@ -30,6 +30,9 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
     public DbSet<TicketRow> Tickets => Set<TicketRow>();
     public DbSet<TicketEntryRow> TicketEntries => Set<TicketEntryRow>();
     public DbSet<TicketLinkRow> TicketLinks => Set<TicketLinkRow>();
+    public DbSet<HookDeliveryRow> HookDeliveries => Set<HookDeliveryRow>();
+    public DbSet<SignInFailureRow> SignInFailures => Set<SignInFailureRow>();
+    public DbSet<AuditEntryRow> AuditLog => Set<AuditEntryRow>();
 
     /// <summary>PostgreSQL cannot store U+0000 in text (SQLite can): a NUL from outside (a business key, a
     /// script's error, an executor's output) would fail the whole step. Every string column stores it as
@@ -278,6 +281,7 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
         });
         AlertTables.Configure(model);
         OnTicketsCreating(model);
+        SecurityTables.Configure(model);
     }
 
     private static void OnTicketsCreating(ModelBuilder model)

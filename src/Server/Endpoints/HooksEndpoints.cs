@@ -1,28 +1,26 @@
 using System.Diagnostics;
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using WeOps.Activities.Credentials;
 using WeOps.Engine.Execution;
 using WeOps.Engine.Model;
 using WeOps.Engine.Persistence;
 using WeOps.Engine.Triggers;
 using WeOps.Server.Auth;
+using WeOps.Server.Hooks;
 
 namespace WeOps.Server.Endpoints;
 
 /// <summary>HTTP-triggered processes: <c>/hooks/{path}</c> starts the latest published process whose start
 /// event has <c>ops:http</c> with that method and path. The route is anonymous for ASP.NET: each hook says
-/// how its callers authenticate (an API key with <c>hooks:call</c>, or an HMAC signature of the body).</summary>
+/// how its callers authenticate (an API key with <c>hooks:call</c>, or an HMAC signature of a timestamp and the
+/// body that is refused when old or replayed, <see cref="SignedDelivery"/>).</summary>
 public static class HooksEndpoints
 {
     /// <summary>The largest body a hook reads.</summary>
     public const int MaxBodyBytes = 256 * 1024;
 
-    private const string SignaturePrefix = "sha256=";
     private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 64 };
     private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
     private static readonly string[] Ends = [nameof(HistoryKind.InstanceCompleted), nameof(HistoryKind.InstanceFailed), nameof(HistoryKind.InstanceCancelled)];
@@ -33,8 +31,8 @@ public static class HooksEndpoints
         app.MapMethods("/hooks/{**path}", Methods, CallAsync).AllowAnonymous().WithTags("Hooks");
 
     private static async Task<IResult> CallAsync(
-        HttpContext context, string? path, DefinitionStore definitions, InstanceStore instances, ICredentialStore credentials,
-        ILoggerFactory logs, CancellationToken cancellationToken)
+        HttpContext context, string? path, DefinitionStore definitions, InstanceStore instances, SignedDelivery signing,
+        CancellationToken cancellationToken)
     {
         var request = context.Request;
         var segments = (path ?? string.Empty).Trim('/').Split('/');
@@ -59,10 +57,12 @@ public static class HooksEndpoints
         var body = await ReadBodyAsync(request, cancellationToken);
         if (body is null)
             return Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"A hook's body may have at most {MaxBodyBytes / 1024} KiB.");
-        if (trigger.Auth == HookAuth.Hmac && !await SignatureHoldsAsync(request, body, trigger, credentials, logs, cancellationToken))
+        SignedDelivery.Verified? signed = null;
+        if (trigger.Auth == HookAuth.Hmac)
         {
-            return Problem(StatusCodes.Status401Unauthorized, "Bad signature",
-                $"The header {trigger.SignatureHeader} must be {SignaturePrefix}<hex of the HMAC-SHA256 of the body> with the hook's secret.");
+            var (verified, refused) = await signing.VerifyAsync(request, body, trigger, cancellationToken);
+            if (refused is not null) return Problem(refused);
+            signed = verified;
         }
 
         JsonNode? json = null;
@@ -81,14 +81,18 @@ public static class HooksEndpoints
         }
 
         var variables = new JsonObject { ["request"] = RequestVariable(request, path, found.Parameters, trigger, json) };
+        // Recorded last, once nothing else can refuse the call, so that a refused delivery may be corrected and sent again.
+        if (signed is not null && await signing.RecordAsync(signed, cancellationToken) is { } replayed) return Problem(replayed);
         InstanceState started;
         try
         {
             started = await instances.StartAsync(found.Binding.ProcessKey, found.Binding.Version, variables, null, cancellationToken, found.Binding.StartEventId);
         }
-        catch (StartRefusedException e)
+        catch (Exception e)
         {
-            return Problem(StatusCodes.Status404NotFound, "No such hook", e.Message);
+            if (signed is not null) await signing.ForgetAsync(signed, CancellationToken.None);
+            if (e is StartRefusedException) return Problem(StatusCodes.Status404NotFound, "No such hook", e.Message);
+            throw;
         }
 
         var id = Guid.Parse(started.InstanceId);
@@ -128,31 +132,6 @@ public static class HooksEndpoints
         }
 
         return buffer.ToArray();
-    }
-
-    /// <summary>Compares the signature in constant time. A missing or unusable credential fails every call
-    /// (and is logged for the operator): the caller is not told which.</summary>
-    private static async Task<bool> SignatureHoldsAsync(
-        HttpRequest request, byte[] body, HttpTrigger trigger, ICredentialStore credentials, ILoggerFactory logs, CancellationToken cancellationToken)
-    {
-        var header = request.Headers[trigger.SignatureHeader].ToString().Trim();
-        if (!header.StartsWith(SignaturePrefix, StringComparison.OrdinalIgnoreCase)) return false;
-        var hex = header[SignaturePrefix.Length..];
-        if (hex.Length != 64 || !hex.All(char.IsAsciiHexDigit)) return false;
-
-        string secret;
-        try
-        {
-            secret = (await credentials.GetAsync(trigger.SecretCredential!, cancellationToken)).Expect(CredentialKind.Webhook).Require("secret");
-        }
-        catch (Exception e) when (e is CredentialException or CryptographicException)
-        {
-            logs.CreateLogger(typeof(HooksEndpoints)).LogWarning("Hook {Path} cannot verify signatures: {Problem}", trigger.Path, e.Message);
-            return false;
-        }
-
-        var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body);
-        return CryptographicOperations.FixedTimeEquals(expected, Convert.FromHexString(hex));
     }
 
     /// <summary>The <c>request</c> variable: method, path, path parameters, query, the allowed headers and the JSON body.</summary>
@@ -218,6 +197,8 @@ public static class HooksEndpoints
     private static bool IsJson(string? contentType) =>
         contentType is not null && (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
             || contentType.Split(';')[0].Trim().EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+
+    private static IResult Problem(SignedDelivery.Refused refused) => Problem(refused.Status, refused.Title, refused.Detail);
 
     private static IResult Problem(int status, string title, string detail, params (string Name, object Value)[] extensions) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail,

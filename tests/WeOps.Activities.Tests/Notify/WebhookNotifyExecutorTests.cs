@@ -20,10 +20,10 @@ public sealed class WebhookNotifyExecutorTests : IDisposable
     // hmac/hashlib (the vendors' documentation gives the algorithm but no worked example with values):
     //   base64(hmac(secret, f"{ms}\n{secret}"))          DingTalk, ms = 1700000000000
     //   base64(hmac(f"{s}\n{secret}", b""))               Feishu, s = 1700000000
-    //   hmac(secret, b'{"a":1}').hexdigest()              generic
+    //   hmac(secret, b'1700000000.{"a":1}').hexdigest()   generic: timestamp in seconds, a dot, the body
     private const string DingTalkSign = "figG6qqCA/lRh0hsGCW2zNtNV5znkAFut5BI0zKhqnQ=";
     private const string FeishuSign = "S7TuSij45SE3ul/eGkJ5Bwcxf8ZNyPIQzqpjNU85VYk=";
-    private const string GenericSignature = "sha256=8e596055bb0a5866b0fd2abc2370f6b69fa796339faf09e09a24e450fba269b2";
+    private const string GenericSignature = "sha256=e48851a6b387e5e7f34665bcf28d3ab63bb28edf12f099e91d987502cbfef736";
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1700000000);
 
     private readonly OutboundHttp http = new(TestOutbound.LoopbackAllowed);
@@ -55,7 +55,7 @@ public sealed class WebhookNotifyExecutorTests : IDisposable
     {
         Assert.Equal(DingTalkSign, WebhookSigning.DingTalk(Secret, 1700000000000));
         Assert.Equal(FeishuSign, WebhookSigning.Feishu(Secret, 1700000000));
-        Assert.Equal(GenericSignature, WebhookSigning.Generic(Secret, """{"a":1}"""u8));
+        Assert.Equal(GenericSignature, WebhookSigning.Generic(Secret, 1700000000, """{"a":1}"""u8));
     }
 
     [Fact]
@@ -209,7 +209,7 @@ public sealed class WebhookNotifyExecutorTests : IDisposable
     }
 
     [Fact]
-    public async Task Generic_sends_the_payload_as_given_with_an_hmac_of_the_exact_body()
+    public async Task Generic_sends_the_payload_as_given_with_an_hmac_of_the_timestamp_and_the_exact_body()
     {
         await using var server = await LoopbackHttpServer.AnsweringAsync(204, "");
 
@@ -223,6 +223,7 @@ public sealed class WebhookNotifyExecutorTests : IDisposable
 
         var request = server.Single();
         Assert.Equal("""{"a":1}""", request.BodyText);
+        Assert.Equal("1700000000", request.Header("x-weops-timestamp"));
         Assert.Equal(GenericSignature, request.Header("x-weops-signature"));
         Assert.Equal(204, (int)output["status"]!);
     }
@@ -236,6 +237,7 @@ public sealed class WebhookNotifyExecutorTests : IDisposable
 
         AssertJson("""{"title":"T","text":"body","mentions":["ops"]}""", server.Single().Json);
         Assert.Null(server.Single().Header("x-weops-signature"));
+        Assert.Null(server.Single().Header("x-weops-timestamp"));
     }
 
     [Theory]
