@@ -26,7 +26,8 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        server = await RunningServer.StartAsync([$"--Auth:AdminApiKey={RunningServer.AdminKey}"]);
+        // Steps of these tests call the server itself and receivers on loopback, which the outbound policy refuses by default.
+        server = await RunningServer.StartAsync([$"--Auth:AdminApiKey={RunningServer.AdminKey}", "--Outbound:Allow=127.0.0.0/8,::1"]);
         Client = server.NewClient(RunningServer.AdminKey);
         Anonymous = server.NewClient();
         foreach (var role in Roles.All)
