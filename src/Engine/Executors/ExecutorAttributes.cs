@@ -22,6 +22,10 @@ public sealed class InputAttribute : Attribute
 
     /// <summary>The default, as it would be written in the BPMN file.</summary>
     public string? Default { get; init; }
+
+    /// <summary>What reads the text: <see cref="InputSyntax.Shell"/> makes every <c>${expr}</c> spliced into it
+    /// one quoted shell word.</summary>
+    public InputSyntax Syntax { get; init; }
 }
 
 /// <summary>Describes one field of an executor's output object.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using WeOps.Engine.Executors;
+using WeOps.Engine.Expressions;
 using WeOps.Engine.Model;
 
 namespace WeOps.Engine.Validation;
@@ -119,12 +120,35 @@ internal static class ActivityRules
 
             if (!value.Contains("${", StringComparison.Ordinal) && Literal(input, value) is { } literal && !ExecutorInputValidator.Fits(input, literal))
                 check.Error(task, $"{task.DisplayName}: input '{input.Name}' of '{descriptor.Type}' {Expectation(input)}; {ProcessCheck.Quote(value)} does not fit.");
+            CheckRawSplices(check, task, descriptor, input, value);
         }
 
         foreach (var name in given.Keys.Where(n => descriptor.Input(n) is null))
         {
             var declared = descriptor.Inputs.Count == 0 ? "it takes no inputs" : $"its inputs are {string.Join(", ", descriptor.Inputs.Select(i => i.Name))}";
             check.Warning(task, $"{task.DisplayName}: executor '{descriptor.Type}' has no input '{name}', so the value is ignored ({declared}).");
+        }
+    }
+
+    /// <summary>A <c>${raw(expr)}</c> splices shell text unquoted: allowed in a shell input, where it is the one way to
+    /// let a variable add shell syntax, and named there so that a reviewer sees each; anywhere else it means nothing
+    /// and would fail at run time.</summary>
+    private static void CheckRawSplices(ProcessCheck check, TaskNode task, ExecutorDescriptor descriptor, InputDescriptor input, string value)
+    {
+        foreach (var raw in TemplateEncoding.RawSplices(value))
+        {
+            var written = ProcessCheck.Quote($"${{{TemplateEncoding.RawName}({raw})}}");
+            if (input.Syntax == InputSyntax.Shell)
+            {
+                check.Warning(task, $"{task.DisplayName}: input '{input.Name}' of '{descriptor.Type}' splices {written} into the shell command unquoted: "
+                    + "whatever that value holds runs as shell code. Keep raw() for shell text the process writes itself; pass values from "
+                    + "alerts, hooks or forms as ${...} (one quoted word) or as separate arguments.");
+            }
+            else
+            {
+                check.Error(task, $"{task.DisplayName}: input '{input.Name}' of '{descriptor.Type}' is not a shell command, so {written} means nothing there: "
+                    + "write ${...} without raw().");
+            }
         }
     }
 

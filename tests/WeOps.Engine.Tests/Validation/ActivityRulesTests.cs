@@ -117,6 +117,36 @@ public sealed class ActivityRulesTests
     }
 
     [Fact]
+    public void A_raw_splice_into_a_shell_input_is_a_warning_naming_the_element_the_input_and_the_splice()
+    {
+        var document = Around(Deploy("""<ops:input name="command" value="systemctl ${raw(flags)} restart ${service}"/>"""));
+
+        var problem = Single(document, "t", Severity.Warning, "input 'command' of 'test.deploy' splices \"${raw(flags)}\" into the shell command unquoted");
+        Assert.StartsWith("Deploy (t): input 'command'", problem.Message, StringComparison.Ordinal);
+        Assert.Single(document.Problems);
+    }
+
+    [Fact]
+    public void Each_raw_splice_of_a_shell_input_is_named_and_quoted_splices_pass_silently()
+    {
+        NoProblems(Around(Deploy("""<ops:input name="command" value="systemctl restart ${service} ${alert.labels.unit}"/>""")));
+
+        var document = Around(Deploy("""<ops:input name="command" value="${raw(a)} x ${ raw( b ) }"/>"""));
+
+        Assert.Equal(["t Warning", "t Warning"], Keys(document));
+        Assert.Contains(document.Problems, p => p.Message.Contains("\"${raw(a)}\"", StringComparison.Ordinal));
+        Assert.Contains(document.Problems, p => p.Message.Contains("\"${raw(b)}\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_raw_splice_into_an_input_that_is_not_a_shell_command_is_an_error()
+    {
+        var document = Around(Deploy("""<ops:input name="port" value="${raw(port)}"/>"""));
+
+        Single(document, "t", Severity.Error, "input 'port' of 'test.deploy' is not a shell command, so \"${raw(port)}\" means nothing there");
+    }
+
+    [Fact]
     public void Input_and_output_values_that_do_not_parse_are_errors_naming_them()
     {
         var document = Around(Deploy("""<ops:input name="port" value="${@@}"/><ops:output name="url" value="http://${@@host}"/>"""));

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace WeOps.Activities.Ssh;
+namespace WeOps.Engine.Executors;
 
 /// <summary>Quoting for the POSIX shell that runs a command on the remote host: a value built from
 /// variables becomes exactly one word there, whatever it holds.</summary>

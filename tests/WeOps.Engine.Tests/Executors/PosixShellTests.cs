@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using WeOps.Activities.Ssh;
+using WeOps.Engine.Executors;
 
-namespace WeOps.Activities.Tests.Ssh;
+namespace WeOps.Engine.Tests.Executors;
 
 public sealed class PosixShellTests
 {

@@ -1,0 +1,109 @@
+namespace WeOps.Engine.Expressions;
+
+/// <summary>How the values of a template's <c>${expr}</c> parts are written into its text when that text is read by
+/// something with a syntax of its own, such as a shell command line (see
+/// <see cref="ExpressionEvaluator.EvaluateTemplate"/>). Every value is encoded, a value that is the whole template
+/// included; a part written <c>${raw(expr)}</c> is the one way to splice a value as it is, and
+/// <see cref="RawSplices"/> finds those parts so that the validator can name them.</summary>
+public abstract class TemplateEncoding
+{
+    /// <summary>The name of the form that splices a value unencoded: <c>${raw(expr)}</c>.</summary>
+    public const string RawName = "raw";
+
+    /// <summary><paramref name="text"/> (the value as a mixed template writes it: like String(x), objects and
+    /// arrays as JSON, null and undefined as nothing) as it must appear in the text.</summary>
+    /// <exception cref="ArgumentException">The text cannot be encoded; the message says why.</exception>
+    public abstract string Encode(string text);
+
+    /// <summary>The expressions of the parts of <paramref name="template"/> written <c>${raw(expr)}</c>, in order.
+    /// A template that does not parse has none (the syntax check reports it).</summary>
+    public static IReadOnlyList<string> RawSplices(string template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var parsed = Template.Parse(template);
+        return [.. parsed.Parts.Where(p => p.IsCode).Select(p => Unwrap(p.Text)?.Code).OfType<string>()];
+    }
+
+    /// <summary>The parts as they are evaluated under an encoding: a <c>raw(expr)</c> part becomes <c>expr</c>
+    /// (with its position) and is marked raw.</summary>
+    internal static (TemplatePart[] Parts, bool[] Raw) Read(IReadOnlyList<TemplatePart> parts)
+    {
+        var read = new TemplatePart[parts.Count];
+        var raw = new bool[parts.Count];
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var part = parts[i];
+            if (part.IsCode && Unwrap(part.Text) is { } inner)
+            {
+                read[i] = part with { Text = inner.Code, Start = part.Start + inner.Offset };
+                raw[i] = true;
+            }
+            else
+            {
+                read[i] = part;
+            }
+        }
+
+        return (read, raw);
+    }
+
+    /// <summary>The text a part's value is written as: encoded unless the part is raw.</summary>
+    internal string Write(string text, bool raw, string template)
+    {
+        if (raw) return text;
+        try
+        {
+            return Encode(text);
+        }
+        catch (ArgumentException e)
+        {
+            throw ExpressionFailure.Failed("Template", template, e.Message, e);
+        }
+    }
+
+    /// <summary>The expression inside <c>raw(...)</c>, and where it starts in <paramref name="code"/>, when the code
+    /// is exactly one such call; else null. The closing parenthesis is found by counting, skipping string and
+    /// template literals, so <c>raw(a) + raw(b)</c> is not one call.</summary>
+    private static (string Code, int Offset)? Unwrap(string code)
+    {
+        var text = code.TrimEnd();
+        var start = text.Length - text.TrimStart().Length;
+        if (string.CompareOrdinal(text, start, RawName, 0, RawName.Length) != 0 || !text.EndsWith(')')) return null;
+        var open = start + RawName.Length;
+        while (open < text.Length && char.IsWhiteSpace(text[open])) open++;
+        if (open >= text.Length || text[open] != '(') return null;
+
+        var depth = 0;
+        for (var i = open + 1; i < text.Length - 1; i++)
+        {
+            switch (text[i])
+            {
+                case '\'' or '"' or '`':
+                    i = SkipQuoted(text, i);
+                    if (i < 0) return null;
+                    break;
+                case '(':
+                    depth++;
+                    break;
+                case ')':
+                    if (--depth < 0) return null;
+                    break;
+            }
+        }
+
+        var inner = text[(open + 1)..^1];
+        var lead = inner.Length - inner.TrimStart().Length;
+        return depth == 0 && inner.Trim().Length > 0 ? (inner.Trim(), open + 1 + lead) : null;
+    }
+
+    private static int SkipQuoted(string text, int open)
+    {
+        for (var i = open + 1; i < text.Length; i++)
+        {
+            if (text[i] == '\\') i++;
+            else if (text[i] == text[open]) return i;
+        }
+
+        return -1;
+    }
+}
