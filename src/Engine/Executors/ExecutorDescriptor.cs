@@ -30,6 +30,10 @@ public enum InputSyntax
     /// <summary>A POSIX shell command line or script: each value becomes one single-quoted word
     /// (see <see cref="ShellWords"/>); <c>${raw(expr)}</c> splices shell text as it is.</summary>
     [JsonStringEnumMemberName("shell")] Shell,
+
+    /// <summary>An absolute URL: each value becomes one percent-encoded component, except one that begins the URL
+    /// (its base address); <c>${raw(expr)}</c> splices URL text as it is (see <see cref="UrlComponents"/>).</summary>
+    [JsonStringEnumMemberName("url")] Url,
 }
 
 public sealed record InputDescriptor(string Name, InputType Type, bool Required, string? Description, string? UiHint, string? Default)
@@ -41,7 +45,12 @@ public sealed record InputDescriptor(string Name, InputType Type, bool Required,
 
     /// <summary>How the engine writes the values spliced into this input's template; null: as they are.</summary>
     [JsonIgnore]
-    public TemplateEncoding? Encoding => Syntax == InputSyntax.Shell ? ShellWords.Encoding : null;
+    public TemplateEncoding? Encoding => Syntax switch
+    {
+        InputSyntax.Shell => ShellWords.Encoding,
+        InputSyntax.Url => UrlComponents.Encoding,
+        _ => null,
+    };
 }
 
 public sealed record OutputDescriptor(string Name, string Type, string? Description);

@@ -71,8 +71,8 @@ public sealed class ExpressionEvaluator : IExpressionSyntax
     /// <c>${expr}</c> keeps the JSON type of its result (number, boolean, object, array, null). Otherwise each
     /// part is written into the text like String(x), except that objects and arrays are written as JSON and
     /// null and undefined as nothing. <c>$${</c> stands for a literal <c>${</c>. With an <paramref name="encoding"/>
-    /// the result is always text: each part's text is written encoded, a lone <c>${expr}</c> too, except a part
-    /// written <c>${raw(expr)}</c>, whose text is written as it is.</summary>
+    /// the result is always text: each part's text is written as the encoding says, a lone <c>${expr}</c> too,
+    /// except a part written <c>${raw(expr)}</c>, whose text is written as it is.</summary>
     /// <exception cref="ExpressionException">A part does not parse or fails, a <c>${</c> is not closed, a value
     /// cannot be encoded, or the text grows past the result limit.</exception>
     public JsonNode? EvaluateTemplate(string template, IReadOnlyDictionary<string, JsonNode?> variables, TemplateEncoding? encoding = null)
@@ -85,9 +85,9 @@ public sealed class ExpressionEvaluator : IExpressionSyntax
         if (parsed.Problem is { } unclosed) throw TemplateSyntax(template, unclosed.Describe(template));
 
         IReadOnlyList<TemplatePart> parts = parsed.Parts;
-        bool[]? raw = null;
-        if (encoding is not null) (parts, raw) = TemplateEncoding.Read(parts);
-        string Write(int part, string text) => encoding is null ? text : encoding.Write(text, raw![part], template);
+        Splice[]? splices = null;
+        if (encoding is not null) (parts, splices) = TemplateEncoding.Read(parts);
+        string Write(int part, string text) => encoding is null ? text : encoding.Write(text, splices![part], template);
         var compiled = new ParsedProgram?[parts.Count];
         for (var i = 0; i < parts.Count; i++)
         {

@@ -3,7 +3,8 @@ namespace WeOps.Engine.Expressions;
 /// <summary>How the values of a template's <c>${expr}</c> parts are written into its text when that text is read by
 /// something with a syntax of its own, such as a shell command line (see
 /// <see cref="ExpressionEvaluator.EvaluateTemplate"/>). Every value is encoded, a value that is the whole template
-/// included; a part written <c>${raw(expr)}</c> is the one way to splice a value as it is, and
+/// included (one at the very start as <see cref="EncodeLeading"/> says); a part written <c>${raw(expr)}</c> is the
+/// one way to splice a value as it is, and
 /// <see cref="RawSplices"/> finds those parts so that the validator can name them.</summary>
 public abstract class TemplateEncoding
 {
@@ -15,6 +16,10 @@ public abstract class TemplateEncoding
     /// <exception cref="ArgumentException">The text cannot be encoded; the message says why.</exception>
     public abstract string Encode(string text);
 
+    /// <summary>The text of a value spliced at the very start of the template (<c>${base}/items</c>, or a lone
+    /// <c>${expr}</c>); encoded like any other unless the syntax gives that place a meaning of its own.</summary>
+    public virtual string EncodeLeading(string text) => Encode(text);
+
     /// <summary>The expressions of the parts of <paramref name="template"/> written <c>${raw(expr)}</c>, in order.
     /// A template that does not parse has none (the syntax check reports it).</summary>
     public static IReadOnlyList<string> RawSplices(string template)
@@ -24,36 +29,37 @@ public abstract class TemplateEncoding
         return [.. parsed.Parts.Where(p => p.IsCode).Select(p => Unwrap(p.Text)?.Code).OfType<string>()];
     }
 
-    /// <summary>The parts as they are evaluated under an encoding: a <c>raw(expr)</c> part becomes <c>expr</c>
-    /// (with its position) and is marked raw.</summary>
-    internal static (TemplatePart[] Parts, bool[] Raw) Read(IReadOnlyList<TemplatePart> parts)
+    /// <summary>The parts as they are evaluated under an encoding, and how each value is spliced: a
+    /// <c>raw(expr)</c> part becomes <c>expr</c> (with its position) and is spliced raw.</summary>
+    internal static (TemplatePart[] Parts, Splice[] Splices) Read(IReadOnlyList<TemplatePart> parts)
     {
         var read = new TemplatePart[parts.Count];
-        var raw = new bool[parts.Count];
+        var splices = new Splice[parts.Count];
         for (var i = 0; i < parts.Count; i++)
         {
             var part = parts[i];
+            read[i] = part;
             if (part.IsCode && Unwrap(part.Text) is { } inner)
             {
                 read[i] = part with { Text = inner.Code, Start = part.Start + inner.Offset };
-                raw[i] = true;
+                splices[i] = Splice.Raw;
             }
-            else
+            else if (part.IsCode && i == 0)
             {
-                read[i] = part;
+                splices[i] = Splice.Leading;
             }
         }
 
-        return (read, raw);
+        return (read, splices);
     }
 
-    /// <summary>The text a part's value is written as: encoded unless the part is raw.</summary>
-    internal string Write(string text, bool raw, string template)
+    /// <summary>The text a part's value is written as.</summary>
+    internal string Write(string text, Splice splice, string template)
     {
-        if (raw) return text;
+        if (splice == Splice.Raw) return text;
         try
         {
-            return Encode(text);
+            return splice == Splice.Leading ? EncodeLeading(text) : Encode(text);
         }
         catch (ArgumentException e)
         {
@@ -106,4 +112,12 @@ public abstract class TemplateEncoding
 
         return -1;
     }
+}
+
+/// <summary>How one value is written into an encoded template.</summary>
+internal enum Splice : byte
+{
+    Encoded,
+    Leading,
+    Raw,
 }

@@ -130,24 +130,28 @@ internal static class ActivityRules
         }
     }
 
-    /// <summary>A <c>${raw(expr)}</c> splices shell text unquoted: allowed in a shell input, where it is the one way to
-    /// let a variable add shell syntax, and named there so that a reviewer sees each; anywhere else it means nothing
+    /// <summary>A <c>${raw(expr)}</c> splices a value unencoded: allowed in a shell or URL input, where it is the one
+    /// way to let a variable add syntax, and named there so that a reviewer sees each; anywhere else it means nothing
     /// and would fail at run time.</summary>
     private static void CheckRawSplices(ProcessCheck check, TaskNode task, ExecutorDescriptor descriptor, InputDescriptor input, string value)
     {
         foreach (var raw in TemplateEncoding.RawSplices(value))
         {
-            var written = ProcessCheck.Quote($"${{{TemplateEncoding.RawName}({raw})}}");
-            if (input.Syntax == InputSyntax.Shell)
+            var splices = $"{task.DisplayName}: input '{input.Name}' of '{descriptor.Type}' splices {ProcessCheck.Quote($"${{{TemplateEncoding.RawName}({raw})}}")}";
+            switch (input.Syntax)
             {
-                check.Warning(task, $"{task.DisplayName}: input '{input.Name}' of '{descriptor.Type}' splices {written} into the shell command unquoted: "
-                    + "whatever that value holds runs as shell code. Keep raw() for shell text the process writes itself; pass values from "
-                    + "alerts, hooks or forms as ${...} (one quoted word) or as separate arguments.");
-            }
-            else
-            {
-                check.Error(task, $"{task.DisplayName}: input '{input.Name}' of '{descriptor.Type}' is not a shell command, so {written} means nothing there: "
-                    + "write ${...} without raw().");
+                case InputSyntax.Shell:
+                    check.Warning(task, $"{splices} into the shell command unquoted: whatever that value holds runs as shell code. Keep raw() "
+                        + "for shell text the process writes itself; pass values from alerts, hooks or forms as ${...} (one quoted word) "
+                        + "or as separate arguments.");
+                    break;
+                case InputSyntax.Url:
+                    check.Warning(task, $"{splices} into the URL unencoded: a '/', '?', '#' or '&' in that value changes the path or adds "
+                        + "parameters. Keep raw() for URL text the process writes itself; values spliced as ${...} are percent-encoded.");
+                    break;
+                case InputSyntax.Text:
+                    check.Error(task, $"{splices}, but raw() only means something in a shell command or a URL: write ${{...}} without raw().");
+                    break;
             }
         }
     }

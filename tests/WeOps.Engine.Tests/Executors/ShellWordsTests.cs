@@ -121,6 +121,7 @@ public sealed class ShellWordsTests
         "&& || | > < & ! * ? [a] ~ #",
         "",
         "-n",
+        "nginx\n",
     };
 
     [Theory]

@@ -139,11 +139,21 @@ public sealed class ActivityRulesTests
     }
 
     [Fact]
+    public void A_raw_splice_into_a_url_input_is_a_warning_naming_it()
+    {
+        NoProblems(Around(Deploy("""<ops:input name="url" value="${base}/items/${id}"/>""")));
+
+        var document = Around(Deploy("""<ops:input name="url" value="https://api.example.com/${raw(path)}"/>"""));
+
+        Single(document, "t", Severity.Warning, "input 'url' of 'test.deploy' splices \"${raw(path)}\" into the URL unencoded");
+    }
+
+    [Fact]
     public void A_raw_splice_into_an_input_that_is_not_a_shell_command_is_an_error()
     {
         var document = Around(Deploy("""<ops:input name="port" value="${raw(port)}"/>"""));
 
-        Single(document, "t", Severity.Error, "input 'port' of 'test.deploy' is not a shell command, so \"${raw(port)}\" means nothing there");
+        Single(document, "t", Severity.Error, "input 'port' of 'test.deploy' splices \"${raw(port)}\", but raw() only means something in a shell command or a URL");
     }
 
     [Fact]

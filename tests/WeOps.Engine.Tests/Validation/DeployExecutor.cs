@@ -37,6 +37,9 @@ internal sealed class DeployExecutor : Executor<DeployExecutor.Inputs>
 
         [Input(Syntax = InputSyntax.Shell)]
         public string? Command { get; init; }
+
+        [Input(Syntax = InputSyntax.Url)]
+        public string? Url { get; init; }
     }
 
     protected override Task<JsonNode?> ExecuteAsync(Inputs inputs, ExecutorContext context, CancellationToken cancellationToken) =>
