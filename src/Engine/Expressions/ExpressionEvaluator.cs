@@ -87,7 +87,7 @@ public sealed class ExpressionEvaluator : IExpressionSyntax
         IReadOnlyList<TemplatePart> parts = parsed.Parts;
         Splice[]? splices = null;
         if (encoding is not null) (parts, splices) = TemplateEncoding.Read(parts);
-        string Write(int part, string text) => encoding is null ? text : encoding.Write(text, splices![part], template);
+        string Write(int part, string text) => encoding is null ? text : encoding.Write(text, splices![part], parts[part].Text, template);
         var compiled = new ParsedProgram?[parts.Count];
         for (var i = 0; i < parts.Count; i++)
         {

@@ -1,15 +1,21 @@
+using System.Text;
+
 namespace WeOps.Engine.Expressions;
 
 /// <summary>How the values of a template's <c>${expr}</c> parts are written into its text when that text is read by
 /// something with a syntax of its own, such as a shell command line (see
 /// <see cref="ExpressionEvaluator.EvaluateTemplate"/>). Every value is encoded, a value that is the whole template
-/// included (one at the very start as <see cref="EncodeLeading"/> says); a part written <c>${raw(expr)}</c> is the
-/// one way to splice a value as it is, and
-/// <see cref="RawSplices"/> finds those parts so that the validator can name them.</summary>
+/// included (one at the very start as <see cref="EncodeLeading"/> says), and refused where the syntax cannot hold it
+/// (<see cref="Refusal"/>); a part written <c>${raw(expr)}</c> is the one way to splice a value as it is.
+/// <see cref="Splices"/> lists the parts of a template so that the validator can name them.</summary>
 public abstract class TemplateEncoding
 {
     /// <summary>The name of the form that splices a value unencoded: <c>${raw(expr)}</c>.</summary>
     public const string RawName = "raw";
+
+    /// <summary>What stands for an earlier value in <see cref="TemplateSplice.Before"/>: an encoded value is a plain
+    /// piece of text wherever it lands, so a letter says as much about what follows as the value would.</summary>
+    public const char EarlierValue = 'v';
 
     /// <summary><paramref name="text"/> (the value as a mixed template writes it: like String(x), objects and
     /// arrays as JSON, null and undefined as nothing) as it must appear in the text.</summary>
@@ -20,13 +26,19 @@ public abstract class TemplateEncoding
     /// <c>${expr}</c>); encoded like any other unless the syntax gives that place a meaning of its own.</summary>
     public virtual string EncodeLeading(string text) => Encode(text);
 
-    /// <summary>The expressions of the parts of <paramref name="template"/> written <c>${raw(expr)}</c>, in order.
-    /// A template that does not parse has none (the syntax check reports it).</summary>
-    public static IReadOnlyList<string> RawSplices(string template)
+    /// <summary>Why no value may be spliced right after <paramref name="before"/> (the template's text up to the
+    /// part, see <see cref="TemplateSplice.Before"/>), in words that follow "the value of ${...} is spliced"; null
+    /// where an encoded value holds.</summary>
+    public virtual string? Refusal(string before) => null;
+
+    /// <summary>The <c>${expr}</c> parts of <paramref name="template"/>, in order. A template that does not parse has
+    /// none (the syntax check reports it).</summary>
+    public static IReadOnlyList<TemplateSplice> Splices(string template)
     {
         ArgumentNullException.ThrowIfNull(template);
-        var parsed = Template.Parse(template);
-        return [.. parsed.Parts.Where(p => p.IsCode).Select(p => Unwrap(p.Text)?.Code).OfType<string>()];
+        var (parts, splices) = Read(Template.Parse(template).Parts);
+        return [.. parts.Select((p, i) => (Part: p, Splice: splices[i])).Where(x => x.Part.IsCode)
+            .Select(x => new TemplateSplice(x.Part.Text, x.Splice.Kind == SpliceKind.Raw, x.Splice.Before))];
     }
 
     /// <summary>The parts as they are evaluated under an encoding, and how each value is spliced: a
@@ -35,31 +47,39 @@ public abstract class TemplateEncoding
     {
         var read = new TemplatePart[parts.Count];
         var splices = new Splice[parts.Count];
+        var before = new StringBuilder();
         for (var i = 0; i < parts.Count; i++)
         {
             var part = parts[i];
             read[i] = part;
-            if (part.IsCode && Unwrap(part.Text) is { } inner)
+            if (!part.IsCode)
+            {
+                before.Append(part.Text);
+                continue;
+            }
+
+            var kind = i == 0 ? SpliceKind.Leading : SpliceKind.Encoded;
+            if (Unwrap(part.Text) is { } inner)
             {
                 read[i] = part with { Text = inner.Code, Start = part.Start + inner.Offset };
-                splices[i] = Splice.Raw;
+                kind = SpliceKind.Raw;
             }
-            else if (part.IsCode && i == 0)
-            {
-                splices[i] = Splice.Leading;
-            }
+
+            splices[i] = new Splice(kind, before.ToString());
+            before.Append(EarlierValue);
         }
 
         return (read, splices);
     }
 
     /// <summary>The text a part's value is written as.</summary>
-    internal string Write(string text, Splice splice, string template)
+    internal string Write(string text, Splice splice, string code, string template)
     {
-        if (splice == Splice.Raw) return text;
+        if (splice.Kind == SpliceKind.Raw) return text;
         try
         {
-            return splice == Splice.Leading ? EncodeLeading(text) : Encode(text);
+            if (Refusal(splice.Before) is { } why) throw new ArgumentException($"the value of ${{{code}}} is spliced {why}");
+            return splice.Kind == SpliceKind.Leading ? EncodeLeading(text) : Encode(text);
         }
         catch (ArgumentException e)
         {
@@ -114,10 +134,18 @@ public abstract class TemplateEncoding
     }
 }
 
-/// <summary>How one value is written into an encoded template.</summary>
-internal enum Splice : byte
+/// <summary>One <c>${expr}</c> of a template under an encoding.</summary>
+/// <param name="Code">The expression, inside <c>raw(...)</c> for a raw part.</param>
+/// <param name="Before">The template's text before the part, each earlier value written as
+/// <see cref="TemplateEncoding.EarlierValue"/>: what decides where the value lands.</param>
+public sealed record TemplateSplice(string Code, bool Raw, string Before);
+
+internal enum SpliceKind : byte
 {
     Encoded,
     Leading,
     Raw,
 }
+
+/// <summary>How one value is written into an encoded template.</summary>
+internal readonly record struct Splice(SpliceKind Kind, string Before);

@@ -120,7 +120,7 @@ internal static class ActivityRules
 
             if (!value.Contains("${", StringComparison.Ordinal) && Literal(input, value) is { } literal && !ExecutorInputValidator.Fits(input, literal))
                 check.Error(task, $"{task.DisplayName}: input '{input.Name}' of '{descriptor.Type}' {Expectation(input)}; {ProcessCheck.Quote(value)} does not fit.");
-            CheckRawSplices(check, task, descriptor, input, value);
+            CheckSplices(check, task, descriptor, input, value);
         }
 
         foreach (var name in given.Keys.Where(n => descriptor.Input(n) is null))
@@ -130,14 +130,26 @@ internal static class ActivityRules
         }
     }
 
-    /// <summary>A <c>${raw(expr)}</c> splices a value unencoded: allowed in a shell or URL input, where it is the one
-    /// way to let a variable add syntax, and named there so that a reviewer sees each; anywhere else it means nothing
-    /// and would fail at run time.</summary>
-    private static void CheckRawSplices(ProcessCheck check, TaskNode task, ExecutorDescriptor descriptor, InputDescriptor input, string value)
+    /// <summary>A value spliced where its encoding cannot hold (a shell command's quotes or comments) is an error, as
+    /// it would be at run time. A <c>${raw(expr)}</c> splices a value unencoded: allowed in a shell or URL input, where
+    /// it is the one way to let a variable add syntax, and named there so that a reviewer sees each; anywhere else it
+    /// means nothing and would fail at run time.</summary>
+    private static void CheckSplices(ProcessCheck check, TaskNode task, ExecutorDescriptor descriptor, InputDescriptor input, string value)
     {
-        foreach (var raw in TemplateEncoding.RawSplices(value))
+        foreach (var splice in TemplateEncoding.Splices(value))
         {
-            var splices = $"{task.DisplayName}: input '{input.Name}' of '{descriptor.Type}' splices {ProcessCheck.Quote($"${{{TemplateEncoding.RawName}({raw})}}")}";
+            if (!splice.Raw)
+            {
+                if (input.Encoding?.Refusal(splice.Before) is { } why)
+                {
+                    check.Error(task, $"{task.DisplayName}: in input '{input.Name}' of '{descriptor.Type}' the value of {ProcessCheck.Quote($"${{{splice.Code}}}")} "
+                        + $"is spliced {why}.");
+                }
+
+                continue;
+            }
+
+            var splices = $"{task.DisplayName}: input '{input.Name}' of '{descriptor.Type}' splices {ProcessCheck.Quote($"${{{TemplateEncoding.RawName}({splice.Code})}}")}";
             switch (input.Syntax)
             {
                 case InputSyntax.Shell:

@@ -72,6 +72,28 @@ public sealed class InterpreterTests
     }
 
     [Fact]
+    public void A_value_spliced_inside_quotes_of_a_shell_command_raises_an_incident_and_arms_no_job()
+    {
+        var graph = Graph("""
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="job" />
+            <bpmn:serviceTask id="job"><bpmn:extensionElements><ops:task type="test.deploy" />
+              <ops:input name="command" value="echo &quot;${service}&quot;" />
+            </bpmn:extensionElements></bpmn:serviceTask>
+            <bpmn:sequenceFlow id="f2" sourceRef="job" targetRef="end" />
+            <bpmn:endEvent id="end" />
+            """);
+        var start = new StartRequest("i-1") { Variables = new JsonObject { ["service"] = "$(touch pwned)" } };
+        var catalog = new ExecutorCatalog([new DeployExecutor()]);
+
+        var result = new Interpreter(new ExpressionEvaluator(), executors: catalog).Start(graph, start, Now);
+
+        Assert.Empty(result.Armed.OfType<JobWait>());
+        var incident = Assert.Single(result.State.Incidents);
+        Assert.Contains("the value of ${service} is spliced inside \"...\"", incident.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Handle_does_not_change_the_state_it_is_given()
     {
         var graph = Graph(ServiceThenTimer);

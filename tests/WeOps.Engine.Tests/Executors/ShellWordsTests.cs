@@ -108,8 +108,37 @@ public sealed class ShellWordsTests
     [InlineData("echo ${rawText(a)} ${draw(b)} ${raw}", new string[0])]
     [InlineData("echo $${raw(a)}", new string[0])]
     [InlineData("echo ${raw(a}", new string[0])]
-    public void RawSplices_finds_the_parts_written_as_one_raw_call(string template, string[] expected) =>
-        Assert.Equal(expected, TemplateEncoding.RawSplices(template));
+    public void Splices_names_the_parts_written_as_one_raw_call(string template, string[] expected) =>
+        Assert.Equal(expected, TemplateEncoding.Splices(template).Where(s => s.Raw).Select(s => s.Code));
+
+    [Theory]
+    [InlineData("echo '${service}'", "inside '...'")]
+    [InlineData("echo 'a' '${service}'", "inside '...'")]
+    [InlineData("echo \"${service}\"", "inside \"...\"")]
+    [InlineData("echo \"it's \\\"${service}\"", "inside \"...\"")]
+    [InlineData("echo \\${service}", "right after a backslash")]
+    [InlineData("echo ok # restarting ${service}", "inside a comment")]
+    [InlineData("#!/bin/sh\n# ${service}", "inside a comment")]
+    [InlineData("cat <<EOF\n${service}\nEOF", "after a here-document")]
+    [InlineData("cat <<'EOF'\n${service}\nEOF", "after a here-document")]
+    public void A_value_is_refused_where_a_quoted_word_would_not_hold(string template, string why)
+    {
+        foreach (var evaluator in new[] { Usual, EngineOnly })
+        {
+            var e = Assert.Throws<ExpressionException>(() => evaluator.EvaluateTemplate(template, Vars, ShellWords.Encoding));
+            Assert.Contains("the value of ${service} is spliced " + why, e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("echo 'a' ${plain} \"b\" ${plain}", "echo 'a' nginx \"b\" nginx")]
+    [InlineData("echo it\\'s ${plain}", "echo it\\'s nginx")]
+    [InlineData("echo ok # a comment\necho ${plain}", "echo ok # a comment\necho nginx")]
+    [InlineData("echo a#b ${plain}", "echo a#b nginx")]
+    [InlineData("echo ${plain}#${plain}", "echo nginx#nginx")]
+    [InlineData("echo \"${raw(plain)}\"", "echo \"nginx\"")]
+    public void A_value_outside_quotes_and_comments_is_spliced_and_raw_goes_anywhere(string template, string expected) =>
+        Assert.Equal(expected, Fill(Usual, template));
 
     public static TheoryData<string> Hostile => new()
     {

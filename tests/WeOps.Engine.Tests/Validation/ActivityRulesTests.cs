@@ -139,6 +139,14 @@ public sealed class ActivityRulesTests
     }
 
     [Fact]
+    public void A_value_spliced_inside_quotes_of_a_shell_input_is_an_error_naming_it()
+    {
+        var document = Around(Deploy("""<ops:input name="command" value="echo &quot;${service}&quot;"/>"""));
+
+        Single(document, "t", Severity.Error, "in input 'command' of 'test.deploy' the value of \"${service}\" is spliced inside \"...\"");
+    }
+
+    [Fact]
     public void A_raw_splice_into_a_url_input_is_a_warning_naming_it()
     {
         NoProblems(Around(Deploy("""<ops:input name="url" value="${base}/items/${id}"/>""")));
