@@ -161,21 +161,21 @@ public static partial class CloudInputs
     // Quoted and escaped as JSON so control characters stay visible, but '&', '<' and quotes as typed.
     private static readonly JsonSerializerOptions ShowOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    [GeneratedRegex("^[a-z]{2,}(-[a-z0-9]+){1,4}$")]
+    [GeneratedRegex(@"^[a-z]{2,}(-[a-z0-9]+){1,4}\z")]
     private static partial Regex RegionPattern();
 
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,39}$")]
+    [GeneratedRegex(@"^[a-z][a-z0-9-]{0,39}\z")]
     private static partial Regex ServicePattern();
 
-    [GeneratedRegex("^[A-Z][A-Za-z0-9]{0,99}$")]
+    [GeneratedRegex(@"^[A-Z][A-Za-z0-9]{0,99}\z")]
     private static partial Regex ActionPattern();
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}$")]
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}\z")]
     private static partial Regex VersionPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}\z")]
     private static partial Regex ParameterNamePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}\z")]
     private static partial Regex InstanceIdPattern();
 }

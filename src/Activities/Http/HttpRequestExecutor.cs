@@ -43,7 +43,9 @@ public sealed class HttpRequestExecutor(OutboundHttp http, ICredentialStore cred
         [Input(Description = "HTTP method.", Default = "get")]
         public HttpVerb Method { get; init; } = HttpVerb.Get;
 
-        [Input(Description = "Absolute http:// or https:// address.", Required = true)]
+        [Input(Description = "Absolute http:// or https:// address. A ${...} in its path or query is percent-encoded as one component; "
+            + "one that begins the address is its base (${baseUrl}/items/${id}); ${raw(expr)} splices URL text as it is (the validator warns).",
+            Required = true, Syntax = InputSyntax.Url)]
         public string Url { get; init; } = "";
 
         [Input(Description = "Request headers: an object of header name to value.", UiHint = "json")]

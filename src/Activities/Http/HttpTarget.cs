@@ -38,6 +38,6 @@ public static partial class HttpTarget
         return flat.Length <= maxChars ? flat : flat[..maxChars] + "…";
     }
 
-    [GeneratedRegex("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")]
+    [GeneratedRegex(@"^[!#$%&'*+.^_`|~0-9A-Za-z-]+\z")]
     private static partial Regex HeaderName();
 }

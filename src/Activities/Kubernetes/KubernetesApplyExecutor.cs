@@ -125,7 +125,7 @@ public sealed class KubernetesApplyExecutor(KubernetesConnector connector) : Kub
         KubernetesConnection connection, string apiVersion, string kind, string position, Dictionary<string, JsonObject?> cache, CancellationToken cancellationToken)
     {
         var parts = apiVersion.Split('/');
-        if (parts.Length > 2 || parts.Any(p => p.Length == 0 || !p.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-')))
+        if (!KubernetesNames.IsApiVersion(apiVersion))
             throw new ExecutorInputException($"k8s.apply: {position}: apiVersion '{apiVersion}' is not group/version or version.");
         var path = parts.Length == 1 ? $"/api/{parts[0]}" : $"/apis/{parts[0]}/{parts[1]}";
         if (!cache.TryGetValue(path, out var list))

@@ -23,6 +23,16 @@ public static partial class KubernetesNames
         return value;
     }
 
+    /// <summary>Whether <paramref name="apiVersion"/> is <c>version</c> or <c>group/version</c>, the group a DNS
+    /// subdomain and the version a DNS label: nothing else may become a discovery path (<c>../v1</c> would leave
+    /// <c>/apis</c>).</summary>
+    public static bool IsApiVersion(string apiVersion)
+    {
+        var slash = apiVersion.IndexOf('/');
+        var (group, version) = slash < 0 ? (null, apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
+        return version.Length <= 63 && DnsLabel().IsMatch(version) && (group is null || (group.Length <= 253 && Subdomain().IsMatch(group)));
+    }
+
     private static string Shorten(string value) => value.Length > 60 ? value[..60] + "…" : value;
 
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\z")]

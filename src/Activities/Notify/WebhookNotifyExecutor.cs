@@ -43,7 +43,8 @@ public sealed class WebhookNotifyExecutor(OutboundHttp http, ICredentialStore cr
         [Input(Description = "Which chat platform the webhook belongs to.", Required = true)]
         public ChatPlatform Platform { get; init; }
 
-        [Input(Description = "The webhook address; leave empty when the credential holds it (a DingTalk or WeCom address carries its token).")]
+        [Input(Description = "The webhook address; leave empty when the credential holds it (a DingTalk or WeCom address carries its token). "
+            + "A ${...} after its start is percent-encoded, as in http.request's url.", Syntax = InputSyntax.Url)]
         public string? Url { get; init; }
 
         [Input(Description = "A webhook credential: 'url' (optional) and 'secret' (signing key; optional).", UiHint = "credential")]

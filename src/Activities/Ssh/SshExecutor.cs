@@ -51,17 +51,19 @@ public sealed partial class SshExecutor : Executor<SshExecutor.Inputs>
             + "a tag filter ('tags: web+env:prod !env:staging'), or a list of these.", Required = true, UiHint = "hosts")]
         public JsonNode? Hosts { get; init; }
 
-        [Input(Description = "A shell command line, run by the login shell of the remote user. Give this or 'script'.", UiHint = "code")]
+        [Input(Description = "A shell command line, run by the login shell of the remote user. Each ${...} in it becomes one "
+            + "quoted word, whatever the value holds; ${raw(expr)} splices shell text unquoted (the validator warns). Give this or 'script'.",
+            UiHint = "code", Syntax = InputSyntax.Shell)]
         public string? Command { get; init; }
 
-        [Input(Description = "A script sent on stdin to 'shell -s'; 'args' become $1, $2... Give this or 'command'.", UiHint = "code")]
+        [Input(Description = "A script sent on stdin to 'shell -s'; 'args' become $1, $2... Each ${...} in it becomes one quoted word, "
+            + "as in 'command'. Give this or 'command'.", UiHint = "code", Syntax = InputSyntax.Shell)]
         public string? Script { get; init; }
 
         [Input(Description = "The shell that reads 'script'.", Default = "sh")]
         public ScriptShell Shell { get; init; }
 
-        [Input(Description = "Values added to the command (or passed to the script) as separate arguments, each quoted: "
-            + "put variables here, never into 'command'.", UiHint = "json")]
+        [Input(Description = "Values added to the command (or passed to the script as $1, $2...) as separate arguments, each quoted.", UiHint = "json")]
         public List<JsonNode?>? Args { get; init; }
 
         [Input(Description = "Environment variables exported on the remote side; values are quoted and never logged.", UiHint = "json")]

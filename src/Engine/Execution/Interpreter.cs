@@ -1,3 +1,4 @@
+using WeOps.Engine.Executors;
 using WeOps.Engine.Expressions;
 using WeOps.Engine.Model;
 
@@ -16,8 +17,9 @@ public sealed record InterpreterOptions
 }
 
 /// <summary>Moves an instance's tokens in reaction to a stimulus until every token waits.
-/// Pure: no I/O, no clock; the state passed in is not changed.</summary>
-public sealed class Interpreter(ExpressionEvaluator expressions, InterpreterOptions? options = null)
+/// Pure: no I/O, no clock; the state passed in is not changed. The executors' descriptors say how a job's
+/// inputs are filled in (a shell command quotes what it splices); without them every input is plain text.</summary>
+public sealed class Interpreter(ExpressionEvaluator expressions, InterpreterOptions? options = null, ExecutorCatalog? executors = null)
 {
     private readonly InterpreterOptions options = options ?? InterpreterOptions.Default;
 
@@ -34,7 +36,7 @@ public sealed class Interpreter(ExpressionEvaluator expressions, InterpreterOpti
             StartedAt = now,
             Status = InstanceStatus.Running,
         };
-        var step = new Step(graph, state, now, expressions, options);
+        var step = new Step(graph, state, now, expressions, options, executors);
         step.Start(request);
         return step.Finish();
     }
@@ -43,7 +45,7 @@ public sealed class Interpreter(ExpressionEvaluator expressions, InterpreterOpti
     {
         if (state.IsEnded)
             return Unchanged(state, $"instance {state.InstanceId} has ended ({state.Status})");
-        var step = new Step(graph, state.Clone(), now, expressions, options);
+        var step = new Step(graph, state.Clone(), now, expressions, options, executors);
         var ignored = step.Apply(stimulus);
         return ignored is null ? step.Finish() : Unchanged(state, ignored);
     }

@@ -66,7 +66,7 @@ internal sealed partial class Step
             return;
         }
 
-        var inputs = EvaluateInputs(token, task);
+        var inputs = EvaluateInputs(token, task, executors?.Describe(task.Task.Type));
         token.State = TokenState.Waiting;
         Arm(new JobWait
         {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using WeOps.Engine.Executors;
 using WeOps.Engine.Model;
 
 namespace WeOps.Engine.Execution;
@@ -36,14 +37,15 @@ internal sealed partial class Step
 
     private static void SetLocal(Scope scope, string name, JsonNode? value) => scope.Variables[name] = value?.DeepClone();
 
-    /// <summary>Evaluates an activity's <c>ops:input</c> templates in the token's scope.</summary>
-    private JsonObject EvaluateInputs(Token token, Activity activity)
+    /// <summary>Evaluates an activity's <c>ops:input</c> templates in the token's scope; for a job, each input
+    /// as its executor's descriptor says (values spliced into a shell command are quoted).</summary>
+    private JsonObject EvaluateInputs(Token token, Activity activity, ExecutorDescriptor? executor = null)
     {
         var inputs = new JsonObject();
         if (activity.Inputs.Count == 0) return inputs;
         var variables = VisibleVariables(token.ScopeId);
         foreach (var input in activity.Inputs)
-            inputs[input.Name] = expressions.EvaluateTemplate(input.Value, variables)?.DeepClone();
+            inputs[input.Name] = expressions.EvaluateTemplate(input.Value, variables, executor?.Input(input.Name)?.Encoding)?.DeepClone();
         return inputs;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using WeOps.Engine.Executors;
 using WeOps.Engine.Expressions;
 using WeOps.Engine.Model;
 
@@ -7,7 +8,8 @@ namespace WeOps.Engine.Execution;
 /// <summary>One interpreter step: applies a stimulus to a (cloned) state and runs tokens until all wait.
 /// This file holds the token queue, scopes and the effects; behaviours per element kind live in the
 /// other Step.*.cs files.</summary>
-internal sealed partial class Step(ProcessGraph graph, InstanceState state, DateTimeOffset now, ExpressionEvaluator expressions, InterpreterOptions options)
+internal sealed partial class Step(ProcessGraph graph, InstanceState state, DateTimeOffset now, ExpressionEvaluator expressions, InterpreterOptions options,
+    ExecutorCatalog? executors)
 {
     private readonly Queue<Token> queue = new();
     private readonly List<Wait> armed = [];

@@ -22,6 +22,11 @@ public sealed class InputAttribute : Attribute
 
     /// <summary>The default, as it would be written in the BPMN file.</summary>
     public string? Default { get; init; }
+
+    /// <summary>What reads the text, and so how the engine writes each <c>${expr}</c> spliced into it:
+    /// <see cref="InputSyntax.Shell"/> as one quoted shell word, <see cref="InputSyntax.Url"/> as one
+    /// percent-encoded URL component.</summary>
+    public InputSyntax Syntax { get; init; }
 }
 
 /// <summary>Describes one field of an executor's output object.</summary>

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using WeOps.Engine.Expressions;
 
 namespace WeOps.Engine.Executors;
 
@@ -19,10 +20,37 @@ public enum InputType
     [JsonStringEnumMemberName("any")] Any,
 }
 
+/// <summary>What reads an input's text, and so how a value spliced into it with <c>${expr}</c> is written.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<InputSyntax>))]
+public enum InputSyntax
+{
+    /// <summary>Plain text: a value is written as it is.</summary>
+    [JsonStringEnumMemberName("text")] Text,
+
+    /// <summary>A POSIX shell command line or script: each value becomes one single-quoted word
+    /// (see <see cref="ShellWords"/>); <c>${raw(expr)}</c> splices shell text as it is.</summary>
+    [JsonStringEnumMemberName("shell")] Shell,
+
+    /// <summary>An absolute URL: each value becomes one percent-encoded component, except one that begins the URL
+    /// (its base address); <c>${raw(expr)}</c> splices URL text as it is (see <see cref="UrlComponents"/>).</summary>
+    [JsonStringEnumMemberName("url")] Url,
+}
+
 public sealed record InputDescriptor(string Name, InputType Type, bool Required, string? Description, string? UiHint, string? Default)
 {
     /// <summary>Allowed values of an enumeration input.</summary>
     public IReadOnlyList<string> Options { get; init; } = [];
+
+    public InputSyntax Syntax { get; init; }
+
+    /// <summary>How the engine writes the values spliced into this input's template; null: as they are.</summary>
+    [JsonIgnore]
+    public TemplateEncoding? Encoding => Syntax switch
+    {
+        InputSyntax.Shell => ShellWords.Encoding,
+        InputSyntax.Url => UrlComponents.Encoding,
+        _ => null,
+    };
 }
 
 public sealed record OutputDescriptor(string Name, string Type, string? Description);
@@ -76,6 +104,7 @@ public sealed record ExecutorDescriptor(
             attribute.Default)
         {
             Options = options,
+            Syntax = attribute.Syntax,
         };
     }
 

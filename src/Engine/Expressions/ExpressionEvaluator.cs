@@ -70,10 +70,12 @@ public sealed class ExpressionEvaluator : IExpressionSyntax
     /// <summary>Fills in a template. Text without <c>${</c> is a literal string. A value that is exactly one
     /// <c>${expr}</c> keeps the JSON type of its result (number, boolean, object, array, null). Otherwise each
     /// part is written into the text like String(x), except that objects and arrays are written as JSON and
-    /// null and undefined as nothing. <c>$${</c> stands for a literal <c>${</c>.</summary>
-    /// <exception cref="ExpressionException">A part does not parse or fails, a <c>${</c> is not closed, or the
-    /// text grows past the result limit.</exception>
-    public JsonNode? EvaluateTemplate(string template, IReadOnlyDictionary<string, JsonNode?> variables)
+    /// null and undefined as nothing. <c>$${</c> stands for a literal <c>${</c>. With an <paramref name="encoding"/>
+    /// the result is always text: each part's text is written as the encoding says, a lone <c>${expr}</c> too,
+    /// except a part written <c>${raw(expr)}</c>, whose text is written as it is.</summary>
+    /// <exception cref="ExpressionException">A part does not parse or fails, a <c>${</c> is not closed, a value
+    /// cannot be encoded, or the text grows past the result limit.</exception>
+    public JsonNode? EvaluateTemplate(string template, IReadOnlyDictionary<string, JsonNode?> variables, TemplateEncoding? encoding = null)
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(variables);
@@ -82,7 +84,10 @@ public sealed class ExpressionEvaluator : IExpressionSyntax
         var parsed = Template.Parse(template);
         if (parsed.Problem is { } unclosed) throw TemplateSyntax(template, unclosed.Describe(template));
 
-        var parts = parsed.Parts;
+        IReadOnlyList<TemplatePart> parts = parsed.Parts;
+        Splice[]? splices = null;
+        if (encoding is not null) (parts, splices) = TemplateEncoding.Read(parts);
+        string Write(int part, string text) => encoding is null ? text : encoding.Write(text, splices![part], parts[part].Text, template);
         var compiled = new ParsedProgram?[parts.Count];
         for (var i = 0; i < parts.Count; i++)
         {
@@ -94,8 +99,8 @@ public sealed class ExpressionEvaluator : IExpressionSyntax
         var code = compiled.OfType<ParsedProgram>().ToList();
         if (code.Count == 0) return JsonValue.Create(string.Concat(parts.Select(p => p.Text)));
 
-        if (parsed.IsLoneExpression) return ValueOf(code[0], parts[0].Text, variables);
-        if (FillDirectly(parts, compiled, variables) is { } filled) return JsonValue.Create(filled);
+        if (parsed.IsLoneExpression && encoding is null) return ValueOf(code[0], parts[0].Text, variables);
+        if (FillDirectly(parts, compiled, variables, Write) is { } filled) return JsonValue.Create(filled);
         EngineNeeded(template);
 
         return Evaluation.Run(limits, code, variables, TemplateKind, template, run =>
@@ -105,7 +110,7 @@ public sealed class ExpressionEvaluator : IExpressionSyntax
             {
                 var part = parts[i];
                 result.Append(compiled[i] is { } program
-                    ? run.ToTemplateText(run.Execute(program, ExpressionKind, part.Text), ExpressionKind, part.Text)
+                    ? Write(i, run.ToTemplateText(run.Execute(program, ExpressionKind, part.Text), ExpressionKind, part.Text))
                     : part.Text);
                 if (result.Length > limits.MaxResultBytes)
                     throw ExpressionFailure.Failed(TemplateKind, template, $"its text is longer than the limit of {limits.MaxResultBytes} characters");
@@ -184,13 +189,14 @@ public sealed class ExpressionEvaluator : IExpressionSyntax
 
     /// <summary>A mixed template's text when every part of it can be evaluated directly and it stays within the
     /// limit; null when the engine must fill it in (and raise whatever error there is).</summary>
-    private string? FillDirectly(IReadOnlyList<TemplatePart> parts, ParsedProgram?[] compiled, IReadOnlyDictionary<string, JsonNode?> variables)
+    private string? FillDirectly(IReadOnlyList<TemplatePart> parts, ParsedProgram?[] compiled, IReadOnlyDictionary<string, JsonNode?> variables,
+        Func<int, string, string> write)
     {
         var result = new StringBuilder();
         for (var i = 0; i < parts.Count; i++)
         {
             if (compiled[i] is not { } program) result.Append(parts[i].Text);
-            else if (Direct(program, variables) is { } direct && direct.TryToTemplateText(out var text)) result.Append(text);
+            else if (Direct(program, variables) is { } direct && direct.TryToTemplateText(out var text)) result.Append(write(i, text));
             else return null;
             if (result.Length > limits.MaxResultBytes) return null;
         }

@@ -23,7 +23,7 @@ public sealed class DurableEngine
         Definitions = new DefinitionStore(() => database.Open(), Validator, Time);
         workers ??= new WorkerOptions();
         Local = new LocalJobs();
-        Instances = new InstanceStore(database, Definitions, new Interpreter(expressions), Time, Signal, logs.CreateLogger<InstanceStore>(),
+        Instances = new InstanceStore(database, Definitions, new Interpreter(expressions, executors: executors), Time, Signal, logs.CreateLogger<InstanceStore>(),
             Local, workers.DefaultJobLock + workers.LockMargin);
         Correlator = new Correlator(Instances, Definitions);
         Commands = new InstanceCommands(Instances, Definitions, Time);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using WeOps.Engine.Executors;
+using WeOps.Engine.Expressions;
 using WeOps.Engine.Model;
 
 namespace WeOps.Engine.Validation;
@@ -119,12 +120,51 @@ internal static class ActivityRules
 
             if (!value.Contains("${", StringComparison.Ordinal) && Literal(input, value) is { } literal && !ExecutorInputValidator.Fits(input, literal))
                 check.Error(task, $"{task.DisplayName}: input '{input.Name}' of '{descriptor.Type}' {Expectation(input)}; {ProcessCheck.Quote(value)} does not fit.");
+            CheckSplices(check, task, descriptor, input, value);
         }
 
         foreach (var name in given.Keys.Where(n => descriptor.Input(n) is null))
         {
             var declared = descriptor.Inputs.Count == 0 ? "it takes no inputs" : $"its inputs are {string.Join(", ", descriptor.Inputs.Select(i => i.Name))}";
             check.Warning(task, $"{task.DisplayName}: executor '{descriptor.Type}' has no input '{name}', so the value is ignored ({declared}).");
+        }
+    }
+
+    /// <summary>A value spliced where its encoding cannot hold (a shell command's quotes or comments) is an error, as
+    /// it would be at run time. A <c>${raw(expr)}</c> splices a value unencoded: allowed in a shell or URL input, where
+    /// it is the one way to let a variable add syntax, and named there so that a reviewer sees each; anywhere else it
+    /// means nothing and would fail at run time.</summary>
+    private static void CheckSplices(ProcessCheck check, TaskNode task, ExecutorDescriptor descriptor, InputDescriptor input, string value)
+    {
+        foreach (var splice in TemplateEncoding.Splices(value))
+        {
+            if (!splice.Raw)
+            {
+                if (input.Encoding?.Refusal(splice.Before) is { } why)
+                {
+                    check.Error(task, $"{task.DisplayName}: in input '{input.Name}' of '{descriptor.Type}' the value of {ProcessCheck.Quote($"${{{splice.Code}}}")} "
+                        + $"is spliced {why}.");
+                }
+
+                continue;
+            }
+
+            var splices = $"{task.DisplayName}: input '{input.Name}' of '{descriptor.Type}' splices {ProcessCheck.Quote($"${{{TemplateEncoding.RawName}({splice.Code})}}")}";
+            switch (input.Syntax)
+            {
+                case InputSyntax.Shell:
+                    check.Warning(task, $"{splices} into the shell command unquoted: whatever that value holds runs as shell code. Keep raw() "
+                        + "for shell text the process writes itself; pass values from alerts, hooks or forms as ${...} (one quoted word) "
+                        + "or as separate arguments.");
+                    break;
+                case InputSyntax.Url:
+                    check.Warning(task, $"{splices} into the URL unencoded: a '/', '?', '#' or '&' in that value changes the path or adds "
+                        + "parameters. Keep raw() for URL text the process writes itself; values spliced as ${...} are percent-encoded.");
+                    break;
+                case InputSyntax.Text:
+                    check.Error(task, $"{splices}, but raw() only means something in a shell command or a URL: write ${{...}} without raw().");
+                    break;
+            }
         }
     }
 

@@ -201,6 +201,11 @@ public sealed class AwsExecutorTests : IAsyncLifetime, IDisposable
     {
         { "region", "us east 1; rm -rf", "region" },
         { "region", "../../etc", "region" },
+        { "region", "us-east-1\n", "region" },
+        { "action", "DescribeInstances\n", "action" },
+        { "service", "ec2\n", "service" },
+        { "version", "2016-11-15\n", "version" },
+        { "parameters", new JsonObject { ["Name\n"] = "x" }, "Name" },
         { "action", "Describe Instances&x=1", "action" },
         { "service", "EC2.evil.com/", "service" },
         { "version", "latest", "version" },
@@ -230,6 +235,7 @@ public sealed class AwsExecutorTests : IAsyncLifetime, IDisposable
         var executor = new AwsStopInstancesExecutor(credentials, http, Clock);
         await Assert.ThrowsAsync<ExecutorInputException>(() => ExecutorRun.RunAsync(executor, InstanceInputs()));
         await Assert.ThrowsAsync<ExecutorInputException>(() => ExecutorRun.RunAsync(executor, InstanceInputs("i-1&Action=TerminateInstances")));
+        await Assert.ThrowsAsync<ExecutorInputException>(() => ExecutorRun.RunAsync(executor, InstanceInputs("i-1\n")));
         var numbers = InstanceInputs();
         numbers["instanceIds"] = new JsonArray(1, 2);
         await Assert.ThrowsAsync<ExecutorInputException>(() => ExecutorRun.RunAsync(executor, numbers));

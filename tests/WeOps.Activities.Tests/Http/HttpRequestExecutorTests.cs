@@ -336,6 +336,7 @@ public sealed class HttpRequestExecutorTests : IDisposable
     [InlineData("""{"url":"http://user:pw@127.0.0.1/"}""", "user name or password")]
     [InlineData("""{"url":"http://127.0.0.1:1/","headers":{"Bad Name":"x"}}""", "not a valid header name")]
     [InlineData("""{"url":"http://127.0.0.1:1/","headers":{"X-A:":"x"}}""", "not a valid header name")]
+    [InlineData("""{"url":"http://127.0.0.1:1/","headers":{"X-A\n":"x"}}""", "not a valid header name")]
     [InlineData("""{"url":"http://127.0.0.1:1/","headers":{"X-A":"a\r\nX-Injected: 1"}}""", "line break")]
     [InlineData("""{"url":"http://127.0.0.1:1/","headers":{"X-A":{"nested":1}}}""", "must be a string")]
     [InlineData("""{"url":"http://127.0.0.1:1/","headers":{"Host":"evil"}}""", "set by the HTTP client")]

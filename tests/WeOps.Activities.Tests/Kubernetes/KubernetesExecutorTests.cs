@@ -272,6 +272,8 @@ public sealed class KubernetesExecutorTests : IAsyncLifetime
     [InlineData("apiVersion: v1\nkind: ConfigMap\ndata: {a: b}", "has no metadata.name")]
     [InlineData("kind: ConfigMap\nmetadata: {name: x}", "has no apiVersion")]
     [InlineData("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ../../x}", "is not a Kubernetes name")]
+    [InlineData("apiVersion: ../v1\nkind: Widget\nmetadata: {name: w}", "is not group/version or version")]
+    [InlineData("apiVersion: example.com/..\nkind: Widget\nmetadata: {name: w}", "is not group/version or version")]
     public async Task A_bad_manifest_says_what_is_wrong_and_sends_nothing(string manifest, string reason)
     {
         var e = await Assert.ThrowsAsync<ExecutorInputException>(() => bed.RunAsync(new KubernetesApplyExecutor(bed.Connector), new { manifest }));

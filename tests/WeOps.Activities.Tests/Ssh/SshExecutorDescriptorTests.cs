@@ -30,6 +30,9 @@ public sealed class SshExecutorDescriptorTests
             descriptor.Inputs.Select(i => i.Name));
         Assert.Equal("credential", descriptor.Input("credential")!.UiHint);
         Assert.Equal("code", descriptor.Input("script")!.UiHint);
+        Assert.Equal(InputSyntax.Shell, descriptor.Input("command")!.Syntax);
+        Assert.Equal(InputSyntax.Shell, descriptor.Input("script")!.Syntax);
+        Assert.Equal(InputSyntax.Text, descriptor.Input("user")!.Syntax);
         Assert.Equal(InputType.Duration, descriptor.Input("timeout")!.Type);
         Assert.Equal(["continue", "stop"], descriptor.Input("onFailure")!.Options);
         Assert.Equal(["anyHost", "allHosts", "never"], descriptor.Input("failWhen")!.Options);
@@ -53,6 +56,7 @@ public sealed class SshExecutorDescriptorTests
     [InlineData("""{"hosts":"web1","command":"uptime","onFailure":"explode"}""", "input 'onFailure' must be one of continue, stop")]
     [InlineData("""{"hosts":"web1","command":"uptime","hostKeyPolicy":"acceptNew"}""", "not allowed on this server")]
     [InlineData("""{"hosts":"web1","command":"uptime","user":"-oProxyCommand=x"}""", "is not a user name")]
+    [InlineData("""{"hosts":"web1","command":"uptime","env":{"PATH\n":"x"}}""", "is not a variable name")]
     [InlineData("""{"hosts":"web1","command":"uptime","args":[{"a":1}]}""", "'args' item 0 must be a string")]
     [InlineData("""{"hosts":"nosuchhost","command":"uptime"}""", "'nosuchhost' is not in the inventory")]
     [InlineData("""{"hosts":"tags: db","command":"uptime"}""", "'tags: db' matches no host")]

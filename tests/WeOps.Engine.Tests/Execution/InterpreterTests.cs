@@ -1,9 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using WeOps.Engine.Execution;
+using WeOps.Engine.Executors;
 using WeOps.Engine.Expressions;
 using WeOps.Engine.Model;
 using WeOps.Engine.Parsing;
+using WeOps.Engine.Tests.Validation;
 
 namespace WeOps.Engine.Tests.Execution;
 
@@ -45,6 +47,50 @@ public sealed class InterpreterTests
         Assert.Equal(Now, job.DueAt);
         Assert.Equal("web-1", job.Inputs["result"]!.GetValue<string>());
         Assert.Equal(InstanceStatus.Running, result.State.Status);
+    }
+
+    [Fact]
+    public void A_job_input_its_executor_reads_as_a_shell_command_gets_each_spliced_value_as_one_quoted_word()
+    {
+        var graph = Graph("""
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="job" />
+            <bpmn:serviceTask id="job"><bpmn:extensionElements><ops:task type="test.deploy" />
+              <ops:input name="command" value="systemctl status ${service}" />
+              <ops:input name="service" value="${service}" />
+            </bpmn:extensionElements></bpmn:serviceTask>
+            <bpmn:sequenceFlow id="f2" sourceRef="job" targetRef="end" />
+            <bpmn:endEvent id="end" />
+            """);
+        var start = new StartRequest("i-1") { Variables = new JsonObject { ["service"] = "nginx; touch pwned" } };
+        var catalog = new ExecutorCatalog([new DeployExecutor()]);
+
+        var job = (JobWait)Assert.Single(new Interpreter(new ExpressionEvaluator(), executors: catalog).Start(graph, start, Now).Armed);
+
+        Assert.Equal("systemctl status 'nginx; touch pwned'", job.Inputs["command"]!.GetValue<string>());
+        Assert.Equal("nginx; touch pwned", job.Inputs["service"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void A_value_spliced_inside_quotes_of_a_shell_command_raises_an_incident_and_arms_no_job()
+    {
+        var graph = Graph("""
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="job" />
+            <bpmn:serviceTask id="job"><bpmn:extensionElements><ops:task type="test.deploy" />
+              <ops:input name="command" value="echo &quot;${service}&quot;" />
+            </bpmn:extensionElements></bpmn:serviceTask>
+            <bpmn:sequenceFlow id="f2" sourceRef="job" targetRef="end" />
+            <bpmn:endEvent id="end" />
+            """);
+        var start = new StartRequest("i-1") { Variables = new JsonObject { ["service"] = "$(touch pwned)" } };
+        var catalog = new ExecutorCatalog([new DeployExecutor()]);
+
+        var result = new Interpreter(new ExpressionEvaluator(), executors: catalog).Start(graph, start, Now);
+
+        Assert.Empty(result.Armed.OfType<JobWait>());
+        var incident = Assert.Single(result.State.Incidents);
+        Assert.Contains("the value of ${service} is spliced inside \"...\"", incident.Message, StringComparison.Ordinal);
     }
 
     [Fact]

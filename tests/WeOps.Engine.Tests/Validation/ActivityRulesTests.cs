@@ -117,6 +117,54 @@ public sealed class ActivityRulesTests
     }
 
     [Fact]
+    public void A_raw_splice_into_a_shell_input_is_a_warning_naming_the_element_the_input_and_the_splice()
+    {
+        var document = Around(Deploy("""<ops:input name="command" value="systemctl ${raw(flags)} restart ${service}"/>"""));
+
+        var problem = Single(document, "t", Severity.Warning, "input 'command' of 'test.deploy' splices \"${raw(flags)}\" into the shell command unquoted");
+        Assert.StartsWith("Deploy (t): input 'command'", problem.Message, StringComparison.Ordinal);
+        Assert.Single(document.Problems);
+    }
+
+    [Fact]
+    public void Each_raw_splice_of_a_shell_input_is_named_and_quoted_splices_pass_silently()
+    {
+        NoProblems(Around(Deploy("""<ops:input name="command" value="systemctl restart ${service} ${alert.labels.unit}"/>""")));
+
+        var document = Around(Deploy("""<ops:input name="command" value="${raw(a)} x ${ raw( b ) }"/>"""));
+
+        Assert.Equal(["t Warning", "t Warning"], Keys(document));
+        Assert.Contains(document.Problems, p => p.Message.Contains("\"${raw(a)}\"", StringComparison.Ordinal));
+        Assert.Contains(document.Problems, p => p.Message.Contains("\"${raw(b)}\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_value_spliced_inside_quotes_of_a_shell_input_is_an_error_naming_it()
+    {
+        var document = Around(Deploy("""<ops:input name="command" value="echo &quot;${service}&quot;"/>"""));
+
+        Single(document, "t", Severity.Error, "in input 'command' of 'test.deploy' the value of \"${service}\" is spliced inside \"...\"");
+    }
+
+    [Fact]
+    public void A_raw_splice_into_a_url_input_is_a_warning_naming_it()
+    {
+        NoProblems(Around(Deploy("""<ops:input name="url" value="${base}/items/${id}"/>""")));
+
+        var document = Around(Deploy("""<ops:input name="url" value="https://api.example.com/${raw(path)}"/>"""));
+
+        Single(document, "t", Severity.Warning, "input 'url' of 'test.deploy' splices \"${raw(path)}\" into the URL unencoded");
+    }
+
+    [Fact]
+    public void A_raw_splice_into_an_input_that_is_not_a_shell_command_is_an_error()
+    {
+        var document = Around(Deploy("""<ops:input name="port" value="${raw(port)}"/>"""));
+
+        Single(document, "t", Severity.Error, "input 'port' of 'test.deploy' splices \"${raw(port)}\", but raw() only means something in a shell command or a URL");
+    }
+
+    [Fact]
     public void Input_and_output_values_that_do_not_parse_are_errors_naming_them()
     {
         var document = Around(Deploy("""<ops:input name="port" value="${@@}"/><ops:output name="url" value="http://${@@host}"/>"""));

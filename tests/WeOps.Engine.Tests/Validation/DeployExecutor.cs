@@ -34,6 +34,12 @@ internal sealed class DeployExecutor : Executor<DeployExecutor.Inputs>
 
         [Input]
         public JsonObject? Labels { get; init; }
+
+        [Input(Syntax = InputSyntax.Shell)]
+        public string? Command { get; init; }
+
+        [Input(Syntax = InputSyntax.Url)]
+        public string? Url { get; init; }
     }
 
     protected override Task<JsonNode?> ExecuteAsync(Inputs inputs, ExecutorContext context, CancellationToken cancellationToken) =>

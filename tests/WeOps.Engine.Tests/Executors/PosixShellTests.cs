@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using WeOps.Activities.Ssh;
+using WeOps.Engine.Executors;
 
-namespace WeOps.Activities.Tests.Ssh;
+namespace WeOps.Engine.Tests.Executors;
 
 public sealed class PosixShellTests
 {
@@ -20,6 +20,8 @@ public sealed class PosixShellTests
         "ünïcödé ✓ 🚀",
         "-n",
         "",
+        "nginx\n",
+        "\n",
     };
 
     [Theory]
@@ -44,6 +46,7 @@ public sealed class PosixShellTests
     [InlineData("it's", "'it'\\''s'")]
     [InlineData("", "''")]
     [InlineData("$HOME", "'$HOME'")]
+    [InlineData("nginx\n", "'nginx\n'")]
     public void Quote_leaves_plain_words_bare_and_single_quotes_the_rest(string value, string expected)
     {
         Assert.Equal(expected, PosixShell.Quote(value));
@@ -64,6 +67,7 @@ public sealed class PosixShellTests
     [InlineData("A B", false)]
     [InlineData("X;rm", false)]
     [InlineData("", false)]
+    [InlineData("PATH\n", false)]
     public void Variable_names_are_checked(string name, bool valid)
     {
         Assert.Equal(valid, PosixShell.IsVariableName(name));

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace WeOps.Activities.Ssh;
+namespace WeOps.Engine.Executors;
 
-/// <summary>Quoting for the POSIX shell that runs a command on the remote host: a value built from
+/// <summary>Quoting for a POSIX shell (the one that runs a command on a remote host): a value built from
 /// variables becomes exactly one word there, whatever it holds.</summary>
 public static partial class PosixShell
 {
@@ -31,9 +31,10 @@ public static partial class PosixShell
     /// <summary>Whether <paramref name="name"/> can be an environment variable name in the shell.</summary>
     public static bool IsVariableName(string name) => VariableName().IsMatch(name);
 
-    [GeneratedRegex(@"^[A-Za-z0-9_@%+=:,./-]+$")]
+    // \z, not $: $ also matches before a final newline, and "nginx\n" left bare would end the command there.
+    [GeneratedRegex(@"^[A-Za-z0-9_@%+=:,./-]+\z")]
     private static partial Regex SafeWord();
 
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex VariableName();
 }
