@@ -20,14 +20,16 @@ public static class EngineScenarios
         var large = GeneratedProcesses.Runbook("runbook-300", 300);
         var huge = GeneratedProcesses.Runbook("runbook-10000", 10_000);
         var expressions = new ExpressionEvaluator();
-        var validator = new ProcessValidator(new ExecutorCatalog([new NoopExecutor()]), expressions);
+        // The engine's speed on files beyond the limits an upload is held to: the 10,000-task runbook has
+        // 50,000 XML elements and the broken file 30,001 problems.
+        var validator = new ProcessValidator(new ExecutorCatalog([new NoopExecutor()]), expressions, BpmnLimits.None);
 
         yield return new Scenario("parse 300-element process", 500 / scale, _ => { BpmnParser.Parse(large); return Task.CompletedTask; });
-        yield return new Scenario("parse 10,000-element process", Math.Max(2, 20 / scale), _ => { BpmnParser.Parse(huge); return Task.CompletedTask; },
+        yield return new Scenario("parse 10,000-element process", Math.Max(2, 20 / scale), _ => { BpmnParser.Parse(huge, BpmnLimits.None); return Task.CompletedTask; },
             Target: "< 1 s", Meets: m => m.MicrosecondsPerOp < 1_000_000);
 
-        yield return new Scenario("parse + validate 300-element process", 200 / scale, _ => { validator.Validate(BpmnParser.Parse(large)); return Task.CompletedTask; });
-        yield return new Scenario("parse + validate 10,000-element process", Math.Max(2, 10 / scale), _ => { validator.Validate(BpmnParser.Parse(huge)); return Task.CompletedTask; },
+        yield return new Scenario("parse + validate 300-element process", 200 / scale, _ => { validator.Validate(large); return Task.CompletedTask; });
+        yield return new Scenario("parse + validate 10,000-element process", Math.Max(2, 10 / scale), _ => { validator.Validate(BpmnParser.Parse(huge, BpmnLimits.None)); return Task.CompletedTask; },
             Target: "< 1 s", Meets: m => m.MicrosecondsPerOp < 1_000_000);
 
         var broken = $"""
