@@ -37,7 +37,6 @@ public static class WeOpsServer
         builder.Services.AddWeOpsActivities(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(sp => new ExecutorCatalog(sp.GetServices<IExecutor>()));
         builder.Services.AddSingleton(new ExpressionEvaluator());
-        builder.Services.AddSingleton(sp => new ProcessValidator(sp.GetRequiredService<ExecutorCatalog>(), sp.GetRequiredService<ExpressionEvaluator>()));
         builder.AddWeOpsApprovals();
         configure?.Invoke(builder);
 
