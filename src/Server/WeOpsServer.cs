@@ -2,8 +2,6 @@ using System.Text.Json.Serialization;
 using WeOps.Activities;
 using WeOps.Activities.Credentials;
 using WeOps.Engine.Executors;
-using WeOps.Engine.Expressions;
-using WeOps.Engine.Validation;
 using WeOps.Server.Api;
 using WeOps.Server.Approvals;
 using WeOps.Server.Auth;
@@ -36,7 +34,6 @@ public static class WeOpsServer
         builder.AddWeOpsOpenApi();
         builder.Services.AddWeOpsActivities(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(sp => new ExecutorCatalog(sp.GetServices<IExecutor>()));
-        builder.Services.AddSingleton(new ExpressionEvaluator());
         builder.AddWeOpsApprovals();
         configure?.Invoke(builder);
 
