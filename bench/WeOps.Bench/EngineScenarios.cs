@@ -20,14 +20,16 @@ public static class EngineScenarios
         var large = GeneratedProcesses.Runbook("runbook-300", 300);
         var huge = GeneratedProcesses.Runbook("runbook-10000", 10_000);
         var expressions = new ExpressionEvaluator();
-        var validator = new ProcessValidator(new ExecutorCatalog([new NoopExecutor()]), expressions);
+        // The engine's speed on files beyond the limits an upload is held to: the 10,000-task runbook has
+        // 50,000 XML elements and the broken file 30,001 problems.
+        var validator = new ProcessValidator(new ExecutorCatalog([new NoopExecutor()]), expressions, BpmnLimits.None);
 
         yield return new Scenario("parse 300-element process", 500 / scale, _ => { BpmnParser.Parse(large); return Task.CompletedTask; });
-        yield return new Scenario("parse 10,000-element process", Math.Max(2, 20 / scale), _ => { BpmnParser.Parse(huge); return Task.CompletedTask; },
+        yield return new Scenario("parse 10,000-element process", Math.Max(2, 20 / scale), _ => { BpmnParser.Parse(huge, BpmnLimits.None); return Task.CompletedTask; },
             Target: "< 1 s", Meets: m => m.MicrosecondsPerOp < 1_000_000);
 
-        yield return new Scenario("parse + validate 300-element process", 200 / scale, _ => { validator.Validate(BpmnParser.Parse(large)); return Task.CompletedTask; });
-        yield return new Scenario("parse + validate 10,000-element process", Math.Max(2, 10 / scale), _ => { validator.Validate(BpmnParser.Parse(huge)); return Task.CompletedTask; },
+        yield return new Scenario("parse + validate 300-element process", 200 / scale, _ => { validator.Validate(large); return Task.CompletedTask; });
+        yield return new Scenario("parse + validate 10,000-element process", Math.Max(2, 10 / scale), _ => { validator.Validate(BpmnParser.Parse(huge, BpmnLimits.None)); return Task.CompletedTask; },
             Target: "< 1 s", Meets: m => m.MicrosecondsPerOp < 1_000_000);
 
         var broken = $"""
@@ -37,6 +39,22 @@ public static class EngineScenarios
             """;
         var brokenDocument = BpmnParser.Parse(broken);
         yield return new Scenario("validate 10,000 broken tasks (30,001 problems)", Math.Max(2, 10 / scale), _ => { validator.Validate(brokenDocument); return Task.CompletedTask; },
+            Target: "< 1 s", Meets: m => m.MicrosecondsPerOp < 1_000_000);
+
+        // What a file far over the limits costs before it is refused: reading up to the first element over them.
+        var overElements = $"""
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+              <bpmn:process id="many" isExecutable="true">{string.Concat(Enumerable.Range(1, 100_000).Select(i => $"<bpmn:task id=\"t{i}\"/>"))}</bpmn:process>
+            </bpmn:definitions>
+            """;
+        var overDepth = $"""
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+              <bpmn:process id="deep" isExecutable="true">{string.Concat(Enumerable.Range(1, 80_000).Select(i => $"<bpmn:subProcess id=\"s{i}\">"))}{string.Concat(Enumerable.Repeat("</bpmn:subProcess>", 80_000))}</bpmn:process>
+            </bpmn:definitions>
+            """;
+        yield return new Scenario("refuse 100,000 tasks at the element limit", Math.Max(2, 20 / scale), _ => Refused(BpmnParser.Parse(overElements)),
+            Target: "< 1 s", Meets: m => m.MicrosecondsPerOp < 1_000_000);
+        yield return new Scenario("refuse 80,000 nested elements at the depth limit", Math.Max(2, 20 / scale), _ => Refused(BpmnParser.Parse(overDepth)),
             Target: "< 1 s", Meets: m => m.MicrosecondsPerOp < 1_000_000);
 
         var variables = new Dictionary<string, JsonNode?> { ["count"] = 7, ["alert"] = JsonNode.Parse("""{"labels":{"severity":"critical","instance":"web-1"}}""") };
@@ -57,6 +75,9 @@ public static class EngineScenarios
         yield return new Scenario("run 50-element runbook to the end (in memory)", 500 / scale,
             async _ => await runtime.StartAsync(graph.Key, new JsonObject { ["counter"] = 0 }));
     }
+
+    private static Task Refused(BpmnDocument document) =>
+        document.OverLimit is null ? throw new InvalidOperationException("The file was read: no limit stopped it.") : Task.CompletedTask;
 
     private static InMemoryRuntime NewRuntime(ProcessGraph graph, ExpressionEvaluator expressions)
     {

@@ -2,8 +2,6 @@ using System.Text.Json.Serialization;
 using WeOps.Activities;
 using WeOps.Activities.Credentials;
 using WeOps.Engine.Executors;
-using WeOps.Engine.Expressions;
-using WeOps.Engine.Validation;
 using WeOps.Server.Api;
 using WeOps.Server.Approvals;
 using WeOps.Server.Audit;
@@ -38,8 +36,6 @@ public static class WeOpsServer
         builder.AddWeOpsOpenApi();
         builder.Services.AddWeOpsActivities(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(sp => new ExecutorCatalog(sp.GetServices<IExecutor>()));
-        builder.Services.AddSingleton(new ExpressionEvaluator());
-        builder.Services.AddSingleton(sp => new ProcessValidator(sp.GetRequiredService<ExecutorCatalog>(), sp.GetRequiredService<ExpressionEvaluator>()));
         builder.AddWeOpsApprovals();
         builder.AddWeOpsHooks();
         builder.AddWeOpsAudit();

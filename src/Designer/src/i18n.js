@@ -120,6 +120,7 @@ const zh = {
   Cancel: '取消',
   Problems: '问题',
   'No problems.': '没有问题。',
+  '{shown} of {total} problems shown.': '显示 {shown} / {total} 个问题。',
   'Saved draft of {key}.': '已保存 {key} 的草稿。',
   'Published {key} version {version}.': '已发布 {key} 第 {version} 版。',
   'The draft has errors and cannot be published.': '草稿有错误，无法发布。',

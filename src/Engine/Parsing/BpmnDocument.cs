@@ -9,4 +9,14 @@ public sealed record BpmnDocument(IReadOnlyList<Model.ProcessGraph> Processes, I
     public Model.ProcessGraph? Main => Processes.FirstOrDefault(p => p.IsExecutable) ?? Processes.FirstOrDefault();
 
     public bool HasErrors => Problems.Any(p => p.Severity == Severity.Error);
+
+    /// <summary>Set when the file was refused for going over a limit; <see cref="Problems"/> then holds the one
+    /// problem that says so.</summary>
+    public BpmnLimitExceeded? OverLimit { get; init; }
+
+    /// <summary>Problems found beyond the ones kept in <see cref="Problems"/> (see <see cref="BpmnLimits.MaxProblems"/>).</summary>
+    public int OmittedProblems { get; init; }
+
+    /// <summary>Every problem found, the kept and the omitted.</summary>
+    public int TotalProblems => Problems.Count + OmittedProblems;
 }

@@ -21,22 +21,23 @@ public static class BpmnParser
         MaxCharactersFromEntities = 1024,
         IgnoreComments = true,
         IgnoreProcessingInstructions = true,
-        CloseInput = false,
+        CloseInput = true,
     };
 
-    public static BpmnDocument Parse(string xml)
+    /// <summary>Reads the file under <paramref name="limits"/> (<see cref="BpmnLimits.Default"/> when null).</summary>
+    public static BpmnDocument Parse(string xml, BpmnLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(xml);
         if (xml.Length > MaxBytes || Encoding.UTF8.GetByteCount(xml) > MaxBytes) return TooLarge();
         if (string.IsNullOrWhiteSpace(xml)) return Empty();
 
         // Text decoded without dropping the byte order mark (Encoding.UTF8.GetString does that) still reads.
-        using var text = new StringReader(xml[0] == '\uFEFF' ? xml[1..] : xml);
-        return Read(XmlReader.Create(text, Settings));
+        var start = xml[0] == '\uFEFF' ? 1 : 0;
+        return Read(() => XmlReader.Create(new StringReader(start == 0 ? xml : xml[start..]), Settings), limits ?? BpmnLimits.Default);
     }
 
     /// <summary>Reads at most <see cref="MaxBytes"/> + 1 bytes from the stream; the caller owns it.</summary>
-    public static BpmnDocument Parse(Stream stream)
+    public static BpmnDocument Parse(Stream stream, BpmnLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var content = new MemoryStream();
@@ -52,16 +53,23 @@ public static class BpmnParser
         if (content.Length > MaxBytes) return TooLarge();
         if (content.Length == 0) return Empty();
 
-        content.Position = 0;
-        return Read(XmlReader.Create(content, Settings));
+        return Read(() => XmlReader.Create(new MemoryStream(content.GetBuffer(), 0, (int)content.Length, writable: false), Settings), limits ?? BpmnLimits.Default);
     }
 
-    private static BpmnDocument Read(XmlReader reader)
+    /// <summary>Reads the file twice: first as a stream of elements that stops at the first one over a limit,
+    /// then, within the limits, into the document the processes are read from. The first pass holds no more
+    /// than one element at a time, so a file far over the limits costs what reading up to them costs.</summary>
+    private static BpmnDocument Read(Func<XmlReader> open, BpmnLimits limits)
     {
         XDocument document;
         try
         {
-            using (reader)
+            using (var reader = open())
+            {
+                if (FirstOverLimit(reader, limits) is { } over) return Refused(over);
+            }
+
+            using (var reader = open())
             {
                 document = XDocument.Load(reader, LoadOptions.SetLineInfo);
             }
@@ -90,6 +98,37 @@ public static class BpmnParser
         }
 
         return new BpmnDocument(processes, context.Problems);
+    }
+
+    /// <summary>The first element over the element count or the depth limit, where reading stops; null when
+    /// the whole file is within both. Malformed XML before that point throws, as loading would.</summary>
+    private static BpmnLimitExceeded? FirstOverLimit(XmlReader reader, BpmnLimits limits)
+    {
+        var elements = 0;
+        while (reader.Read())
+        {
+            if (reader.NodeType != XmlNodeType.Element) continue;
+            elements++;
+            var limit = elements > limits.MaxElements ? BpmnLimit.Elements
+                : reader.Depth + 1 > limits.MaxDepth ? BpmnLimit.Depth
+                : (BpmnLimit?)null;
+            if (limit is null) continue;
+
+            var line = reader is IXmlLineInfo info && info.HasLineInfo() ? info.LineNumber : (int?)null;
+            var max = limit == BpmnLimit.Elements ? limits.MaxElements : limits.MaxDepth;
+            return new BpmnLimitExceeded(limit.Value, max, line, reader.Name, ParseContext.NonEmpty(reader.GetAttribute("id")));
+        }
+
+        return null;
+    }
+
+    private static BpmnDocument Refused(BpmnLimitExceeded over)
+    {
+        var element = $"<{over.Element}>{(over.ElementId is null ? "" : $" '{over.ElementId}'")}{(over.Line is null ? "" : $" on line {over.Line:N0}")}";
+        var message = over.Limit == BpmnLimit.Elements
+            ? $"The file has more than {over.Max:N0} elements, the most a BPMN file may have, so it was not read: reading stopped at element {over.Max + 1:N0}, {element}. Split the process into called processes."
+            : $"The file nests elements deeper than {over.Max:N0} levels, the most a BPMN file may have, so it was not read: reading stopped at {element}, on level {over.Max + 1:N0}. Flatten the process or move parts into called processes.";
+        return new BpmnDocument([], [ValidationProblem.Error(over.ElementId, message, over.Line)]) { OverLimit = over };
     }
 
     private static BpmnDocument Unreadable(XmlException e)

@@ -9,7 +9,9 @@ using WeOps.Engine.Validation;
 
 namespace WeOps.Engine.Persistence;
 
-public sealed record DraftSaved(string? Key, IReadOnlyList<ValidationProblem> Problems);
+/// <param name="TotalProblems">Every problem found; <paramref name="Problems"/> holds the first ones.</param>
+/// <param name="OverLimit">Set when the file was refused for going over a limit, unread.</param>
+public sealed record DraftSaved(string? Key, IReadOnlyList<ValidationProblem> Problems, int TotalProblems, BpmnLimitExceeded? OverLimit = null);
 
 public sealed record Published(string Key, int Version, bool Created);
 
@@ -18,11 +20,14 @@ public sealed record DefinitionSummary(string Key, string? Name, DateTimeOffset 
 public sealed record VersionSummary(int Version, string? Name, string Hash, DateTimeOffset PublishedAt, string? PublishedBy, string? Note);
 
 /// <summary>A publish refused because the draft has errors.</summary>
-public sealed class DefinitionInvalidException(string key, IReadOnlyList<ValidationProblem> problems)
+public sealed class DefinitionInvalidException(string key, IReadOnlyList<ValidationProblem> problems, int? totalProblems = null)
     : Exception($"Process '{key}' has {problems.Count(p => p.Severity == Severity.Error)} error(s) and cannot be published.")
 {
     public string Key { get; } = key;
+
+    /// <summary>The first problems; <see cref="TotalProblems"/> counts them all.</summary>
     public IReadOnlyList<ValidationProblem> Problems { get; } = problems;
+    public int TotalProblems { get; } = totalProblems ?? problems.Count;
 }
 
 /// <summary>Drafts and published versions of process definitions, and the parsed graphs of published
@@ -36,10 +41,11 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
     /// process is not saved: its problems are returned with a null key.</summary>
     public async Task<DraftSaved> SaveDraftAsync(string xml, string? actor, CancellationToken cancellationToken)
     {
-        var document = validator.Validate(BpmnParser.Parse(xml));
+        var document = validator.Validate(xml);
         var main = document.Main;
         // A key or a name longer than its column cannot be saved at all; the validator says so.
-        if (main is null || main.Key.Length > StoredLengths.Key || main.Name?.Length > StoredLengths.Name) return new DraftSaved(null, document.Problems);
+        if (main is null || main.Key.Length > StoredLengths.Key || main.Name?.Length > StoredLengths.Name)
+            return new DraftSaved(null, document.Problems, document.TotalProblems, document.OverLimit);
 
         await using var db = database();
         var row = await db.Definitions.FindAsync([main.Key], cancellationToken);
@@ -58,7 +64,7 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return new DraftSaved(main.Key, document.Problems);
+        return new DraftSaved(main.Key, document.Problems, document.TotalProblems);
     }
 
     /// <summary>Publishes the draft as the next version; publishing a draft identical to the latest
@@ -70,9 +76,10 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
         await using var db = database();
         var row = await db.Definitions.FindAsync([key], cancellationToken);
         if (row is null) return null;
-        var document = validator.Validate(BpmnParser.Parse(row.DraftXml));
+        // A draft saved under higher limits than today's is refused here like an upload.
+        var document = validator.Validate(row.DraftXml);
         if (document.HasErrors || document.Main?.Key != key)
-            throw new DefinitionInvalidException(key, document.Problems);
+            throw new DefinitionInvalidException(key, document.Problems, document.TotalProblems);
         if (row.LatestVersion > 0)
         {
             var latest = await db.DefinitionVersions.FindAsync([key, row.LatestVersion], cancellationToken);
@@ -194,7 +201,7 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
         if (graphs.TryGetValue((key, version), out var cached)) return cached;
         var xml = await VersionXmlAsync(key, version, cancellationToken);
         if (xml is null) return null;
-        var graph = BpmnParser.Parse(xml).Processes.FirstOrDefault(p => p.Key == key);
+        var graph = BpmnParser.Parse(xml, BpmnLimits.None).Processes.FirstOrDefault(p => p.Key == key);
         if (graph is null) return null;
         return graphs.GetOrAdd((key, version), graph);
     }

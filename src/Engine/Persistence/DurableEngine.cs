@@ -4,6 +4,7 @@ using WeOps.Engine.Alerts;
 using WeOps.Engine.Execution;
 using WeOps.Engine.Executors;
 using WeOps.Engine.Expressions;
+using WeOps.Engine.Parsing;
 using WeOps.Engine.Validation;
 
 namespace WeOps.Engine.Persistence;
@@ -13,13 +14,13 @@ namespace WeOps.Engine.Persistence;
 public sealed class DurableEngine
 {
     public DurableEngine(DatabaseOptions database, ExecutorCatalog executors, ILoggerFactory logs, TimeProvider? time = null, WorkerOptions? workers = null,
-        IApprovalMailer? mailer = null)
+        IApprovalMailer? mailer = null, BpmnLimits? limits = null)
     {
         Database = database;
         Time = time ?? TimeProvider.System;
         Signal = new JobSignal();
         var expressions = new ExpressionEvaluator();
-        Validator = new ProcessValidator(executors, expressions);
+        Validator = new ProcessValidator(executors, expressions, limits);
         Definitions = new DefinitionStore(() => database.Open(), Validator, Time);
         workers ??= new WorkerOptions();
         Local = new LocalJobs();

@@ -7,8 +7,9 @@ namespace WeOps.Engine.Persistence;
 public sealed class UnsafeSetupException(string message) : Exception(message);
 
 /// <summary>Records this node and its heartbeat. SQLite serves one node only: a second node on the same
-/// file is refused at startup. A node whose heartbeat is older than <see cref="Lifetime"/> is gone: its
-/// job locks no longer hold (see <see cref="JobWorker.ClaimAsync"/>).</summary>
+/// file is refused at startup, unless the node it found ran on this host in a process that no longer runs
+/// (killed, crashed): that node is forgotten at once and its jobs are free. A node whose heartbeat is older
+/// than <see cref="Lifetime"/> is gone: its job locks no longer hold (see <see cref="JobWorker.ClaimAsync"/>).</summary>
 public sealed class NodeRegistry(DatabaseOptions database, TimeProvider time, TimeSpan lifetime, ILogger<NodeRegistry> logger)
 {
     /// <summary>A node whose heartbeat is older than this is considered gone.</summary>
@@ -22,21 +23,32 @@ public sealed class NodeRegistry(DatabaseOptions database, TimeProvider time, Ti
     public async Task RegisterAsync(CancellationToken cancellationToken)
     {
         await using var db = database.Open();
+        // On SQLite the transaction takes the write lock first, so two nodes starting at once on one file
+        // do not both find it free.
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = time.GetUtcNow();
         var alive = now.Add(-Lifetime).ToUnixTimeMilliseconds();
         if (database.Provider == DatabaseProvider.Sqlite)
         {
-            var other = await db.Nodes.AsNoTracking().Where(n => n.HeartbeatAt >= alive && n.Id != NodeId).FirstOrDefaultAsync(cancellationToken);
-            if (other is not null)
-                throw new UnsafeSetupException(
-                    $"Another WeOps node ({other.Host}, process {other.ProcessId}) is running on this SQLite database. " +
-                    "SQLite serves one node; run several nodes on PostgreSQL (Database:Provider=Postgres), or stop the other node " +
-                    $"(a node that died is forgotten {Lifetime.TotalSeconds:0} s after its last heartbeat).");
+            var others = await db.Nodes.AsNoTracking().Where(n => n.HeartbeatAt >= alive && n.Id != NodeId).ToListAsync(cancellationToken);
+            foreach (var other in others)
+            {
+                if (!NodeProcess.HasEnded(other))
+                    throw new UnsafeSetupException(
+                        $"Another WeOps node ({other.Host}, process {other.ProcessId}) is running on this SQLite database. " +
+                        "SQLite serves one node; run several nodes on PostgreSQL (Database:Provider=Postgres), or stop the other node " +
+                        $"(a node that died on another host is forgotten {Lifetime.TotalSeconds:0} s after its last heartbeat; on this host at once).");
+
+                // Its row gone, the jobs it had claimed are free (JobWorker.ClaimAsync): they run once, here.
+                logger.LogWarning("Node {Node} (process {ProcessId} on this host) no longer runs; this node takes over its SQLite database and its jobs", other.Id, other.ProcessId);
+                await db.Nodes.Where(n => n.Id == other.Id).ExecuteDeleteAsync(cancellationToken);
+            }
         }
 
         await db.Nodes.Where(n => n.HeartbeatAt < alive).ExecuteDeleteAsync(cancellationToken);
         db.Nodes.Add(Row(now));
         await db.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
         logger.LogInformation("Node {Node} registered on {Provider}", NodeId, database.Provider);
     }
 
@@ -60,6 +72,12 @@ public sealed class NodeRegistry(DatabaseOptions database, TimeProvider time, Ti
         await db.Nodes.Where(n => n.Id == NodeId).ExecuteDeleteAsync(cancellationToken);
     }
 
-    private NodeRow Row(DateTimeOffset now) =>
-        new() { Id = NodeId, Host = Environment.MachineName, ProcessId = Environment.ProcessId, StartedAt = now.UtcDateTime, HeartbeatAt = now.ToUnixTimeMilliseconds() };
+    private NodeRow Row(DateTimeOffset now) => new()
+    {
+        Id = NodeId,
+        Host = Environment.MachineName,
+        ProcessId = Environment.ProcessId,
+        StartedAt = NodeProcess.CurrentStartedAt,
+        HeartbeatAt = now.ToUnixTimeMilliseconds(),
+    };
 }

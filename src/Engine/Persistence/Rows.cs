@@ -182,6 +182,9 @@ public sealed class NodeRow
     public required string Id { get; set; }
     public required string Host { get; set; }
     public int ProcessId { get; set; }
+
+    /// <summary>When the node's process started (UTC, the real clock): tells it from a later process that
+    /// reused its id.</summary>
     public DateTime StartedAt { get; set; }
 
     /// <summary>Unix milliseconds of the last heartbeat.</summary>

@@ -5,11 +5,18 @@ using WeOps.Engine.Parsing;
 namespace WeOps.Engine.Validation;
 
 /// <summary>Says what in a parsed process cannot run, or will probably not run as meant.
-/// Usage: <c>var document = validator.Validate(BpmnParser.Parse(xml));</c></summary>
-public sealed class ProcessValidator(ExecutorCatalog executors, IExpressionSyntax expressions)
+/// Usage: <c>var document = validator.Validate(xml);</c></summary>
+public sealed class ProcessValidator(ExecutorCatalog executors, IExpressionSyntax expressions, BpmnLimits? limits = null)
 {
+    /// <summary>The limits files from outside are read under, and how many problems a validation keeps.</summary>
+    public BpmnLimits Limits { get; } = limits ?? BpmnLimits.Default;
+
+    /// <summary>Reads the file under <see cref="Limits"/> and validates it.</summary>
+    public BpmnDocument Validate(string xml) => Validate(BpmnParser.Parse(xml, Limits));
+
     /// <summary>The document with its parse problems and the problems of every process, errors first,
-    /// then in file order. Empty pools (processes without elements) are skipped when the file has a
+    /// then in file order, the first <see cref="BpmnLimits.MaxProblems"/> of them (the rest are counted).
+    /// Empty pools (processes without elements) are skipped when the file has a
     /// process with content: they are there to draw a partner, not to run.</summary>
     public BpmnDocument Validate(BpmnDocument document)
     {
@@ -18,7 +25,9 @@ public sealed class ProcessValidator(ExecutorCatalog executors, IExpressionSynta
         var anyContent = document.Processes.Any(p => p.Nodes.Any());
         foreach (var process in document.Processes.Where(p => !anyContent || p.Nodes.Any()))
             problems.AddRange(Validate(process));
-        return document with { Problems = Sorted(problems) };
+        var sorted = Sorted(problems);
+        if (sorted.Count <= Limits.MaxProblems) return document with { Problems = sorted };
+        return document with { Problems = sorted.GetRange(0, Limits.MaxProblems), OmittedProblems = sorted.Count - Limits.MaxProblems };
     }
 
     /// <summary>The problems of one process, errors first, then in file order.</summary>

@@ -1,4 +1,6 @@
 using System.Text;
+using WeOps.Engine.Parsing;
+using WeOps.Engine.Validation;
 
 namespace WeOps.Server.Endpoints;
 
@@ -22,6 +24,19 @@ public sealed record BpmnBody(string? Xml, IResult? Problem)
             return new BpmnBody(null, Results.Problem(statusCode: 400, title: "Empty request body", detail: "Send the BPMN 2.0 XML of a process as the request body."));
         return new BpmnBody(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), null);
     }
+
+    /// <summary>422 for a file over an element or depth limit: which limit, its value, and the element where
+    /// reading stopped, with the same problem in <c>problems</c> for the designer to show.</summary>
+    public static IResult OverLimit(BpmnLimitExceeded over, IReadOnlyList<ValidationProblem> problems) =>
+        Results.Problem(statusCode: 422, title: "BPMN file over a limit", detail: problems[0].Message, extensions: new Dictionary<string, object?>
+        {
+            ["limit"] = over.Limit,
+            ["max"] = over.Max,
+            ["line"] = over.Line,
+            ["element"] = over.Element,
+            ["elementId"] = over.ElementId,
+            ["problems"] = problems,
+        });
 
     private static BpmnBody TooLarge(long size) =>
         new(null, Results.Problem(statusCode: 413, title: "BPMN file too large",

@@ -10,7 +10,8 @@ namespace WeOps.Server.Endpoints;
 /// <summary>Process definitions: a draft per process, and numbered, immutable published versions.</summary>
 public static class DefinitionsEndpoints
 {
-    public sealed record DraftResponse(string? Key, IReadOnlyList<ValidationProblem> Problems);
+    /// <param name="TotalProblems">Every problem found; <paramref name="Problems"/> lists the first ones.</param>
+    public sealed record DraftResponse(string? Key, IReadOnlyList<ValidationProblem> Problems, int TotalProblems);
 
     public sealed record PublishRequest(string? Note);
 
@@ -24,7 +25,7 @@ public static class DefinitionsEndpoints
 
     public sealed record PublishResponse(string Key, int Version, bool Created);
 
-    public sealed record PublishRefused(string Key, IReadOnlyList<ValidationProblem> Problems)
+    public sealed record PublishRefused(string Key, IReadOnlyList<ValidationProblem> Problems, int TotalProblems)
     {
         public string Title => "The draft has errors and cannot be published";
     }
@@ -38,9 +39,10 @@ public static class DefinitionsEndpoints
             var body = await BpmnBody.ReadAsync(request, cancellationToken);
             if (body.Problem is not null) return body.Problem;
             var saved = await store.SaveDraftAsync(body.Xml!, user.Identity?.Name, cancellationToken);
+            if (saved.OverLimit is { } over) return BpmnBody.OverLimit(over, saved.Problems);
             return saved.Key is null
-                ? TypedResults.UnprocessableEntity(new DraftResponse(null, saved.Problems))
-                : TypedResults.Ok(new DraftResponse(saved.Key, saved.Problems));
+                ? TypedResults.UnprocessableEntity(new DraftResponse(null, saved.Problems, saved.TotalProblems))
+                : TypedResults.Ok(new DraftResponse(saved.Key, saved.Problems, saved.TotalProblems));
         }).RequirePermission(Permissions.DefinitionsWrite).Accepts<string>("application/xml", "text/xml", "text/plain");
 
         definitions.MapGet("", async (DefinitionStore store, CancellationToken cancellationToken) =>
@@ -61,7 +63,7 @@ public static class DefinitionsEndpoints
             }
             catch (DefinitionInvalidException e)
             {
-                return TypedResults.UnprocessableEntity(new PublishRefused(key, e.Problems));
+                return TypedResults.UnprocessableEntity(new PublishRefused(key, e.Problems, e.TotalProblems));
             }
         }).RequirePermission(Permissions.DefinitionsWrite).Validates(new PublishRequestValidator());
 

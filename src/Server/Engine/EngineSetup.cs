@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WeOps.Engine.Approvals;
 using WeOps.Engine.Executors;
+using WeOps.Engine.Parsing;
 using WeOps.Engine.Persistence;
 using WeOps.Server.Auth;
 using WeOps.Server.Health;
@@ -17,6 +18,7 @@ public static class EngineSetup
         var contentRoot = builder.Environment.ContentRootPath;
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => DatabaseFrom(configuration, contentRoot));
+        builder.Services.AddSingleton(_ => BpmnLimitsFrom(configuration));
         builder.Services.AddSingleton(sp => new DurableEngine(
             sp.GetRequiredService<DatabaseOptions>(),
             sp.GetRequiredService<ExecutorCatalog>(),
@@ -27,7 +29,10 @@ public static class EngineSetup
                 Parallelism = Math.Clamp(configuration.GetValue("Workers:Parallelism", 8), 1, 256),
                 NodeLifetime = NodeLifetimeFrom(configuration),
             },
-            sp.GetService<IApprovalMailer>()));
+            sp.GetService<IApprovalMailer>(),
+            sp.GetRequiredService<BpmnLimits>()));
+        // One validator: the one the engine saves and publishes with also answers the designer's checks.
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Validator);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Definitions);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Instances);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Commands);
@@ -72,6 +77,28 @@ public static class EngineSetup
         if (!TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var lifetime) || lifetime < TimeSpan.FromSeconds(1) || lifetime > TimeSpan.FromHours(1))
             throw new InvalidOperationException($"Cluster:NodeLifetime is '{text}'; it must be a time between 00:00:01 and 01:00:00, e.g. 00:00:30.");
         return lifetime;
+    }
+
+    /// <summary>Reads <c>Bpmn:MaxElements</c> (default 20,000), <c>Bpmn:MaxDepth</c> (100) and <c>Bpmn:MaxProblems</c>
+    /// (1,000): what a BPMN file saved, published or validated may hold, and how many problems an answer lists.</summary>
+    public static BpmnLimits BpmnLimitsFrom(IConfiguration configuration)
+    {
+        var defaults = BpmnLimits.Default;
+        return new BpmnLimits
+        {
+            MaxElements = Limit(configuration, "Bpmn:MaxElements", defaults.MaxElements, 100, 1_000_000),
+            MaxDepth = Limit(configuration, "Bpmn:MaxDepth", defaults.MaxDepth, 16, 10_000),
+            MaxProblems = Limit(configuration, "Bpmn:MaxProblems", defaults.MaxProblems, 1, 1_000_000),
+        };
+    }
+
+    private static int Limit(IConfiguration configuration, string key, int fallback, int min, int max)
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text)) return fallback;
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            throw new InvalidOperationException($"{key} is '{text}'; it must be a whole number between {min:N0} and {max:N0} (default {fallback:N0}).");
+        return value;
     }
 }
 

@@ -99,7 +99,7 @@ public sealed class ProcessValidatorTests
     [Fact]
     public void Ten_thousand_elements_validate_without_problems()
     {
-        var validated = Validator.Validate(BpmnParser.Parse(LargeProcess.Chain(10_000)));
+        var validated = Validator.Validate(BpmnParser.Parse(LargeProcess.Chain(10_000), BpmnLimits.None));
 
         NoProblems(validated);
         Assert.Equal(10_002, validated.Processes[0].Nodes.Count());
@@ -107,12 +107,39 @@ public sealed class ProcessValidatorTests
 
     /// <summary>The time it takes is measured by the benchmark (bench/, "validate 10,000 broken tasks").</summary>
     [Fact]
-    public void Ten_thousand_problems_are_all_found()
+    public void Ten_thousand_problems_are_all_found_when_the_limit_allows()
     {
         var tasks = string.Concat(Enumerable.Range(1, 10_000).Select(i => $"""<bpmn:serviceTask id="t{i}"/>"""));
-        var validated = Validator.Validate(BpmnParser.Parse(Process($"""<bpmn:startEvent id="s"/>{tasks}""")));
+        var validated = Unlimited.Validate(Process($"""<bpmn:startEvent id="s"/>{tasks}"""));
 
         // Each task: no ops:task (error), no outgoing flow and unreachable (warnings); the start event: no outgoing flow.
         Assert.Equal(30_001, validated.Problems.Count);
+        Assert.Equal(30_001, validated.TotalProblems);
+    }
+
+    [Fact]
+    public void Of_1_500_problems_the_first_1_000_are_kept_and_all_are_counted()
+    {
+        // 500 service tasks without ops:task, flows or a way in: three problems each, and one of the start event.
+        var file = Process("""<bpmn:startEvent id="s"/>""" + string.Concat(Enumerable.Range(1, 500).Select(i => $"""<bpmn:serviceTask id="t{i}"/>""")));
+        var all = Unlimited.Validate(file);
+        Assert.True(all.Problems.Count >= 1_500, $"the file has {all.Problems.Count} problems");
+
+        var validated = Validator.Validate(file);
+
+        Assert.Equal(BpmnLimits.Default.MaxProblems, validated.Problems.Count);
+        Assert.Equal(all.Problems.Count, validated.TotalProblems);
+        Assert.Equal(all.Problems.Count - 1_000, validated.OmittedProblems);
+        Assert.Equal(all.Problems.Take(1_000), validated.Problems);
+        Assert.True(validated.HasErrors);
+    }
+
+    [Fact]
+    public void A_file_with_few_problems_keeps_them_all()
+    {
+        var validated = Body("""<bpmn:startEvent id="s"/><bpmn:task id="t"/>""");
+
+        Assert.Equal(validated.Problems.Count, validated.TotalProblems);
+        Assert.Equal(0, validated.OmittedProblems);
     }
 }

@@ -11,6 +11,10 @@ internal static class Validate
     public static readonly ProcessValidator Validator =
         new(new ExecutorCatalog([new NoopExecutor(), new DeployExecutor()]), new RejectingExpressionSyntax());
 
+    /// <summary>The same, reading files of any size and keeping every problem.</summary>
+    public static readonly ProcessValidator Unlimited =
+        new(new ExecutorCatalog([new NoopExecutor(), new DeployExecutor()]), new RejectingExpressionSyntax(), BpmnLimits.None);
+
     public static BpmnDocument Xml(string xml) => Validator.Validate(BpmnParser.Parse(xml));
 
     public static BpmnDocument Body(string processBody) => Xml(BpmnText.Process(processBody));

@@ -51,24 +51,28 @@ async function editPage(main, key) {
     }
   }
 
-  function listProblems(problems) {
+  // The server lists the first problems of a file (1,000 by default) and counts them all.
+  function listProblems(problems, total = problems.length) {
     const unplaced = showProblems(modeler, problems);
+    const more = total > problems.length
+      ? [h('li', { class: 'none' }, t('{shown} of {total} problems shown.', { shown: problems.length, total }))]
+      : [];
     clear(problemList, problems.length === 0
       ? h('li', { class: 'none' }, t('No problems.'))
-      : problems.map((p) => h('li', {
+      : [...problems.map((p) => h('li', {
         class: `problem ${p.severity}`,
         dataset: { elementId: p.elementId || '' },
         title: p.elementId || '',
         onclick: () => p.elementId && selectElement(modeler, p.elementId)
       }, h('span', { class: 'severity' }, p.severity), ' ',
       p.elementId ? h('code', {}, p.elementId) : null, p.line ? ` (${p.line})` : '', ' ', p.message,
-      unplaced.includes(p) && p.elementId ? ' ⚠' : '')));
+      unplaced.includes(p) && p.elementId ? ' ⚠' : '')), ...more]);
   }
 
   async function validate() {
     try {
       const result = await api.validate(await xml());
-      listProblems(result.problems);
+      listProblems(result.problems, result.totalProblems);
       return result;
     } catch (e) {
       notice(status, 'error', e.message);
@@ -80,7 +84,7 @@ async function editPage(main, key) {
     if (!writable) return;
     try {
       const result = await api.saveDraft(await xml());
-      listProblems(result.problems);
+      listProblems(result.problems, result.totalProblems);
       currentKey = result.key;
       dirty = false;
       history.replaceState(null, '', `#/designer/${encodeURIComponent(result.key)}`);
@@ -88,7 +92,7 @@ async function editPage(main, key) {
       await loadVersions();
       return true;
     } catch (e) {
-      if (e instanceof ApiError && e.problem?.problems) listProblems(e.problem.problems);
+      if (e instanceof ApiError && e.problem?.problems) listProblems(e.problem.problems, e.problem.totalProblems);
       notice(status, 'error', e.message);
       return false;
     }
@@ -103,7 +107,7 @@ async function editPage(main, key) {
       await loadVersions();
     } catch (e) {
       if (e instanceof ApiError && e.problem?.problems) {
-        listProblems(e.problem.problems);
+        listProblems(e.problem.problems, e.problem.totalProblems);
         notice(status, 'error', t('The draft has errors and cannot be published.'));
       } else {
         notice(status, 'error', e.message);
