@@ -13,19 +13,21 @@ namespace WeOps.Server.Tests;
 [Collection(ServerCollection.Name)]
 public sealed class SignedHooksTests(ServerFixture server)
 {
-    private const string Secret = "hook-signing-secret";
+    // One secret per test (xunit makes an instance per test): tests of this class send the same body in the same
+    // second, and with one secret their signatures would be equal and a later test's first delivery a replay.
+    private readonly string hookSecret = "hook-signing-secret-" + Guid.NewGuid().ToString("N");
     private const string Body = """{"ref": "main"}""";
 
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
-    private static string Sign(long timestamp, string body, string secret = Secret) =>
-        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
+    private string Sign(long timestamp, string body, string? secret = null) =>
+        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret ?? hookSecret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
 
-    /// <summary>A webhook credential holding <see cref="Secret"/>, and a published process whose hook it signs.</summary>
+    /// <summary>A webhook credential holding <see cref="hookSecret"/>, and a published process whose hook it signs.</summary>
     private async Task<(string Key, string Credential)> SignedHookAsync(string body = """<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="end" /><bpmn:endEvent id="end" />""")
     {
         var credential = "hook-secret-" + Guid.NewGuid().ToString("N")[..8];
-        using (var created = await server.Client.PutAsJsonAsync($"/api/credentials/{credential}", new { kind = "webhook", values = new { secret = Secret } }))
+        using (var created = await server.Client.PutAsJsonAsync($"/api/credentials/{credential}", new { kind = "webhook", values = new { secret = hookSecret } }))
             Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
         var key = await PublishHookAsync(server.Client, $"""path="KEY/signed" auth="hmac" secretCredential="{credential}" """, body);
         return (key, credential);
@@ -117,7 +119,7 @@ public sealed class SignedHooksTests(ServerFixture server)
     public async Task A_signature_of_the_body_alone_is_401_saying_the_timestamp_header_is_required()
     {
         var (key, _) = await SignedHookAsync();
-        var bodyOnly = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(Body)));
+        var bodyOnly = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(hookSecret), Encoding.UTF8.GetBytes(Body)));
 
         using var response = await DeliverAsync(key, bodyOnly, null);
 
