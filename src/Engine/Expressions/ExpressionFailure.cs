@@ -30,7 +30,7 @@ internal static class ExpressionFailure
     {
         ExpressionException known => known,
         JavaScriptException js when IsStringCompilation(js) =>
-            Failed(kind, code, "eval and the Function constructor are not available: write the code itself", js),
+            Failed(kind, code, "EvalError: eval and the Function constructor are not available: write the code itself", js),
         JavaScriptException js => Failed(kind, code, Thrown(js) + Where(js, kind), js),
         JsonConversionException conversion => Failed(kind, code, $"its value {conversion.Message}", conversion),
         RegexMatchTimeoutException => Stopped(kind, code, $"in a regular expression after {Duration(limits.Timeout)}",
