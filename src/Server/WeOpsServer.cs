@@ -36,7 +36,8 @@ public static class WeOpsServer
         builder.AddWeOpsOpenApi();
         builder.Services.AddWeOpsActivities(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(sp => new ExecutorCatalog(sp.GetServices<IExecutor>()));
-        builder.Services.AddSingleton(new ExpressionEvaluator());
+        builder.Services.AddSingleton(EngineSetup.ExpressionLimitsFrom(builder.Configuration));
+        builder.Services.AddSingleton(sp => new ExpressionEvaluator(sp.GetRequiredService<ExpressionLimits>()));
         builder.Services.AddSingleton(sp => new ProcessValidator(sp.GetRequiredService<ExecutorCatalog>(), sp.GetRequiredService<ExpressionEvaluator>()));
         builder.AddWeOpsApprovals();
         configure?.Invoke(builder);
