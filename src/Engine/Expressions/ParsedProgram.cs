@@ -24,8 +24,8 @@ internal sealed class ParsedProgram
     private const int ParseStackBytes = 256 * 1024 * 1024;
     private static readonly TimeSpan ParseWaitLimit = TimeSpan.FromSeconds(30);
 
-    // Regular expression literals are compiled when the code is prepared; a runaway one is stopped like one
-    // made at run time (see Sandbox).
+    // Regular expression literals are compiled when the code is prepared, with the default time limit as their
+    // match timeout; such code runs on a script thread, which the caller stops waiting for at its own limit.
     private static readonly ScriptPreparationOptions Preparation = new()
     {
         ParsingOptions = ScriptParsingOptions.Default with { RegexTimeout = ExpressionLimits.Default.Timeout },
