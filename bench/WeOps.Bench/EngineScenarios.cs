@@ -60,6 +60,17 @@ public static class EngineScenarios
         var variables = new Dictionary<string, JsonNode?> { ["count"] = 7, ["alert"] = JsonNode.Parse("""{"labels":{"severity":"critical","instance":"web-1"}}""") };
         yield return new Scenario("condition `alert.labels.severity == 'critical'`", 20_000 / scale,
             _ => { expressions.EvaluateCondition("alert.labels.severity == 'critical'", variables); return Task.CompletedTask; });
+        yield return new Scenario("expression `alert.labels.instance.toUpperCase() + '/' + count` (engine)", 20_000 / scale,
+            _ => { expressions.Evaluate("alert.labels.instance.toUpperCase() + '/' + count", variables); return Task.CompletedTask; });
+        const string script = "var total = 0; for (var i = 0; i < count; i++) { total += i * 2; } var label = alert.labels.instance + ':' + total;";
+        yield return new Scenario("script task body (loop of 7, two variables out)", 20_000 / scale,
+            _ => { expressions.RunScript(script, variables); return Task.CompletedTask; });
+
+        // A generous time limit, so that the figure is the join's cost and not where a limit stops it.
+        var patient = new ExpressionEvaluator(ExpressionLimits.Default with { Timeout = TimeSpan.FromMinutes(1) });
+        var manyHosts = new Dictionary<string, JsonNode?> { ["hosts"] = new JsonArray([.. Enumerable.Range(0, 30_000).Select(i => (JsonNode?)$"web-{i}")]) };
+        yield return new Scenario("template `${hosts.join(', ')}` on 30,000 hosts", Math.Max(2, 10 / scale),
+            _ => { patient.EvaluateTemplate("${hosts.join(', ')}", manyHosts); return Task.CompletedTask; });
 
         var hooks = new HookRouteTable(Enumerable.Range(0, 1_000).Select(i =>
         {

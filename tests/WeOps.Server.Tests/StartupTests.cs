@@ -56,6 +56,17 @@ public sealed class StartupTests
         Assert.Contains(message, error.Message);
     }
 
+    [Theory]
+    [InlineData("Expressions:Timeout", "0", "Expressions:Timeout is '0'; it must be a time above zero")]
+    [InlineData("Expressions:MaxMemoryBytes", "lots", "Expressions:MaxMemoryBytes is 'lots'; it must be a positive whole number")]
+    [InlineData("Expressions:MaxStatements", "10000000", "MaxStatements must be between 1 and 174,762")]
+    public async Task Expression_limits_out_of_range_stop_the_start_naming_the_key(string key, string value, string message)
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => RunningServer.StartAsync([$"--{key}={value}"]));
+
+        Assert.Contains(message, error.Message);
+    }
+
     [Fact]
     public async Task The_configured_admin_key_is_the_admin_from_the_first_start()
     {

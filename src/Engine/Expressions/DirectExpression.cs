@@ -1,16 +1,19 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Jint.Parser.Ast;
+using Acornima;
+using Acornima.Ast;
 
 namespace WeOps.Engine.Expressions;
 
 /// <summary>An expression simple enough to evaluate straight on the JSON variables, without building an engine:
 /// most conditions and input templates (<c>result % 2 == 0</c>, <c>alert.labels.severity</c>) are. Literals,
-/// variables, member access with a name or a whole-number index, comparisons, arithmetic, <c>!</c>, <c>&amp;&amp;</c>,
+/// variables, member access with a name or a whole-number index, comparisons, arithmetic, <c>!</c>, <c>&amp;&amp;</c>, <c>??</c>,
 /// <c>||</c> and <c>?:</c>, each only on the operand types where its result is plain to see. Whatever else a
 /// run meets (a missing variable, a string plus a number, a property objects inherit) makes
 /// <see cref="TryEvaluate"/> give up, and the caller runs the code in an engine instead, which then gives the
-/// value or the error JavaScript gives.</summary>
+/// value or the error JavaScript gives. Its work is bounded by the limits too: its code is at most as large as code
+/// that runs inline (see <see cref="ParsedProgram"/>), and a text it builds longer than the result limit makes it
+/// give up, so that the engine's time and memory limits see any runaway concatenation.</summary>
 internal sealed class DirectExpression
 {
     private readonly Node root;
@@ -30,7 +33,8 @@ internal sealed class DirectExpression
     }
 
     /// <summary>The value, or false when this run needs an engine to be sure of it.</summary>
-    public bool TryEvaluate(IReadOnlyDictionary<string, JsonNode?> variables, out DirectValue value)
+    /// <param name="maxTextLength">Longest text an operation may build; a longer one needs an engine.</param>
+    public bool TryEvaluate(IReadOnlyDictionary<string, JsonNode?> variables, int maxTextLength, out DirectValue value)
     {
         // An engine converts every variable the code names before running it, and refuses one nested too
         // deeply even where the code would not read it.
@@ -43,42 +47,41 @@ internal sealed class DirectExpression
             }
         }
 
-        return root.TryEvaluate(variables, out value);
+        return root.TryEvaluate(new Scope(variables, maxTextLength), out value);
     }
 
     private static Node? Compile(Expression expression, HashSet<string> globals)
     {
         switch (expression)
         {
-            case Literal { Type: SyntaxNodes.Literal } literal:
-                return literal.Value switch
-                {
-                    null => new Constant(DirectValue.Null),
-                    bool flag => new Constant(DirectValue.Of(flag)),
-                    double number => new Constant(DirectValue.Of(number)),
-                    string text => new Constant(DirectValue.Of(text)),
-                    _ => null,
-                };
+            case NullLiteral:
+                return new Constant(DirectValue.Null);
+            case BooleanLiteral { Value: var flag }:
+                return new Constant(DirectValue.Of(flag));
+            case NumericLiteral { Value: var number }:
+                return new Constant(DirectValue.Of(number));
+            case StringLiteral { Value: var text }:
+                return new Constant(DirectValue.Of(text));
             case Identifier { Name: var name }:
                 // A built-in global (undefined, NaN, Math) is not read from the variables, nor reliably replaced
                 // by one of the same name.
                 if (Sandbox.BuiltInGlobals.Contains(name)) return null;
                 globals.Add(name);
                 return new Global(name);
-            case MemberExpression member:
+            // a?.b is a chain expression around the member: left to the engine.
+            case MemberExpression { Optional: false } member:
                 var (property, index) = MemberName(member);
                 return property is not null && Compile(member.Object, globals) is { } target ? new Member(target, property, index) : null;
-            case BinaryExpression binary when IsDirect(binary.Operator):
+            case LogicalExpression logical when logical.Operator is Operator.LogicalAnd or Operator.LogicalOr or Operator.NullishCoalescing:
+                return Compile(logical.Left, globals) is { } first && Compile(logical.Right, globals) is { } second
+                    ? new Logical(logical.Operator, first, second)
+                    : null;
+            case NonLogicalBinaryExpression binary when IsDirect(binary.Operator):
                 return Compile(binary.Left, globals) is { } left && Compile(binary.Right, globals) is { } right
                     ? new Binary(binary.Operator, left, right)
                     : null;
-            case LogicalExpression logical:
-                return Compile(logical.Left, globals) is { } first && Compile(logical.Right, globals) is { } second
-                    ? new Logical(logical.Operator == LogicalOperator.LogicalAnd, first, second)
-                    : null;
             // An update (x++) is a unary expression too, and writes.
-            case UnaryExpression unary when unary is not UpdateExpression
-                && unary.Operator is UnaryOperator.LogicalNot or UnaryOperator.Minus or UnaryOperator.Plus:
+            case NonUpdateUnaryExpression unary when unary.Operator is Operator.LogicalNot or Operator.UnaryNegation or Operator.UnaryPlus:
                 return Compile(unary.Argument, globals) is { } argument ? new Unary(unary.Operator, argument) : null;
             case ConditionalExpression conditional:
                 return Compile(conditional.Test, globals) is { } test
@@ -96,26 +99,29 @@ internal sealed class DirectExpression
     private static (string? Name, int Index) MemberName(MemberExpression member) => member switch
     {
         { Computed: false, Property: Identifier { Name: var name } } => (name, -1),
-        { Computed: true, Property: Literal { Type: SyntaxNodes.Literal, Value: string name } } => (name, -1),
-        { Computed: true, Property: Literal { Type: SyntaxNodes.Literal, Value: double number } }
+        { Computed: true, Property: StringLiteral { Value: var name } } => (name, -1),
+        { Computed: true, Property: NumericLiteral { Value: var number } }
             when number >= 0 && number <= int.MaxValue && number == Math.Floor(number)
             => (((int)number).ToString(CultureInfo.InvariantCulture), (int)number),
         _ => (null, -1),
     };
 
-    private static bool IsDirect(BinaryOperator op) => op is BinaryOperator.Plus or BinaryOperator.Minus
-        or BinaryOperator.Times or BinaryOperator.Divide or BinaryOperator.Modulo
-        or BinaryOperator.Equal or BinaryOperator.NotEqual or BinaryOperator.StrictlyEqual or BinaryOperator.StricltyNotEqual
-        or BinaryOperator.Less or BinaryOperator.LessOrEqual or BinaryOperator.Greater or BinaryOperator.GreaterOrEqual;
+    private static bool IsDirect(Operator op) => op is Operator.Addition or Operator.Subtraction
+        or Operator.Multiplication or Operator.Division or Operator.Remainder
+        or Operator.Equality or Operator.Inequality or Operator.StrictEquality or Operator.StrictInequality
+        or Operator.LessThan or Operator.LessThanOrEqual or Operator.GreaterThan or Operator.GreaterThanOrEqual;
+
+    /// <summary>What one direct evaluation reads, and the longest text it may build.</summary>
+    private readonly record struct Scope(IReadOnlyDictionary<string, JsonNode?> Variables, int MaxTextLength);
 
     private abstract class Node
     {
-        public abstract bool TryEvaluate(IReadOnlyDictionary<string, JsonNode?> variables, out DirectValue value);
+        public abstract bool TryEvaluate(in Scope scope, out DirectValue value);
     }
 
     private sealed class Constant(DirectValue constant) : Node
     {
-        public override bool TryEvaluate(IReadOnlyDictionary<string, JsonNode?> variables, out DirectValue value)
+        public override bool TryEvaluate(in Scope scope, out DirectValue value)
         {
             value = constant;
             return true;
@@ -125,9 +131,9 @@ internal sealed class DirectExpression
     /// <summary>A variable; one that is not there is a ReferenceError, left to the engine.</summary>
     private sealed class Global(string name) : Node
     {
-        public override bool TryEvaluate(IReadOnlyDictionary<string, JsonNode?> variables, out DirectValue value)
+        public override bool TryEvaluate(in Scope scope, out DirectValue value)
         {
-            if (variables.TryGetValue(name, out var node))
+            if (scope.Variables.TryGetValue(name, out var node))
             {
                 value = JsonInterop.ToDirectValue(node);
                 return true;
@@ -142,10 +148,10 @@ internal sealed class DirectExpression
     /// reach a prototype (<c>s.length</c>, <c>a.map</c>) or throw (a property of null).</summary>
     private sealed class Member(Node target, string name, int index) : Node
     {
-        public override bool TryEvaluate(IReadOnlyDictionary<string, JsonNode?> variables, out DirectValue value)
+        public override bool TryEvaluate(in Scope scope, out DirectValue value)
         {
             value = default;
-            if (!target.TryEvaluate(variables, out var owner)) return false;
+            if (!target.TryEvaluate(scope, out var owner)) return false;
             switch (owner.Kind)
             {
                 case DirectKind.Array when index >= 0 && index < owner.Array.Count:
@@ -165,45 +171,45 @@ internal sealed class DirectExpression
         }
     }
 
-    private sealed class Binary(BinaryOperator op, Node left, Node right) : Node
+    private sealed class Binary(Operator op, Node left, Node right) : Node
     {
-        public override bool TryEvaluate(IReadOnlyDictionary<string, JsonNode?> variables, out DirectValue value)
+        public override bool TryEvaluate(in Scope scope, out DirectValue value)
         {
             value = default;
-            return left.TryEvaluate(variables, out var a) && right.TryEvaluate(variables, out var b) && TryApply(a, b, out value);
+            return left.TryEvaluate(scope, out var a) && right.TryEvaluate(scope, out var b) && TryApply(a, b, scope.MaxTextLength, out value);
         }
 
-        private bool TryApply(DirectValue a, DirectValue b, out DirectValue value)
+        private bool TryApply(DirectValue a, DirectValue b, int maxTextLength, out DirectValue value)
         {
             value = default;
             bool numbers = a.Kind == DirectKind.Number && b.Kind == DirectKind.Number;
             bool texts = a.Kind == DirectKind.String && b.Kind == DirectKind.String;
             switch (op)
             {
-                case BinaryOperator.StrictlyEqual or BinaryOperator.StricltyNotEqual when a.IsPrimitive && b.IsPrimitive:
-                    value = DirectValue.Of(StrictlyEqual(a, b) == (op == BinaryOperator.StrictlyEqual));
+                case Operator.StrictEquality or Operator.StrictInequality when a.IsPrimitive && b.IsPrimitive:
+                    value = DirectValue.Of(StrictlyEqual(a, b) == (op == Operator.StrictEquality));
                     return true;
                 // Loose equality converts between types: only where it does not is it strict equality.
-                case BinaryOperator.Equal or BinaryOperator.NotEqual
+                case Operator.Equality or Operator.Inequality
                     when (a.Kind == b.Kind && a.IsPrimitive) || (a.IsNullOrUndefined && b.IsNullOrUndefined):
-                    value = DirectValue.Of((a.IsNullOrUndefined || StrictlyEqual(a, b)) == (op == BinaryOperator.Equal));
+                    value = DirectValue.Of((a.IsNullOrUndefined || StrictlyEqual(a, b)) == (op == Operator.Equality));
                     return true;
-                case BinaryOperator.Less when numbers: value = DirectValue.Of(a.Number < b.Number); return true;
-                case BinaryOperator.LessOrEqual when numbers: value = DirectValue.Of(a.Number <= b.Number); return true;
-                case BinaryOperator.Greater when numbers: value = DirectValue.Of(a.Number > b.Number); return true;
-                case BinaryOperator.GreaterOrEqual when numbers: value = DirectValue.Of(a.Number >= b.Number); return true;
+                case Operator.LessThan when numbers: value = DirectValue.Of(a.Number < b.Number); return true;
+                case Operator.LessThanOrEqual when numbers: value = DirectValue.Of(a.Number <= b.Number); return true;
+                case Operator.GreaterThan when numbers: value = DirectValue.Of(a.Number > b.Number); return true;
+                case Operator.GreaterThanOrEqual when numbers: value = DirectValue.Of(a.Number >= b.Number); return true;
                 // Strings compare by UTF-16 code unit.
-                case BinaryOperator.Less when texts: value = DirectValue.Of(string.CompareOrdinal(a.Text, b.Text) < 0); return true;
-                case BinaryOperator.LessOrEqual when texts: value = DirectValue.Of(string.CompareOrdinal(a.Text, b.Text) <= 0); return true;
-                case BinaryOperator.Greater when texts: value = DirectValue.Of(string.CompareOrdinal(a.Text, b.Text) > 0); return true;
-                case BinaryOperator.GreaterOrEqual when texts: value = DirectValue.Of(string.CompareOrdinal(a.Text, b.Text) >= 0); return true;
-                case BinaryOperator.Plus when numbers: value = DirectValue.Of(a.Number + b.Number); return true;
-                case BinaryOperator.Plus when texts: value = DirectValue.Of(string.Concat(a.Text, b.Text)); return true;
-                case BinaryOperator.Minus when numbers: value = DirectValue.Of(a.Number - b.Number); return true;
-                case BinaryOperator.Times when numbers: value = DirectValue.Of(a.Number * b.Number); return true;
-                case BinaryOperator.Divide when numbers: value = DirectValue.Of(a.Number / b.Number); return true;
+                case Operator.LessThan when texts: value = DirectValue.Of(string.CompareOrdinal(a.Text, b.Text) < 0); return true;
+                case Operator.LessThanOrEqual when texts: value = DirectValue.Of(string.CompareOrdinal(a.Text, b.Text) <= 0); return true;
+                case Operator.GreaterThan when texts: value = DirectValue.Of(string.CompareOrdinal(a.Text, b.Text) > 0); return true;
+                case Operator.GreaterThanOrEqual when texts: value = DirectValue.Of(string.CompareOrdinal(a.Text, b.Text) >= 0); return true;
+                case Operator.Addition when numbers: value = DirectValue.Of(a.Number + b.Number); return true;
+                case Operator.Addition when texts && a.Text.Length + (long)b.Text.Length <= maxTextLength: value = DirectValue.Of(string.Concat(a.Text, b.Text)); return true;
+                case Operator.Subtraction when numbers: value = DirectValue.Of(a.Number - b.Number); return true;
+                case Operator.Multiplication when numbers: value = DirectValue.Of(a.Number * b.Number); return true;
+                case Operator.Division when numbers: value = DirectValue.Of(a.Number / b.Number); return true;
                 // C#'s remainder is JavaScript's: the sign of the dividend, NaN for x % 0 and for an infinite x.
-                case BinaryOperator.Modulo when numbers: value = DirectValue.Of(a.Number % b.Number); return true;
+                case Operator.Remainder when numbers: value = DirectValue.Of(a.Number % b.Number); return true;
                 default:
                     return false;
             }
@@ -219,21 +225,27 @@ internal sealed class DirectExpression
         };
     }
 
-    /// <summary>&amp;&amp; and ||: the operand that decided, unconverted; the other side is not evaluated.</summary>
-    private sealed class Logical(bool isAnd, Node left, Node right) : Node
+    /// <summary>&amp;&amp;, || and ??: the operand that decided, unconverted; the other side is not evaluated.</summary>
+    private sealed class Logical(Operator op, Node left, Node right) : Node
     {
-        public override bool TryEvaluate(IReadOnlyDictionary<string, JsonNode?> variables, out DirectValue value)
+        public override bool TryEvaluate(in Scope scope, out DirectValue value)
         {
-            if (!left.TryEvaluate(variables, out value)) return false;
-            return value.IsTruthy != isAnd || right.TryEvaluate(variables, out value);
+            if (!left.TryEvaluate(scope, out value)) return false;
+            var decided = op switch
+            {
+                Operator.LogicalAnd => !value.IsTruthy,
+                Operator.LogicalOr => value.IsTruthy,
+                _ => !value.IsNullOrUndefined,
+            };
+            return decided || right.TryEvaluate(scope, out value);
         }
     }
 
-    private sealed class Unary(UnaryOperator op, Node argument) : Node
+    private sealed class Unary(Operator op, Node argument) : Node
     {
-        public override bool TryEvaluate(IReadOnlyDictionary<string, JsonNode?> variables, out DirectValue value)
+        public override bool TryEvaluate(in Scope scope, out DirectValue value)
         {
-            if (!argument.TryEvaluate(variables, out var operand))
+            if (!argument.TryEvaluate(scope, out var operand))
             {
                 value = default;
                 return false;
@@ -241,14 +253,14 @@ internal sealed class DirectExpression
 
             switch (op)
             {
-                case UnaryOperator.LogicalNot:
+                case Operator.LogicalNot:
                     value = DirectValue.Of(!operand.IsTruthy);
                     return true;
                 // On anything but a number, + and - convert it first.
-                case UnaryOperator.Minus when operand.Kind == DirectKind.Number:
+                case Operator.UnaryNegation when operand.Kind == DirectKind.Number:
                     value = DirectValue.Of(-operand.Number);
                     return true;
-                case UnaryOperator.Plus when operand.Kind == DirectKind.Number:
+                case Operator.UnaryPlus when operand.Kind == DirectKind.Number:
                     value = operand;
                     return true;
                 default:
@@ -260,15 +272,15 @@ internal sealed class DirectExpression
 
     private sealed class Conditional(Node test, Node consequent, Node alternate) : Node
     {
-        public override bool TryEvaluate(IReadOnlyDictionary<string, JsonNode?> variables, out DirectValue value)
+        public override bool TryEvaluate(in Scope scope, out DirectValue value)
         {
-            if (!test.TryEvaluate(variables, out var condition))
+            if (!test.TryEvaluate(scope, out var condition))
             {
                 value = default;
                 return false;
             }
 
-            return (condition.IsTruthy ? consequent : alternate).TryEvaluate(variables, out value);
+            return (condition.IsTruthy ? consequent : alternate).TryEvaluate(scope, out value);
         }
     }
 }

@@ -82,13 +82,13 @@ internal readonly struct DirectValue
             case DirectKind.Undefined or DirectKind.Null:
                 return true;
             case DirectKind.Boolean:
-                json = JsonInterop.ToJsonNode(Boolean ? JsValue.True : JsValue.False, maxBytes);
+                json = JsonInterop.ToJsonNode(Boolean ? JsBoolean.True : JsBoolean.False, maxBytes);
                 return true;
             case DirectKind.Number when double.IsFinite(number):
-                json = JsonInterop.ToJsonNode(new JsValue(number), maxBytes);
+                json = JsonInterop.ToJsonNode(new JsNumber(number), maxBytes);
                 return true;
             case DirectKind.String when JsonInterop.FitsResult(Text, maxBytes):
-                json = JsonInterop.ToJsonNode(new JsValue(Text), maxBytes);
+                json = JsonInterop.ToJsonNode(new JsString(Text), maxBytes);
                 return true;
             default:
                 return false;
@@ -104,7 +104,7 @@ internal readonly struct DirectValue
             DirectKind.Undefined or DirectKind.Null => "",
             DirectKind.Boolean => Boolean ? "true" : "false",
             // Jint's number-to-text needs no engine: the same digits as String(x) in a run.
-            DirectKind.Number when double.IsFinite(number) => TypeConverter.ToString(new JsValue(number)),
+            DirectKind.Number when double.IsFinite(number) => TypeConverter.ToString(new JsNumber(number)),
             DirectKind.String => Text,
             _ => null,
         };

@@ -1,29 +1,31 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using JsEngine = Jint.Engine;
+using Jint;
+using Jint.Constraints;
 using Jint.Native;
-using Jint.Native.Date;
 using Jint.Runtime;
+using JsEngine = Jint.Engine;
 
 namespace WeOps.Engine.Expressions;
 
 /// <summary>One evaluation: a fresh sandboxed engine holding the variables its programs can read. It runs on the
 /// caller's thread when every program allows it, else on a <see cref="ScriptThread"/>; either way all its work,
-/// from defining variables to converting results, happens on one thread.</summary>
+/// from defining variables to converting results, happens on one thread. The time limit covers the whole
+/// evaluation, every program of a template together.</summary>
 internal sealed class Evaluation
 {
-    // Jint stops between statements at the timeout; the script thread is abandoned only when one statement
-    // outlives it by this much.
+    // Jint checks the deadline inside long built-in calls too; the script thread is abandoned only when the
+    // engine outlives it by this much.
     private static readonly TimeSpan ThreadGrace = TimeSpan.FromSeconds(1);
 
     private readonly JsEngine engine;
     private readonly ExpressionLimits limits;
     private readonly HashSet<string> defined = new(StringComparer.Ordinal);
 
-    private Evaluation(ExpressionLimits limits)
+    private Evaluation(ExpressionLimits limits, OperationDeadlineConstraint deadline)
     {
         this.limits = limits;
-        engine = Sandbox.CreateEngine(limits);
+        engine = Sandbox.CreateEngine(limits, deadline);
     }
 
     /// <param name="kind">How messages name the code when the whole evaluation is stopped.</param>
@@ -37,9 +39,18 @@ internal sealed class Evaluation
     {
         T Work()
         {
-            var evaluation = new Evaluation(limits);
-            evaluation.Define(variables, programs, kind, code);
-            return body(evaluation);
+            var deadline = new OperationDeadlineConstraint();
+            deadline.Begin(limits.Timeout, CancellationToken.None);
+            try
+            {
+                var evaluation = new Evaluation(limits, deadline);
+                evaluation.Define(variables, programs, kind, code);
+                return body(evaluation);
+            }
+            finally
+            {
+                deadline.End();
+            }
         }
 
         if (programs.All(p => p.RunsInline)) return Work();
@@ -57,11 +68,11 @@ internal sealed class Evaluation
     {
         try
         {
-            return engine.Execute(program.ProgramForRun()).GetCompletionValue();
+            return engine.Evaluate(program.Prepared);
         }
         catch (Exception e)
         {
-            throw ExpressionFailure.From(e, engine, limits, kind, code);
+            throw ExpressionFailure.From(e, limits, kind, code);
         }
     }
 
@@ -73,7 +84,7 @@ internal sealed class Evaluation
         }
         catch (Exception e)
         {
-            throw ExpressionFailure.From(e, engine, limits, kind, code);
+            throw ExpressionFailure.From(e, limits, kind, code);
         }
     }
 
@@ -88,7 +99,7 @@ internal sealed class Evaluation
             if (value.IsNumber()) JsonInterop.CheckNumber(value.AsNumber());
             if (!value.IsObject()) return TypeConverter.ToString(value);
             if (JsonInterop.IsFunction(value)) throw new JsonConversionException("is a function, not data");
-            if (value.AsObject() is DateInstance date) return JsonInterop.IsoText(date) ?? "";
+            if (value.AsObject() is JsDate date) return JsonInterop.IsoText(date) ?? "";
             return JsonInterop.ToJsonNode(value, limits.MaxResultBytes) switch
             {
                 null => "",
@@ -98,23 +109,28 @@ internal sealed class Evaluation
         }
         catch (Exception e)
         {
-            throw ExpressionFailure.From(e, engine, limits, kind, code);
+            throw ExpressionFailure.From(e, limits, kind, code);
         }
     }
 
-    /// <summary>Globals the script created, or changed compared with <paramref name="variables"/>.</summary>
-    public IReadOnlyDictionary<string, JsonNode?> ChangedVariables(IReadOnlyDictionary<string, JsonNode?> variables, string kind, string code)
+    /// <summary>Globals the script created, or changed compared with <paramref name="variables"/>: properties of
+    /// the global object (<c>var</c>, assignments) and the <c>let</c> and <c>const</c> bindings of its top level,
+    /// which win over a property of the same name as they do in the script.</summary>
+    public IReadOnlyDictionary<string, JsonNode?> ChangedVariables(
+        IReadOnlyDictionary<string, JsonNode?> variables, IReadOnlySet<string> lexicalGlobals, string kind, string code)
     {
         var changed = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        foreach (var name in engine.Global.GetOwnProperties().Select(p => p.Key).ToList())
+        var names = engine.Global.GetOwnProperties().Where(p => p.Key.IsString()).Select(p => p.Key.ToString())
+            .Where(name => !lexicalGlobals.Contains(name)).ToList();
+        foreach (var name in names.Concat(lexicalGlobals))
         {
-            var isInput = defined.Contains(name);
-            if (!isInput && Sandbox.BuiltInGlobals.Contains(name)) continue;
+            var isInput = defined.Contains(name) || variables.ContainsKey(name);
+            if (!isInput && !lexicalGlobals.Contains(name) && Sandbox.BuiltInGlobals.Contains(name)) continue;
 
             JsonNode? after;
             try
             {
-                var value = engine.Global.Get(name);
+                var value = lexicalGlobals.Contains(name) ? engine.Evaluate(ProgramCache.Shared.Expression(name).Prepared) : engine.Global.Get(name);
                 if (value.IsUndefined() || JsonInterop.IsFunction(value)) continue;
                 after = JsonInterop.ToJsonNode(value, limits.MaxResultBytes);
             }
@@ -124,10 +140,10 @@ internal sealed class Evaluation
             }
             catch (Exception e)
             {
-                throw ExpressionFailure.From(e, engine, limits, kind, code);
+                throw ExpressionFailure.From(e, limits, kind, code);
             }
 
-            if (isInput && JsonNode.DeepEquals(variables[name], after)) continue;
+            if (isInput && variables.TryGetValue(name, out var before) && JsonNode.DeepEquals(before, after)) continue;
             changed[name] = after;
         }
 

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Jint;
 using WeOps.Engine.Validation;
 
 namespace WeOps.Engine.Expressions;
@@ -113,7 +115,8 @@ public sealed class ExpressionEvaluator : IExpressionSyntax
                     ? Write(i, run.ToTemplateText(run.Execute(program, ExpressionKind, part.Text), ExpressionKind, part.Text))
                     : part.Text);
                 if (result.Length > limits.MaxResultBytes)
-                    throw ExpressionFailure.Failed(TemplateKind, template, $"its text is longer than the limit of {limits.MaxResultBytes} characters");
+                    throw ExpressionFailure.Failed(TemplateKind, template,
+                        $"its text is longer than {limits.MaxResultBytes.ToString("N0", CultureInfo.InvariantCulture)} characters: the result size limit ({ExpressionLimits.MaxResultBytesKey})");
             }
 
             return JsonValue.Create(result.ToString());
@@ -138,7 +141,7 @@ public sealed class ExpressionEvaluator : IExpressionSyntax
             var completion = run.Execute(program, ScriptKind, script);
             // The completion value is incidental (a script may end with a function): only data is kept.
             var value = JsonInterop.IsFunction(completion) ? null : run.ToJson(completion, ScriptKind, script);
-            return new ScriptResult(value, run.ChangedVariables(variables, ScriptKind, script));
+            return new ScriptResult(value, run.ChangedVariables(variables, program.Shape.LexicalGlobals, ScriptKind, script));
         });
     }
 
@@ -205,7 +208,7 @@ public sealed class ExpressionEvaluator : IExpressionSyntax
     }
 
     private DirectValue? Direct(ParsedProgram program, IReadOnlyDictionary<string, JsonNode?> variables) =>
-        Paths != ExpressionPaths.EngineOnly && program.Direct is { } direct && direct.TryEvaluate(variables, out var value)
+        Paths != ExpressionPaths.EngineOnly && program.Direct is { } direct && direct.TryEvaluate(variables, limits.MaxResultBytes, out var value)
             ? value
             : null;
 
@@ -217,10 +220,12 @@ public sealed class ExpressionEvaluator : IExpressionSyntax
     private static string? Invalid(ExpressionLimits limits) => limits switch
     {
         { Timeout.Ticks: <= 0 } => "Timeout must be positive.",
-        // A script thread's stack is sized from the statement limit; past a million it would not fit.
-        { MaxStatements: < 1 or > 1_000_000 } => "MaxStatements must be between 1 and 1,000,000.",
+        // A script thread's stack is sized from the statement limit; past this it would not fit.
+        { MaxStatements: < 1 or > ScriptThread.MaxStatements } => string.Create(CultureInfo.InvariantCulture, $"MaxStatements must be between 1 and {ScriptThread.MaxStatements:N0}."),
         { MaxRecursion: < 1 or > 10_000 } => "MaxRecursion must be between 1 and 10,000.",
         { MaxResultBytes: < 1 } => "MaxResultBytes must be positive.",
+        // Less than this and a fresh engine could not even define its built-ins.
+        { MaxMemoryBytes: < 1024 * 1024 } => "MaxMemoryBytes must be at least 1 MB.",
         _ => null,
     };
 

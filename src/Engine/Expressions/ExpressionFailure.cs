@@ -1,15 +1,15 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using JsEngine = Jint.Engine;
+using Jint;
 using Jint.Native;
 using Jint.Native.Error;
-using Jint.Parser.Ast;
 using Jint.Runtime;
 
 namespace WeOps.Engine.Expressions;
 
 /// <summary>Turns what Jint throws into an <see cref="ExpressionException"/> whose message a process author can
-/// act on: which code, what went wrong, no stack trace.</summary>
+/// act on: which code, what went wrong, no stack trace. A limit that stopped the code is named with its
+/// configuration key, so that the incident says what to change.</summary>
 internal static class ExpressionFailure
 {
     private const int MaxQuotedLength = 120;
@@ -18,24 +18,33 @@ internal static class ExpressionFailure
     public static ExpressionException Failed(string kind, string code, string cause, Exception? inner = null) =>
         new(code, $"{kind} {Quote(code)} failed: {cause}", inner);
 
-    public static ExpressionException Stopped(string kind, string code, string reason, Exception? inner = null) =>
-        new(code, $"{kind} {Quote(code)} stopped: {reason}", inner);
+    /// <param name="how">Completes "stopped ...": "after 2 s".</param>
+    public static ExpressionException Stopped(string kind, string code, string how, string limit, string key, Exception? inner = null) =>
+        new(code, $"{kind} {Quote(code)} stopped {how}: the {limit} ({key})", inner);
 
     public static ExpressionException TimedOut(string kind, string code, ExpressionLimits limits, Exception? inner = null) =>
-        Stopped(kind, code, $"it ran longer than {Duration(limits.Timeout)}", inner);
+        Stopped(kind, code, $"after {Duration(limits.Timeout)}", "expression time limit", ExpressionLimits.TimeoutKey, inner);
 
-    /// <summary>Describes an exception thrown while running code in <paramref name="engine"/>.</summary>
-    public static ExpressionException From(Exception e, JsEngine engine, ExpressionLimits limits, string kind, string code) => e switch
+    /// <summary>Describes an exception thrown while running code.</summary>
+    public static ExpressionException From(Exception e, ExpressionLimits limits, string kind, string code) => e switch
     {
         ExpressionException known => known,
-        JavaScriptException js => Failed(kind, code, Thrown(js, engine) + Where(js, kind), js),
+        JavaScriptException js when IsStringCompilation(js) =>
+            Failed(kind, code, "EvalError: eval and the Function constructor are not available: write the code itself", js),
+        JavaScriptException js => Failed(kind, code, Thrown(js) + Where(js, kind), js),
         JsonConversionException conversion => Failed(kind, code, $"its value {conversion.Message}", conversion),
-        RegexMatchTimeoutException => Stopped(kind, code, "a regular expression took too long", e),
-        TimeoutException => TimedOut(kind, code, limits, e),
-        StatementsCountOverflowException => Stopped(kind, code, $"it ran more than {limits.MaxStatements.ToString("N0", CultureInfo.InvariantCulture)} statements", e),
-        RecursionDepthOverflowException => Stopped(kind, code, $"function calls nested more than {limits.MaxRecursion} deep", e),
-        InsufficientExecutionStackException => Stopped(kind, code, "it nested too deeply", e),
-        OutOfMemoryException => Stopped(kind, code, "it ran out of memory", e),
+        RegexMatchTimeoutException => Stopped(kind, code, $"in a regular expression after {Duration(limits.Timeout)}",
+            "expression time limit", ExpressionLimits.TimeoutKey, e),
+        TimeoutException or OperationCanceledException => TimedOut(kind, code, limits, e),
+        StatementsCountOverflowException => Stopped(kind, code, $"after {Count(limits.MaxStatements)} statements",
+            "statement limit", ExpressionLimits.MaxStatementsKey, e),
+        RecursionDepthOverflowException => Stopped(kind, code, $"at {Count(limits.MaxRecursion)} nested calls",
+            "recursion limit", ExpressionLimits.MaxRecursionKey, e),
+        MemoryLimitExceededException or OutOfMemoryException => Stopped(kind, code, $"after allocating {Bytes(limits.MaxMemoryBytes)}",
+            "memory limit", ExpressionLimits.MaxMemoryBytesKey, e),
+        // The stack of a script thread is sized from the statement limit (see ScriptThread).
+        InsufficientExecutionStackException => Stopped(kind, code, "nesting too deeply for its stack",
+            "statement limit, which sizes the stack", ExpressionLimits.MaxStatementsKey, e),
         // Anything else is a fault of Jint's on unusual code; still the code's failure, not the caller's.
         _ => Failed(kind, code, $"the JavaScript engine failed ({e.GetType().Name}: {e.Message})", e),
     };
@@ -60,7 +69,21 @@ internal static class ExpressionFailure
         return oneLine.Length <= MaxQuotedLength ? $"'{oneLine}'" : $"'{oneLine[..(MaxQuotedLength - 3)]}...'";
     }
 
-    private static string Thrown(JavaScriptException e, JsEngine engine)
+    /// <summary>"2 s", "50 ms".</summary>
+    public static string Duration(TimeSpan span) =>
+        span.TotalMilliseconds % 1000 == 0
+            ? $"{span.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s"
+            : $"{span.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms";
+
+    private static string Count(long count) => count.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Bytes(long bytes) =>
+        bytes % (1024 * 1024) == 0 ? $"{Count(bytes / (1024 * 1024))} MB" : $"{Count(bytes)} bytes";
+
+    private static bool IsStringCompilation(JavaScriptException e) =>
+        e.Message.Contains(Sandbox.StringCompilationRefused, StringComparison.Ordinal);
+
+    private static string Thrown(JavaScriptException e)
     {
         try
         {
@@ -69,11 +92,6 @@ internal static class ExpressionFailure
             {
                 var name = TypeConverter.ToString(instance.Get("name"));
                 var message = TypeConverter.ToString(instance.Get("message"));
-                // Jint throws a bare TypeError when a property is read from undefined or null; the property it
-                // was reading is the name it made a literal of last.
-                if (message.Length == 0 && name == "TypeError"
-                    && engine.GetLastSyntaxNode() is Literal { Location: null, Value: string property })
-                    message = $"cannot read property '{property}' of undefined or null";
                 return message.Length == 0 ? name : $"{name}: {message}";
             }
 
@@ -89,10 +107,5 @@ internal static class ExpressionFailure
     }
 
     private static string Where(JavaScriptException e, string kind) =>
-        kind == "Script" && e.Location is { } location ? $" (line {location.Start.Line})" : "";
-
-    private static string Duration(TimeSpan span) =>
-        span.TotalMilliseconds % 1000 == 0
-            ? $"{span.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s"
-            : $"{span.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms";
+        kind == "Script" && e.Location.Start.Line > 0 ? $" (line {e.Location.Start.Line})" : "";
 }

@@ -4,12 +4,10 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using JsEngine = Jint.Engine;
+using Jint;
 using Jint.Native;
-using Jint.Native.Array;
-using Jint.Native.Date;
-using Jint.Native.Object;
 using Jint.Runtime;
+using JsEngine = Jint.Engine;
 
 namespace WeOps.Engine.Expressions;
 
@@ -97,23 +95,21 @@ internal static class JsonInterop
             case null:
                 return JsValue.Null;
             case JsonObject json:
-                var obj = engine.Object.Construct(Arguments.Empty);
-                foreach (var (name, value) in json) obj.FastAddProperty(name, ToJsValue(engine, value, depth + 1), true, true, true);
+                var obj = new JsObject(engine);
+                foreach (var (name, value) in json) obj.FastSetDataProperty(name, ToJsValue(engine, value, depth + 1));
                 return obj;
             case JsonArray json:
                 var items = new JsValue[json.Count];
                 for (var i = 0; i < items.Length; i++) items[i] = ToJsValue(engine, json[i], depth + 1);
-                var array = engine.Array.Construct(Arguments.Empty);
-                engine.Array.PrototypeObject.Push(array, items);
-                return array;
+                return new JsArray(engine, items);
             default:
                 var primitive = node.AsValue();
                 return primitive.GetValueKind() switch
                 {
-                    JsonValueKind.String => new JsValue(StringOf(primitive)),
-                    JsonValueKind.Number => new JsValue(NumberOf(primitive)),
-                    JsonValueKind.True => JsValue.True,
-                    JsonValueKind.False => JsValue.False,
+                    JsonValueKind.String => new JsString(StringOf(primitive)),
+                    JsonValueKind.Number => new JsNumber(NumberOf(primitive)),
+                    JsonValueKind.True => JsBoolean.True,
+                    JsonValueKind.False => JsBoolean.False,
                     _ => JsValue.Null,
                 };
         }
@@ -139,9 +135,9 @@ internal static class JsonInterop
     public static string ToText(JsonNode node) => node.ToJsonString(TextOptions);
 
     /// <summary>A date as JSON.stringify writes it, or null for an invalid date.</summary>
-    public static string? IsoText(DateInstance date)
+    public static string? IsoText(JsDate date)
     {
-        var milliseconds = date.PrimitiveValue;
+        var milliseconds = date.DateValue;
         if (double.IsNaN(milliseconds)) return null;
         if (milliseconds < -62135596800000d || milliseconds > 253402300799999d)
             throw new JsonConversionException("is a date outside the years 1 to 9999");
@@ -197,11 +193,11 @@ internal static class JsonInterop
         var obj = value.AsObject();
         switch (obj)
         {
-            case DateInstance date:
+            case JsDate date:
                 if (IsoText(date) is { } iso) writer.WriteStringValue(iso);
                 else writer.WriteNullValue();
                 return;
-            case ArrayInstance:
+            case JsArray:
                 writer.WriteStartArray();
                 var length = TypeConverter.ToUint32(obj.Get("length"));
                 for (uint i = 0; i < length; i++)
@@ -216,9 +212,10 @@ internal static class JsonInterop
                 return;
         }
 
-        if (obj.Class is "String" or "Number" or "Boolean")
+        // A String, Number or Boolean object: JSON.stringify writes its primitive.
+        if (obj is IJsPrimitive)
         {
-            Write(writer, TypeConverter.ToPrimitive(value, Types.None), depth, maxBytes);
+            Write(writer, TypeConverter.ToPrimitive(value), depth, maxBytes);
             return;
         }
 
@@ -226,10 +223,10 @@ internal static class JsonInterop
         // Listed first: a getter may add properties while the object is written.
         foreach (var (name, descriptor) in obj.GetOwnProperties().ToList())
         {
-            if (descriptor.Enumerable != true) continue;
+            if (descriptor.Enumerable != true || name.IsSymbol()) continue;
             var property = obj.Get(name);
             if (property.IsUndefined() || IsFunction(property)) continue;
-            writer.WritePropertyName(name);
+            writer.WritePropertyName(name.ToString());
             Write(writer, property, depth + 1, maxBytes);
         }
 
@@ -244,7 +241,7 @@ internal static class JsonInterop
         else writer.WriteNumberValue(number);
     }
 
-    public static bool IsFunction(JsValue value) => value.IsObject() && value.AsObject() is ICallable;
+    public static bool IsFunction(JsValue value) => value.IsCallable();
 
     private static string StringOf(JsonValue value)
     {
@@ -263,5 +260,5 @@ internal static class JsonInterop
     }
 
     private static JsonConversionException TooLarge(int maxBytes) =>
-        new($"is larger than the limit of {maxBytes} bytes of JSON");
+        new($"is larger than {maxBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes of JSON: the result size limit ({ExpressionLimits.MaxResultBytesKey})");
 }

@@ -1,7 +1,7 @@
-using System.Globalization;
-using Jint.Native;
-using Jint.Parser;
-using Jint.Parser.Ast;
+using Acornima;
+using Acornima.Ast;
+using Jint;
+using JsEngine = Jint.Engine;
 
 namespace WeOps.Engine.Expressions;
 
@@ -24,20 +24,22 @@ internal sealed class ParsedProgram
     private const int ParseStackBytes = 256 * 1024 * 1024;
     private static readonly TimeSpan ParseWaitLimit = TimeSpan.FromSeconds(30);
 
-    private readonly Program? shared;
+    // Regular expression literals are compiled when the code is prepared, with the default time limit as their
+    // match timeout; such code runs on a script thread, which the caller stops waiting for at its own limit.
+    private static readonly ScriptPreparationOptions Preparation = new()
+    {
+        ParsingOptions = ScriptParsingOptions.Default with { RegexTimeout = ExpressionLimits.Default.Timeout },
+    };
 
-    private ParsedProgram(string source, Program program, ProgramShape shape, bool isExpression)
+    private ParsedProgram(string source, Prepared<Script> prepared, Script program, ProgramShape shape, bool isExpression)
     {
         Source = source;
+        Prepared = prepared;
         Shape = shape;
-        // Jint caches the RegExp object of a regular expression literal in the syntax tree, bound to the engine
-        // that ran it first: a shared tree would carry that object, and whatever a script stored on it, into
-        // every later run and across threads. Such programs are parsed again for each run.
-        if (!shape.HasRegularExpressionLiteral) shared = ReadOnlyForRuns(program);
         RunsInline = !shape.CanRecurseOrLoop && !shape.UsesRegularExpressions
             && shape.NodeCount <= InlineMaxNodes && shape.Depth <= InlineMaxDepth;
         // Bounded like inline code, so that evaluating it directly cannot exhaust the stack either.
-        if (isExpression && RunsInline) Direct = DirectExpression.Compile(((ExpressionStatement)program.Body.First()).Expression);
+        if (isExpression && RunsInline) Direct = DirectExpression.Compile(((ExpressionStatement)program.Body[0]).Expression);
     }
 
     private ParsedProgram(string source, SyntaxProblem problem)
@@ -52,6 +54,10 @@ internal sealed class ParsedProgram
     /// <summary>Set when the code does not parse; the other members are not to be used then.</summary>
     public SyntaxProblem? Problem { get; }
 
+    /// <summary>The program, prepared once for every engine that runs it: Jint's prepared scripts are read-only
+    /// and safe to share between threads.</summary>
+    public Prepared<Script> Prepared { get; }
+
     public ProgramShape Shape { get; } = null!;
 
     /// <summary>Safe to run on the caller's thread; otherwise it runs on a script thread with a large stack.</summary>
@@ -60,83 +66,64 @@ internal sealed class ParsedProgram
     /// <summary>The expression in the form evaluated without an engine, when it is simple enough.</summary>
     public DirectExpression? Direct { get; }
 
-    /// <summary>A syntax tree to execute now: the shared one, or a fresh one when sharing is not safe. Only called
-    /// on a thread that may parse <see cref="Source"/> (a script thread, unless the program runs inline).</summary>
-    public Program ProgramForRun() => shared ?? new JavaScriptParser().Parse(Source);
-
-    /// <summary>Jint writes caches into the syntax tree as it runs: the value of each literal, and the argument
-    /// array of a call whose arguments are all literals. Filling the first now, on this one thread, and turning
-    /// the second off leaves the tree read-only for the runs that share it (the one other write, a statement's
-    /// label set, always stores the same text). Null when a literal holds a value this does not know.</summary>
-    private static Program? ReadOnlyForRuns(Program program)
-    {
-        foreach (var visit in SyntaxWalk.Nodes(program))
-        {
-            switch (visit.Node)
-            {
-                case Literal { Type: SyntaxNodes.Literal, Cached: false } literal:
-                    literal.CachedValue = literal.Value switch
-                    {
-                        null => JsValue.Null,
-                        string text => new JsValue(text),
-                        bool flag => flag ? JsValue.True : JsValue.False,
-                        double or int or long => new JsValue(Convert.ToDouble(literal.Value, CultureInfo.InvariantCulture)),
-                        _ => null,
-                    };
-                    if (literal.CachedValue is null) return null;
-                    literal.Cached = true;
-                    break;
-                case CallExpression call:
-                    call.CanBeCached = false;
-                    break;
-            }
-        }
-
-        return program;
-    }
-
     public static ParsedProgram ParseExpression(string expression)
     {
         if (string.IsNullOrWhiteSpace(expression))
             return new ParsedProgram(expression, new SyntaxProblem(0, "the expression is empty"));
 
         // The line break lets a trailing // comment end before the closing parenthesis.
-        return Parse("(" + expression + "\n)", expression.Length, codeOffset: 1);
+        return Parse("(" + expression + "\n)", expression, codeOffset: 1);
     }
 
-    public static ParsedProgram ParseScript(string script) => Parse(script, script.Length, codeOffset: 0);
+    public static ParsedProgram ParseScript(string script) => Parse(script, script, codeOffset: 0);
 
     /// <param name="codeOffset">Where the author's code starts in <paramref name="source"/>: 1 for a wrapped
     /// expression, which must then stay one expression ("a); b; (c" would not).</param>
-    private static ParsedProgram Parse(string source, int codeLength, int codeOffset)
+    private static ParsedProgram Parse(string source, string code, int codeOffset)
     {
-        if (codeLength > MaxSourceLength)
+        if (code.Length > MaxSourceLength)
             return new ParsedProgram(source, new SyntaxProblem(0, $"it is longer than {MaxSourceLength} characters"));
 
-        Program program;
+        Prepared<Script> prepared;
         try
         {
-            program = codeLength <= InlineParseLength
-                ? new JavaScriptParser().Parse(source)
-                : ScriptThread.Run(() => new JavaScriptParser().Parse(source), ParseStackBytes, ParseWaitLimit);
+            prepared = code.Length <= InlineParseLength
+                ? Prepare(source)
+                : ScriptThread.Run(() => Prepare(source), ParseStackBytes, ParseWaitLimit);
         }
-        catch (ParserException e)
+        catch (ScriptPreparationException e) when (e.InnerException is ParseErrorException parse)
         {
-            // Stumbling on the ")" that closes a wrapped expression means the expression just ended.
-            var index = Math.Max(0, e.Index - codeOffset);
-            var description = index >= codeLength && codeOffset > 0 && e.Description == "Unexpected token )"
-                ? "Unexpected end of input"
-                : e.Description;
-            return new ParsedProgram(source, new SyntaxProblem(Math.Min(index, codeLength), description));
+            return new ParsedProgram(source, ProblemAt(parse.Error, code, codeOffset));
+        }
+        catch (ParseErrorException e)
+        {
+            return new ParsedProgram(source, ProblemAt(e.Error, code, codeOffset));
         }
         catch (TimeoutException)
         {
             return new ParsedProgram(source, new SyntaxProblem(0, "it took too long to parse"));
         }
 
-        if (codeOffset > 0 && !(program.Body.Count == 1 && program.Body.First() is ExpressionStatement))
-            return new ParsedProgram(source, new SyntaxProblem(0, "it is more than one expression"));
+        // Set whenever preparation succeeds; Jint leaves it null only for a default instance.
+        var program = prepared.Program ?? throw new InvalidOperationException("Jint prepared no program");
+        if (codeOffset > 0 && !(program.Body.Count == 1 && program.Body[0] is ExpressionStatement))
+            return new ParsedProgram(source, Dialect.Recognise(code, isExpression: true) is { } dialect
+                ? new SyntaxProblem(0, dialect)
+                : new SyntaxProblem(0, "it is more than one expression"));
 
-        return new ParsedProgram(source, program, ProgramShape.Of(program), isExpression: codeOffset > 0);
+        return new ParsedProgram(source, prepared, program, ProgramShape.Of(program), isExpression: codeOffset > 0);
+    }
+
+    private static Prepared<Script> Prepare(string source) => JsEngine.PrepareScript(source, options: Preparation);
+
+    private static SyntaxProblem ProblemAt(ParseError error, string code, int codeOffset)
+    {
+        // Stumbling on the ")" that closes a wrapped expression means the expression just ended.
+        var index = Math.Max(0, (error.IsIndexDefined ? error.Index : 0) - codeOffset);
+        var description = index >= code.Length && codeOffset > 0 && error.Description.StartsWith("Unexpected token ')'", StringComparison.Ordinal)
+            ? "Unexpected end of input"
+            : error.Description;
+        if (Dialect.Recognise(code, isExpression: codeOffset > 0) is { } dialect) description = $"{description}; {dialect}";
+        return new SyntaxProblem(Math.Min(index, code.Length), description);
     }
 }

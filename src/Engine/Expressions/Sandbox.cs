@@ -1,102 +1,106 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using JsEngine = Jint.Engine;
+using Jint;
+using Jint.Constraints;
 using Jint.Native;
-using Jint.Native.Function;
 using Jint.Native.Object;
 using Jint.Runtime;
 using Jint.Runtime.Descriptors;
 using Jint.Runtime.Interop;
+using JsEngine = Jint.Engine;
 
 namespace WeOps.Engine.Expressions;
 
 /// <summary>Makes the Jint engines expressions run in: one per evaluation, with no CLR access (AllowClr is
-/// never called), the limits applied, invariant culture and UTC as local time, and these changes to the
-/// standard built-ins:
+/// never called), the limits applied (see ADR 0016), invariant culture and UTC as local time, and these changes
+/// to the standard built-ins:
 /// <list type="bullet">
-/// <item><c>eval</c> and the <c>Function</c> constructor throw: all code comes from the process file, where it
+/// <item><c>eval</c> and the <c>Function</c> constructors throw: all code comes from the process file, where it
 /// is checked when the process is published.</item>
-/// <item><c>Math.random</c> is safe to call from many threads (Jint's shares one <see cref="Random"/>).</item>
-/// <item>Built-ins that recurse through their arguments without running a statement (array <c>join</c> on an
-/// array that holds itself, a <c>toLocaleString</c> or <c>toJSON</c> that calls itself) stop with a
-/// RangeError instead of overflowing the stack; a cyclic array joins as "" as in browsers.</item>
+/// <item><c>Math.random</c> is safe to call from many threads.</item>
+/// <item>Built-ins that recurse through their arguments without running a statement (an error whose name is
+/// itself, a <c>toLocaleString</c> or <c>toJSON</c> that calls itself) stop with a RangeError instead of
+/// overflowing the stack, which would end the process: neither the statement nor the recursion limit sees such
+/// recursion. <c>flat</c>, which recurses inside Jint, flattens at most <see cref="MaxFlatDepth"/> levels.</item>
 /// </list></summary>
 internal static class Sandbox
 {
+    /// <summary>Jint's message when code is compiled from a string, which <see cref="ExpressionFailure"/>
+    /// words for the author.</summary>
+    /// <summary>As deep as a variable may nest (see <see cref="JsonInterop"/>).</summary>
+    public const int MaxFlatDepth = 256;
+
+    public const string StringCompilationRefused = "String compilation has been disabled in engine options";
+
     private static readonly Lazy<IReadOnlySet<string>> BuiltInNames = new(() =>
-        CreateEngine(ExpressionLimits.Default).Global.GetOwnProperties().Select(p => p.Key).ToHashSet(StringComparer.Ordinal));
+        Names(CreateEngine(ExpressionLimits.Default, new OperationDeadlineConstraint()).Global));
 
     private static readonly Lazy<IReadOnlySet<string>> ObjectPrototypeNames = new(() =>
-        CreateEngine(ExpressionLimits.Default).Object.PrototypeObject.GetOwnProperties().Select(p => p.Key)
-            .Append("__proto__").ToHashSet(StringComparer.Ordinal));
+    {
+        var names = new HashSet<string>(Names(CreateEngine(ExpressionLimits.Default, new OperationDeadlineConstraint()).Intrinsics.Object.PrototypeObject), StringComparer.Ordinal);
+        names.Add("__proto__");
+        return names;
+    });
 
     /// <summary>The globals a fresh engine has before any variable is defined.</summary>
     public static IReadOnlySet<string> BuiltInGlobals => BuiltInNames.Value;
 
     /// <summary>The properties every object of a fresh engine inherits (toString, hasOwnProperty...), and
-    /// __proto__, which newer engines add.</summary>
+    /// __proto__.</summary>
     public static IReadOnlySet<string> InheritedNames => ObjectPrototypeNames.Value;
 
-    public static JsEngine CreateEngine(ExpressionLimits limits)
+    /// <param name="deadline">The wall-clock limit, which the caller begins once for the whole evaluation: the
+    /// engine's own timeout starts again at each program a template runs.</param>
+    public static JsEngine CreateEngine(ExpressionLimits limits, OperationDeadlineConstraint deadline)
     {
-        var engine = new JsEngine(options => options
-            .TimeoutInterval(limits.Timeout)
-            .MaxStatements(limits.MaxStatements)
-            .LimitRecursion(limits.MaxRecursion)
-            .Culture(CultureInfo.InvariantCulture)
-            .LocalTimeZone(TimeZoneInfo.Utc));
+        var engine = new JsEngine(options =>
+        {
+            options.Constraint(deadline)
+                .MaxStatements(limits.MaxStatements)
+                .LimitRecursion(limits.MaxRecursion)
+                .LimitMemory(limits.MaxMemoryBytes)
+                .DisableStringCompilation()
+                .Culture(CultureInfo.InvariantCulture)
+                .LocalTimeZone(TimeZoneInfo.Utc);
+            options.Constraints.RegexTimeout = limits.Timeout;
+        });
 
-        RefuseCodeFromStrings(engine);
-        Replace(engine, engine.Math, "random", 0, (_, _) => Random.Shared.NextDouble());
-
-        // One set per method: toString calling join on the same array is no cycle.
-        foreach (var name in new[] { "join", "toString", "toLocaleString" })
-            Guard(engine, engine.Array.PrototypeObject, name, new HashSet<ObjectInstance>(ReferenceEqualityComparer.Instance));
-        Guard(engine, engine.Object.PrototypeObject, "toLocaleString", cycles: null);
-        Guard(engine, engine.Error.PrototypeObject, "toString", cycles: null);
-        Guard(engine, engine.Date.PrototypeObject, "toJSON", cycles: null);
+        Set(engine.Global.Get("Math").AsObject(), "random", new ClrFunction(engine, "random", (_, _) => Random.Shared.NextDouble(), 0));
+        Guard(engine, "Array", "join", "toString", "toLocaleString");
+        LimitFlatDepth(engine);
+        Guard(engine, "Object", "toLocaleString");
+        Guard(engine, "Error", "toString");
+        Guard(engine, "Date", "toJSON");
         return engine;
     }
 
-    private static void RefuseCodeFromStrings(JsEngine engine)
+    private static void Guard(JsEngine engine, string constructor, params string[] methods)
     {
-        Replace(engine, engine.Global, "eval", 1, (_, _) =>
-            throw new JavaScriptException(engine.EvalError, "eval is not available: write the code itself"));
-
-        var function = new ClrFunctionInstance(engine, (_, _) =>
-            throw new JavaScriptException(engine.EvalError, "Function() is not available: write a function expression"), 1);
-        // Keeps `f instanceof Function` working.
-        function.FastAddProperty("prototype", engine.Function.PrototypeObject, false, false, false);
-        Set(engine.Global, "Function", function);
-        // Every function reaches the constructor through its prototype: (function(){}).constructor("code").
-        Set(engine.Function.PrototypeObject, "constructor", function);
-    }
-
-    private static void Guard(JsEngine engine, ObjectInstance owner, string name, HashSet<ObjectInstance>? cycles)
-    {
-        var original = (FunctionInstance)owner.Get(name).AsObject();
-        var length = (int)TypeConverter.ToNumber(original.Get("length"));
-        Replace(engine, owner, name, length, (self, arguments) =>
+        var prototype = engine.Global.Get(constructor).AsObject().Get("prototype").AsObject();
+        foreach (var name in methods)
         {
-            if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-                throw new JavaScriptException(engine.RangeError, "Maximum call stack size exceeded");
-            if (cycles is null || !self.IsObject()) return original.Call(self, arguments);
-
-            var target = self.AsObject();
-            if (!cycles.Add(target)) return "";
-            try
-            {
-                return original.Call(self, arguments);
-            }
-            finally
-            {
-                cycles.Remove(target);
-            }
-        });
+            var original = prototype.Get(name);
+            var length = (int)TypeConverter.ToNumber(original.AsObject().Get("length"));
+            Set(prototype, name, new ClrFunction(engine, name, (self, arguments) =>
+                RuntimeHelpers.TryEnsureSufficientExecutionStack()
+                    ? engine.Call(original, self, arguments)
+                    : throw new JavaScriptException(engine.Construct("RangeError", "Maximum call stack size exceeded")), length));
+        }
     }
 
-    private static void Replace(JsEngine engine, ObjectInstance owner, string name, int length, Func<JsValue, JsValue[], JsValue> body) =>
-        Set(owner, name, new ClrFunctionInstance(engine, body, length));
+    private static void LimitFlatDepth(JsEngine engine)
+    {
+        var prototype = engine.Global.Get("Array").AsObject().Get("prototype").AsObject();
+        var flat = prototype.Get("flat");
+        Set(prototype, "flat", new ClrFunction(engine, "flat", (self, arguments) =>
+        {
+            var depth = arguments.Length == 0 || arguments[0].IsUndefined() ? 1 : TypeConverter.ToNumber(arguments[0]);
+            return engine.Call(flat, self, [double.IsNaN(depth) ? 0 : Math.Min(depth, MaxFlatDepth)]);
+        }, 0));
+    }
+
+    private static HashSet<string> Names(ObjectInstance owner) =>
+        owner.GetOwnProperties().Select(p => p.Key.ToString()).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Sets a property with the attributes of a standard built-in method.</summary>
     private static void Set(ObjectInstance owner, string name, JsValue value) =>

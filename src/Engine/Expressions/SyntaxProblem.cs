@@ -4,7 +4,7 @@ namespace WeOps.Engine.Expressions;
 /// of the code as its author wrote it.</summary>
 internal sealed record SyntaxProblem(int Index, string Description)
 {
-    /// <summary>"line 1, column 5: Unexpected token )", counted in <paramref name="text"/>, in which the code
+    /// <summary>"line 1, column 5: Unexpected token ')'", counted in <paramref name="text"/>, in which the code
     /// starts at <paramref name="codeStart"/> (a template part starts after its "${").</summary>
     public string Describe(string text, int codeStart = 0)
     {

@@ -7,8 +7,8 @@ namespace WeOps.Engine.Expressions;
 internal readonly record struct TemplatePart(string Text, bool IsCode, int Start);
 
 /// <summary>A string value split into literal text and <c>${expr}</c> parts. "$${" stands for a literal "${".
-/// The "}" that closes a part is found by reading JavaScript tokens, so object literals, strings, comments and
-/// regular expressions holding braces do not end the part early.</summary>
+/// The "}" that closes a part is found by reading JavaScript tokens, so object literals, strings, template literals,
+/// comments and regular expressions holding braces do not end the part early.</summary>
 internal sealed class Template
 {
     private Template(string text, IReadOnlyList<TemplatePart> parts, SyntaxProblem? problem)
@@ -101,6 +101,11 @@ internal sealed class Template
                     if (i < 0) return -1;
                     slashDivides = true;
                     break;
+                case '`':
+                    i = SkipTemplateLiteral(s, i);
+                    if (i < 0) return -1;
+                    slashDivides = true;
+                    break;
                 case '/' when i + 1 < s.Length && s[i + 1] == '/':
                     i = s.IndexOfAny(['\n', '\r', '\u2028', '\u2029'], i);
                     if (i < 0) return -1;
@@ -160,6 +165,24 @@ internal sealed class Template
             if (s[i] == '\\') i++;
             else if (s[i] == s[open]) return i;
             else if (s[i] is '\n' or '\r') return -1;
+        }
+
+        return -1;
+    }
+
+    /// <summary>The closing backtick of a JavaScript template literal, whose <c>${...}</c> substitutions hold code
+    /// with braces of its own.</summary>
+    private static int SkipTemplateLiteral(string s, int open)
+    {
+        for (var i = open + 1; i < s.Length; i++)
+        {
+            if (s[i] == '\\') i++;
+            else if (s[i] == '`') return i;
+            else if (s[i] == '$' && i + 1 < s.Length && s[i + 1] == '{')
+            {
+                i = FindClosingBrace(s, i + 2);
+                if (i < 0) return -1;
+            }
         }
 
         return -1;

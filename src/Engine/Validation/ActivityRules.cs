@@ -41,8 +41,8 @@ internal static class ActivityRules
                 "set a collection (ops:loop collection) or a loop cardinality.");
         }
 
-        check.CheckTemplate(activity, "loop collection", loop.Collection);
-        check.CheckTemplate(activity, "loop cardinality", loop.Cardinality);
+        check.CheckExpressionOrTemplate(activity, "loop collection", loop.Collection);
+        check.CheckExpressionOrTemplate(activity, "loop cardinality", loop.Cardinality);
         check.CheckTemplate(activity, "loop output element", loop.OutputElement);
         check.CheckExpression(activity, "completion condition", loop.CompletionCondition);
     }

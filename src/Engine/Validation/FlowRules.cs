@@ -42,8 +42,12 @@ internal static class FlowRules
             case Gateway { Kind: GatewayKind.Parallel } gateway:
                 check.Warning(flow, $"The condition on {who} is ignored: parallel gateway {gateway.DisplayName} takes every outgoing flow.");
                 break;
+            case Gateway { Kind: GatewayKind.EventBased } gateway:
+                check.Warning(flow, $"The condition on {who} is ignored: event-based gateway {gateway.DisplayName} takes the flow of the event that comes first.");
+                break;
+            // An activity or an event leaving by conditional flows: the token takes each flow whose condition holds.
             default:
-                check.Warning(flow, $"The condition on {who} is ignored: only exclusive and inclusive gateways evaluate conditions. Put a gateway after {source.DisplayName}.");
+                check.CheckExpression(flow, "condition", flow.Condition);
                 break;
         }
     }

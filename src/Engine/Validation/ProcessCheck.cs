@@ -58,6 +58,14 @@ internal sealed class ProcessCheck
     public void CheckExpression(SequenceFlow flow, string what, string? text) =>
         Report(flow.Id, flow.Line, Describe(flow), what, text, Expressions.CheckExpression, "expression");
 
+    /// <summary>A value the engine reads as a template when it holds <c>${...}</c>, else as a bare expression (a
+    /// loop's collection and cardinality).</summary>
+    public void CheckExpressionOrTemplate(FlowNode node, string what, string? text)
+    {
+        if (text is not null && global::WeOps.Engine.Expressions.ExpressionEvaluator.IsTemplate(text)) CheckTemplate(node, what, text);
+        else CheckExpression(node, what, text);
+    }
+
     public void CheckTemplate(FlowNode node, string what, string? text) =>
         Report(node.Id, node.Line, node.DisplayName, what, text, Expressions.CheckTemplate, "template");
 

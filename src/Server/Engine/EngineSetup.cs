@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WeOps.Engine.Approvals;
 using WeOps.Engine.Executors;
+using WeOps.Engine.Expressions;
 using WeOps.Engine.Parsing;
 using WeOps.Engine.Persistence;
 using WeOps.Server.Auth;
@@ -19,6 +20,8 @@ public static class EngineSetup
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => DatabaseFrom(configuration, contentRoot));
         builder.Services.AddSingleton(_ => BpmnLimitsFrom(configuration));
+        // Read now, so that a limit out of range stops the start naming its key.
+        builder.Services.AddSingleton(ExpressionLimitsFrom(configuration));
         builder.Services.AddSingleton(sp => new DurableEngine(
             sp.GetRequiredService<DatabaseOptions>(),
             sp.GetRequiredService<ExecutorCatalog>(),
@@ -30,7 +33,8 @@ public static class EngineSetup
                 NodeLifetime = NodeLifetimeFrom(configuration),
             },
             sp.GetService<IApprovalMailer>(),
-            sp.GetRequiredService<BpmnLimits>()));
+            sp.GetRequiredService<BpmnLimits>(),
+            sp.GetRequiredService<ExpressionLimits>()));
         // One validator: the one the engine saves and publishes with also answers the designer's checks.
         builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Validator);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<DurableEngine>().Definitions);
@@ -65,6 +69,48 @@ public static class EngineSetup
         return new DatabaseOptions(provider, string.IsNullOrWhiteSpace(connection)
             ? $"Data Source={Path.Combine(contentRoot, "data", "weops.db")}"
             : connection);
+    }
+
+    /// <summary>Reads the <c>Expressions</c> section: <c>Timeout</c> (a TimeSpan), <c>MaxStatements</c>,
+    /// <c>MaxRecursion</c>, <c>MaxMemoryBytes</c> and <c>MaxResultBytes</c>; what is not set keeps its default
+    /// (<see cref="ExpressionLimits.Default"/>). A value out of range stops the start with the key's name.</summary>
+    public static ExpressionLimits ExpressionLimitsFrom(IConfiguration configuration)
+    {
+        var defaults = ExpressionLimits.Default;
+        var timeoutText = configuration[ExpressionLimits.TimeoutKey];
+        var timeout = defaults.Timeout;
+        if (!string.IsNullOrWhiteSpace(timeoutText)
+            && (!TimeSpan.TryParse(timeoutText, System.Globalization.CultureInfo.InvariantCulture, out timeout) || timeout <= TimeSpan.Zero || timeout > TimeSpan.FromMinutes(10)))
+            throw new InvalidOperationException($"{ExpressionLimits.TimeoutKey} is '{timeoutText}'; it must be a time above zero and at most 00:10:00, e.g. 00:00:02.");
+
+        var limits = defaults with
+        {
+            Timeout = timeout,
+            MaxStatements = Number(configuration, ExpressionLimits.MaxStatementsKey, defaults.MaxStatements),
+            MaxRecursion = Number(configuration, ExpressionLimits.MaxRecursionKey, defaults.MaxRecursion),
+            MaxResultBytes = Number(configuration, ExpressionLimits.MaxResultBytesKey, defaults.MaxResultBytes),
+            MaxMemoryBytes = Number(configuration, ExpressionLimits.MaxMemoryBytesKey, defaults.MaxMemoryBytes),
+        };
+        try
+        {
+            _ = new ExpressionEvaluator(limits);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new InvalidOperationException($"The Expressions settings are out of range: {e.Message.Split(Environment.NewLine)[0]}", e);
+        }
+
+        return limits;
+    }
+
+    private static T Number<T>(IConfiguration configuration, string key, T fallback)
+        where T : struct, System.Numerics.IBinaryInteger<T>
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text)) return fallback;
+        return T.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > T.Zero
+            ? value
+            : throw new InvalidOperationException($"{key} is '{text}'; it must be a positive whole number.");
     }
 
     /// <summary>Reads <c>Cluster:NodeLifetime</c> (a TimeSpan, default 30 s): how long a node may stay silent

@@ -59,6 +59,8 @@ public sealed class DirectEvaluationTests
         "alert && alert.labels.severity", "arr || 1", "alert || n", "!alert", "!arr", "!empty", "!s", "!zero",
         "!negZero", "!(0/0)", "!nul", "!alert.missing", "!!u", "!missing", "!n", "t ? 'yes' : 'no'", "empty ? 1 : 2",
         "n > 3 ? n * 2 : missing", "nul ? missing : 'x'", "alert ? 1 : 2", "o.a.k ? 1 : o.a.b[1].c",
+        "nul ?? 'x'", "u ?? n", "zero ?? 1", "empty ?? 'fallback'", "f ?? t", "alert.missing ?? s", "o.a.k ?? missing",
+        "n ?? missing", "missing ?? 1", "alert?.labels", "(u ?? nul) ?? 'last'",
         // Outside the subset
         "x.toString()", "n.toString()", "[1, 2]", "{a: 1}", "typeof n", "'severity' in alert.labels",
         "alert instanceof Object", "n | 1", "n << 2", "n++", "void 0", "(n, s)", "this.n", "o[s]", "Math.max(n, 1)",
@@ -98,7 +100,7 @@ public sealed class DirectEvaluationTests
         string[] leaves = ["n", "zero", "negZero", "tenth", "huge", "big", "s", "empty", "u", "emoji", "t", "f", "nul",
             "missing", "alert", "arr", "o.a.b[1].c", "arr[2]", "alert.labels.severity", "o.missing", "0", "-1", "2.5",
             "'abc'", "''", "'7'", "true", "null", "1e21"];
-        string[] binary = ["+", "-", "*", "/", "%", "==", "!=", "===", "!==", "<", "<=", ">", ">=", "&&", "||"];
+        string[] binary = ["+", "-", "*", "/", "%", "==", "!=", "===", "!==", "<", "<=", ">", ">=", "&&", "||", "??"];
         var random = new Random(20240611);
         string Next(int depth) => depth == 0 || random.Next(4) == 0
             ? leaves[random.Next(leaves.Length)]

@@ -82,9 +82,9 @@ public sealed class EvaluateTests
 
         Assert.Equal(900, small.Evaluate("new Array(901).join('x')", Variables.None)!.GetValue<string>().Length);
         var e = Assert.Throws<ExpressionException>(() => small.Evaluate("new Array(1001).join('x')", Variables.None));
-        Assert.Contains("larger than the limit of 1000 bytes", e.Message);
+        Assert.Contains("larger than 1,000 bytes of JSON: the result size limit (Expressions:MaxResultBytes)", e.Message);
         e = Assert.Throws<ExpressionException>(() => small.Evaluate("new Array(300).join('x,').split(',')", Variables.None));
-        Assert.Contains("larger than the limit of 1000 bytes", e.Message);
+        Assert.Contains("larger than 1,000 bytes of JSON: the result size limit (Expressions:MaxResultBytes)", e.Message);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class EvaluateTests
     {
         var e = Assert.Throws<ExpressionException>(() => evaluator.Evaluate("a.b.c", Variables.From("""{"a": {}}""")));
 
-        Assert.Equal("Expression 'a.b.c' failed: TypeError: cannot read property 'c' of undefined or null", e.Message);
+        Assert.Equal("Expression 'a.b.c' failed: TypeError: Cannot read properties of undefined (reading 'c')", e.Message);
     }
 
     [Theory]
@@ -125,7 +125,7 @@ public sealed class EvaluateTests
 
     [Fact]
     public void Syntax_error_is_an_expression_exception_with_its_position() =>
-        Assert.Equal("Expression 'a + )' failed: line 1, column 5: Unexpected token )",
+        Assert.Equal("Expression 'a + )' failed: line 1, column 5: Unexpected token ')'",
             Assert.Throws<ExpressionException>(() => evaluator.Evaluate("a + )", Variables.None)).Message);
 
     [Fact]

@@ -114,7 +114,7 @@ public sealed class ScriptTests
 
     [Fact]
     public void Script_syntax_error_names_line_and_column() =>
-        Assert.EndsWith("failed: line 2, column 9: Unexpected token ;",
+        Assert.EndsWith("failed: line 2, column 9: Unexpected token ';'",
             Assert.Throws<ExpressionException>(() => evaluator.RunScript("var x = 1;\nvar y = ;", Variables.None)).Message);
 
     [Fact]

@@ -121,7 +121,7 @@ public sealed class TemplateTests
         var e = Assert.Throws<ExpressionException>(() => evaluator.EvaluateTemplate("to ${alert.nope.deeper} now", Vars));
 
         Assert.Equal("alert.nope.deeper", e.Expression);
-        Assert.Equal("Expression 'alert.nope.deeper' failed: TypeError: cannot read property 'deeper' of undefined or null", e.Message);
+        Assert.Equal("Expression 'alert.nope.deeper' failed: TypeError: Cannot read properties of undefined (reading 'deeper')", e.Message);
     }
 
     [Fact]

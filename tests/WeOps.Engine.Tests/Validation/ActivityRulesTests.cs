@@ -229,6 +229,17 @@ public sealed class ActivityRulesTests
         Single(document, "t", Severity.Error, $"the {what} \"${{@@}}\" is not a valid");
     }
 
+    [Theory]
+    [InlineData("""<bpmn:extensionElements><ops:loop collection="hosts.@@"/></bpmn:extensionElements><bpmn:multiInstanceLoopCharacteristics/>""", "loop collection")]
+    [InlineData("""<bpmn:multiInstanceLoopCharacteristics><bpmn:loopCardinality>count @@ 2</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>""", "loop cardinality")]
+    public void Loop_collection_or_cardinality_without_braces_is_checked_as_the_expression_the_engine_runs(string content, string what)
+    {
+        var document = Around($"""<bpmn:userTask id="t">{content}</bpmn:userTask>""");
+
+        Single(document, "t", Severity.Error, $"the {what} ");
+        Assert.Contains("is not a valid expression", Single(document, "t", Severity.Error, what).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Call_activity_without_a_process_key_is_an_error()
     {

@@ -122,11 +122,24 @@ public sealed class FlowRulesTests
     }
 
     [Fact]
-    public void Condition_on_a_flow_out_of_a_task_is_a_warning()
+    public void Condition_on_a_flow_out_of_a_task_is_checked_and_not_reported_as_ignored()
     {
-        var document = Body($"""<bpmn:startEvent id="start"/><bpmn:task id="t"/>{Ends}{Condition("toA", "t", "a", "${x}")}""" + Flows("start>t>b"));
+        var valid = Body($"""<bpmn:startEvent id="start"/><bpmn:task id="t"/>{Ends}{Condition("toA", "t", "a", "${x > 1}")}""" + Flows("start>t>b"));
+        var broken = Body($"""<bpmn:startEvent id="start"/><bpmn:task id="t"/>{Ends}{Condition("toA", "t", "a", "${x @@ 1}")}""" + Flows("start>t>b"));
 
-        Single(document, "toA", Severity.Warning, "only exclusive and inclusive gateways evaluate conditions");
+        // The engine takes each flow out of a task whose condition holds, so the condition is neither ignored...
+        Assert.DoesNotContain(valid.Problems, p => p.ElementId == "toA");
+        // ...nor left unchecked until a run reaches it.
+        var problem = Single(broken, "toA", Severity.Error, "is not a valid expression");
+        Assert.Contains("${x @@ 1}", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Condition_on_a_flow_out_of_an_event_is_checked()
+    {
+        var document = Body($"""<bpmn:startEvent id="start"/>{Ends}{Condition("toA", "start", "a", "${ready @@ 1}")}""" + Flows("start>b"));
+
+        Single(document, "toA", Severity.Error, "is not a valid expression");
     }
 
     [Fact]

@@ -211,7 +211,7 @@ export default class OpsPropertiesProvider {
     const group = this._attributesGroup(element, 'ops-script', t('Script'), 'ops:Script', [['resultVariable', 'Result variable', 'text']]);
     group.entries.unshift({
       id: 'ops-script-body', element, isEdited: isTextFieldEntryEdited, component: OpsText, multiline: true, rows: 6,
-      label: t('Script'), description: 'JavaScript (ES5.1)',
+      label: t('Script'), description: 'JavaScript (ES2023)',
       getValue: () => getBusinessObject(element).script || '',
       setValue: (value) => injector.get('modeling').updateProperties(element, {
         script: value || undefined, scriptFormat: getBusinessObject(element).scriptFormat || 'javascript'
