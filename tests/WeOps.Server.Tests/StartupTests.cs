@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 
 namespace WeOps.Server.Tests;
 
@@ -65,6 +66,37 @@ public sealed class StartupTests
         var error = await Assert.ThrowsAnyAsync<Exception>(() => RunningServer.StartAsync([$"--{key}={value}"]));
 
         Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public async Task A_configured_expression_limit_stops_the_scripts_of_running_instances()
+    {
+        await using var node = await RunningServer.StartAsync([$"--Auth:AdminApiKey={RunningServer.AdminKey}", "--Expressions:MaxStatements=50"]);
+        var admin = node.NewClient(RunningServer.AdminKey);
+        const string Xml = """
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+              <bpmn:process id="counting" isExecutable="true">
+                <bpmn:startEvent id="start"/>
+                <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="count"/>
+                <bpmn:scriptTask id="count" scriptFormat="javascript"><bpmn:script>let n = 0; for (let i = 0; i &lt; 1000; i++) n += i;</bpmn:script></bpmn:scriptTask>
+                <bpmn:sequenceFlow id="f2" sourceRef="count" targetRef="end"/>
+                <bpmn:endEvent id="end"/>
+              </bpmn:process>
+            </bpmn:definitions>
+            """;
+        using (var saved = await admin.PostAsync("/api/definitions", Http.Body(Xml)))
+            Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+        using (var published = await admin.PostAsJsonAsync("/api/definitions/counting/publish", new { }))
+            Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+
+        // 1,000 rounds run some 3,000 statements: within the default limit of 100,000, over the configured 50.
+        using var started = await admin.PostAsJsonAsync("/api/instances", new { definitionKey = "counting" });
+        var instance = await started.JsonAsync();
+
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        var fault = Assert.Single(instance["faults"]!.AsArray());
+        Assert.Equal("count", (string?)fault!["elementId"]);
+        Assert.Contains("Expressions:MaxStatements", (string?)fault["message"], StringComparison.Ordinal);
     }
 
     [Fact]
