@@ -13,12 +13,12 @@ namespace WeOps.Engine.Persistence;
 public sealed class DurableEngine
 {
     public DurableEngine(DatabaseOptions database, ExecutorCatalog executors, ILoggerFactory logs, TimeProvider? time = null, WorkerOptions? workers = null,
-        IApprovalMailer? mailer = null)
+        IApprovalMailer? mailer = null, ExpressionLimits? expressionLimits = null)
     {
         Database = database;
         Time = time ?? TimeProvider.System;
         Signal = new JobSignal();
-        var expressions = new ExpressionEvaluator();
+        var expressions = new ExpressionEvaluator(expressionLimits);
         Validator = new ProcessValidator(executors, expressions);
         Definitions = new DefinitionStore(() => database.Open(), Validator, Time);
         workers ??= new WorkerOptions();
