@@ -246,19 +246,46 @@ public sealed class InstanceStore(
             }
 
             StepOutcome outcome;
-            if (applying is not null)
+            if (guard is null)
             {
-                outcome = await applying.WaitAsync(cancellationToken);
+                outcome = await applying!.WaitAsync(cancellationToken);
             }
             else
             {
                 // A guarded step has a transaction of its own; the step it was evaluated after commits first.
                 if (step.After is { } before) await ((Task)before.Done.Task).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                cancellationToken.ThrowIfCancellationRequested();
-                outcome = await ApplyAloneAsync(step, guard, cancellationToken);
+                outcome = await ApplyGuardedAsync(step, guard, cancellationToken);
             }
 
             if (!IsStale(outcome, instanceId, attempt)) return outcome;
+        }
+    }
+
+    /// <summary>Applies a guarded step in a transaction of its own and completes it, so that a step evaluated after it
+    /// goes on. A step that did not apply (refused, stale, failed) takes its result out of the instance's tip, so the next
+    /// step evaluates from the stored state instead of meeting it stale.</summary>
+    private async Task<StepOutcome> ApplyGuardedAsync(PendingStep step, StepGuard guard, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var outcome = await ApplyAloneAsync(step, guard, cancellationToken);
+            step.Done.TrySetResult(outcome);
+            return outcome;
+        }
+        catch
+        {
+            // Whoever waits for it only needs to know it is over.
+            step.Done.TrySetCanceled(CancellationToken.None);
+            throw;
+        }
+        finally
+        {
+            if (!step.Applied)
+            {
+                using var hold = await tips.HoldAsync(step.InstanceId, CancellationToken.None);
+                if (hold.Tip?.After == step) hold.Tip = null;
+            }
         }
     }
 
