@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using WeOps.Engine.Executors;
+using WeOps.Engine.Expressions;
 using WeOps.Engine.Persistence;
 
 namespace WeOps.Bench;
@@ -21,7 +22,7 @@ public static class DurableBench
         var postgres = Argument(args, "--postgres") ?? Environment.GetEnvironmentVariable("WEOPS_BENCH_POSTGRES");
         var scale = double.Parse(Argument(args, "--scale") ?? "1", CultureInfo.InvariantCulture);
         int N(int full) => Math.Max(10, (int)(full * scale));
-        // --filter straight|fan-out|timers|wait|schedules runs only the scenarios whose name contains it;
+        // --filter straight|fan-out|timers|wait|schedules|runaway runs only the scenarios whose name contains it;
         // --db sqlite|postgres only that database (e.g. for a profiler).
         var only = Argument(args, "--filter");
         bool Wanted(string name) => only is null || name.Contains(only, StringComparison.OrdinalIgnoreCase);
@@ -34,6 +35,7 @@ public static class DurableBench
             if (Wanted("timers")) rows.Add(await WithEngine(database, postgres, e => Timers(e, database, N(10_000))));
             if (Wanted("wait-and-resume")) rows.AddRange(await WithEngine(database, postgres, e => WaitAndResume(e, database, N(100_000))));
             if (Wanted("schedules")) rows.Add(await WithEngine(database, postgres, e => Schedules(e, database, N(200), TimeSpan.FromSeconds(10))));
+            if (Wanted("runaway")) rows.Add(await WithEngine(database, postgres, e => BesideARunaway(e, database, 200), RunawayLimits));
         }
 
         return rows;
@@ -55,24 +57,64 @@ public static class DurableBench
         foreach (var c in cells) output.WriteLine(Line(c));
     }
 
+    private const string StraightThroughBody = """
+        <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a" />
+        <bpmn:serviceTask id="a"><bpmn:extensionElements><ops:task type="noop" /></bpmn:extensionElements></bpmn:serviceTask>
+        <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="b" />
+        <bpmn:serviceTask id="b"><bpmn:extensionElements><ops:task type="noop" /></bpmn:extensionElements></bpmn:serviceTask>
+        <bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="c" />
+        <bpmn:serviceTask id="c"><bpmn:extensionElements><ops:task type="noop" /><ops:input name="result" value="${n}" /></bpmn:extensionElements></bpmn:serviceTask>
+        <bpmn:sequenceFlow id="f4" sourceRef="c" targetRef="gw" />
+        <bpmn:exclusiveGateway id="gw" default="f6" />
+        <bpmn:sequenceFlow id="f5" sourceRef="gw" targetRef="even"><bpmn:conditionExpression>${result % 2 == 0}</bpmn:conditionExpression></bpmn:sequenceFlow>
+        <bpmn:sequenceFlow id="f6" sourceRef="gw" targetRef="odd" />
+        <bpmn:endEvent id="even" /><bpmn:endEvent id="odd" />
+        """;
+
+    /// <summary>The runaway scenario's limits: a script may run 10 s, and a million statements, so the time limit stops
+    /// the spinning script while the straight-through instances run beside it.</summary>
+    private static readonly ExpressionLimits RunawayLimits = ExpressionLimits.Default with { Timeout = TimeSpan.FromSeconds(10), MaxStatements = 1_000_000 };
+
+    /// <summary>Statements that each scan a 65,536-element array, in a loop that never ends: only the time limit stops it.</summary>
+    private const string Spin = """
+        var s = 'h';
+        for (var i = 0; i < 16; i++) s += s;
+        var hosts = s.split('');
+        while (true) { hosts.indexOf('x'); }
+        """;
+
     private static async Task<Row> StraightThrough(DurableEngine engine, string db, int count)
     {
-        var key = await PublishWarm(engine, "straight-through", i => new JsonObject { ["n"] = i }, """
-            <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a" />
-            <bpmn:serviceTask id="a"><bpmn:extensionElements><ops:task type="noop" /></bpmn:extensionElements></bpmn:serviceTask>
-            <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="b" />
-            <bpmn:serviceTask id="b"><bpmn:extensionElements><ops:task type="noop" /></bpmn:extensionElements></bpmn:serviceTask>
-            <bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="c" />
-            <bpmn:serviceTask id="c"><bpmn:extensionElements><ops:task type="noop" /><ops:input name="result" value="${n}" /></bpmn:extensionElements></bpmn:serviceTask>
-            <bpmn:sequenceFlow id="f4" sourceRef="c" targetRef="gw" />
-            <bpmn:exclusiveGateway id="gw" default="f6" />
-            <bpmn:sequenceFlow id="f5" sourceRef="gw" targetRef="even"><bpmn:conditionExpression>${result % 2 == 0}</bpmn:conditionExpression></bpmn:sequenceFlow>
-            <bpmn:sequenceFlow id="f6" sourceRef="gw" targetRef="odd" />
-            <bpmn:endEvent id="even" /><bpmn:endEvent id="odd" />
-            """);
+        var key = await PublishWarm(engine, "straight-through", i => new JsonObject { ["n"] = i }, StraightThroughBody);
         var (seconds, latencies, cpu) = await RunToCompletion(engine, key, count, i => new JsonObject { ["n"] = i });
         return Completed("straight-through (3 jobs + gateway)", db, count, seconds, latencies, cpu, ">= 1,000/s, p99 < 50 ms (PostgreSQL)",
             db == "postgres" ? count / seconds >= 1000 && Percentile(latencies, 0.99) < 50 : null);
+    }
+
+    /// <summary>Straight-through instances started while another instance's script spins until its time limit stops it:
+    /// their start-to-end latency. A step is evaluated before it takes a lock or joins a transaction (ADR 0017), so the
+    /// spinning script holds up nothing of theirs.</summary>
+    private static async Task<Row> BesideARunaway(DurableEngine engine, string db, int count)
+    {
+        var key = await PublishWarm(engine, "beside-a-runaway", i => new JsonObject { ["n"] = i }, StraightThroughBody);
+        var runawayKey = await Publish(engine, "runaway", $"""
+            <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="spin" />
+            <bpmn:scriptTask id="spin" scriptFormat="javascript"><bpmn:script><![CDATA[{Spin}]]></bpmn:script></bpmn:scriptTask>
+            <bpmn:sequenceFlow id="f2" sourceRef="spin" targetRef="end" /><bpmn:endEvent id="end" />
+            """);
+        // The same instances first with nothing spinning: on a machine of two cores the spinning script takes one.
+        var alone = await Publish(engine, "without-a-runaway", StraightThroughBody);
+        var (_, withoutIt, _) = await RunToCompletion(engine, alone, count, i => new JsonObject { ["n"] = i });
+
+        var spinning = Task.Run(() => engine.Instances.StartAsync(runawayKey, null, null, null, CancellationToken.None));
+        await Task.Delay(200);
+        var (seconds, latencies, cpu) = await RunToCompletion(engine, key, count, i => new JsonObject { ["n"] = i });
+        var besideIt = !spinning.IsCompleted;
+        var incident = (await spinning).Incidents.FirstOrDefault()?.Message ?? "no incident";
+        return Completed($"{count} straight-through beside a script spinning {RunawayLimits.Timeout.TotalSeconds:N0} s", db, count, seconds, latencies,
+            $"without it p50 {Percentile(withoutIt, 0.5).ToString("N1", CultureInfo.InvariantCulture)} ms, p99 {Percentile(withoutIt, 0.99).ToString("N1", CultureInfo.InvariantCulture)} ms; all ended while it spun: {(besideIt ? "yes" : "NO")}; it ended: ...{incident[Math.Max(0, incident.Length - 24)..]}",
+            "p99 < 100 ms, all ended while it spun",
+            besideIt && Percentile(latencies, 0.99) < 100);
     }
 
     private static async Task<Row> FanOut(DurableEngine engine, string db, int count)
@@ -192,6 +234,7 @@ public static class DurableBench
     private static async Task<(double Seconds, List<double> Latencies, string Cpu)> RunToCompletion(DurableEngine engine, string key, int count, Func<int, JsonObject?> variables)
     {
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var againBefore = engine.Instances.StepsEvaluatedAgain;
         var allocatedBefore = GC.GetTotalAllocatedBytes();
         var watch = Stopwatch.StartNew();
         await StartMany(engine, key, count, variables, 4);
@@ -202,7 +245,9 @@ public static class DurableBench
         await using var db = engine.Instances.OpenDb();
         var times = await db.Instances.AsNoTracking().Where(i => i.DefinitionKey == key).Select(i => new { i.StartedAt, i.EndedAt }).ToListAsync();
         var latencies = times.Select(t => (t.EndedAt!.Value - t.StartedAt).TotalMilliseconds).Order().ToList();
-        return (seconds, latencies, $"engine CPU {cpu.ToString("N2", CultureInfo.InvariantCulture)} ms, {allocated.ToString("N0", CultureInfo.InvariantCulture)} KB allocated /instance");
+        var again = engine.Instances.StepsEvaluatedAgain - againBefore;
+        return (seconds, latencies, $"engine CPU {cpu.ToString("N2", CultureInfo.InvariantCulture)} ms, {allocated.ToString("N0", CultureInfo.InvariantCulture)} KB allocated /instance"
+            + (again > 0 ? $", {again:N0} steps evaluated again" : ""));
     }
 
     private static async Task StartMany(DurableEngine engine, string key, int count, Func<int, JsonObject?> variables, int concurrency) =>
@@ -251,7 +296,7 @@ public static class DurableBench
         return key;
     }
 
-    private static async Task<T> WithEngine<T>(string database, string? postgres, Func<DurableEngine, Task<T>> run)
+    private static async Task<T> WithEngine<T>(string database, string? postgres, Func<DurableEngine, Task<T>> run, ExpressionLimits? limits = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "weops-bench", Guid.NewGuid().ToString("N"));
         var name = $"weops_bench_{Guid.NewGuid():N}";
@@ -269,7 +314,8 @@ public static class DurableBench
         }
 
         // The workers as a server runs them by default (Workers:Parallelism 8, a poll every 250 ms).
-        var engine = new DurableEngine(options, new ExecutorCatalog([new NoopExecutor()]), NullLoggerFactory.Instance, TimeProvider.System, new WorkerOptions());
+        var engine = new DurableEngine(options, new ExecutorCatalog([new NoopExecutor()]), NullLoggerFactory.Instance, TimeProvider.System, new WorkerOptions(),
+            expressionLimits: limits);
         await engine.InitializeAsync(CancellationToken.None);
         using var stop = new CancellationTokenSource();
         var worker = Task.Run(() => engine.Worker.RunAsync(stop.Token));

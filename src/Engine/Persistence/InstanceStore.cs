@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
@@ -20,9 +21,11 @@ public sealed record StepOutcome(StepStatus Status, InstanceState? State, string
 /// <summary>A process or version that cannot be started.</summary>
 public sealed class StartRefusedException(string message) : Exception(message);
 
-/// <summary>Runs the interpreter against stored instances: each step loads the instance under a row lock
-/// (PostgreSQL) or the database's write lock (SQLite), and commits the new state, its history and its
-/// waits in one transaction. A revision column catches any write based on a stale read.</summary>
+/// <summary>Runs the interpreter against stored instances. A step evaluates outside any lock and transaction, from the
+/// state the instance's last step on this node left (<see cref="InstanceTips"/>) or from a plain read; its transaction
+/// then locks the instance (a row lock on PostgreSQL, the database's write lock on SQLite), checks that the instance is
+/// still at the revision the step was evaluated from, and commits the new state, its history and its waits together. A
+/// step that finds the instance changed is evaluated again from a fresh read (ADR 0017).</summary>
 public sealed class InstanceStore(
     DatabaseOptions options,
     DefinitionStore definitions,
@@ -43,11 +46,29 @@ public sealed class InstanceStore(
     /// drains its own lane of instances. SQLite has one writer, so one.</summary>
     private const int PostgresLanes = 2;
 
+    /// <summary>Instances whose last state this node keeps for their next step: a few thousand states of a few KB.</summary>
+    private const int TipsKept = 4096;
+
+    /// <summary>What a transaction answers a step evaluated from a revision the instance has left: evaluate it again.</summary>
+    private static readonly StepOutcome Stale = new(StepStatus.Ignored, null, "the instance changed after the step was evaluated");
+
+    private readonly InstanceTips tips = new(TipsKept);
+
+    /// <summary>The latest published version of each process as this node last read it. A start at the latest version
+    /// evaluates on it; its transaction reads the latest version anyway and sends it back when that changed.</summary>
+    private readonly ConcurrentDictionary<string, int> latestSeen = new(StringComparer.Ordinal);
+
     private StepBatches? batches;
     private long sharedSteps;
 
     /// <summary>Starts and steps that committed in a transaction with others, since this store was made.</summary>
     public long StepsInSharedTransactions => Interlocked.Read(ref sharedSteps);
+
+    /// <summary>Steps and starts evaluated again because their instance (or the latest version they started) changed
+    /// between their evaluation and their transaction.</summary>
+    public long StepsEvaluatedAgain => Interlocked.Read(ref evaluatedAgain);
+
+    private long evaluatedAgain;
 
     public WeOpsDb OpenDb() => options.Open();
 
@@ -55,21 +76,32 @@ public sealed class InstanceStore(
         string? startEventId = null, long? consumedJobId = null, string? startedBy = null)
     {
         var start = new QueuedStart(Guid.NewGuid(), key, version, variables, businessKey, startEventId, startedBy);
-        if (consumedJobId is not null) return await StartAloneAsync(start, consumedJobId, cancellationToken);
-        var outcome = await Batches.Enqueue(new PendingStep(start.InstanceId, null, null, cancellationToken) { Start = start }).WaitAsync(cancellationToken);
-        return outcome.Status == StepStatus.Refused ? throw new StartRefusedException(outcome.Reason!) : outcome.State!;
+        for (var attempt = 1; ; attempt++)
+        {
+            Task<StepOutcome> applying;
+            using (var hold = await tips.HoldAsync(start.InstanceId, cancellationToken))
+            {
+                var step = await EvaluateStartAsync(start, consumedJobId, fresh: attempt > 1, cancellationToken);
+                hold.Tip = step.Result!.State.IsEnded ? null : new InstanceTip(step.Result.State, 1, step);
+                applying = Batches.Enqueue(step);
+            }
+
+            var outcome = await applying.WaitAsync(cancellationToken);
+            if (!IsStale(outcome, start.InstanceId, attempt)) return outcome.State!;
+        }
     }
 
-    /// <summary>The graph and request of a start, read in the start's own transaction: a start with no version
-    /// takes the latest published one, looked up once per process per batch (<paramref name="latest"/>).</summary>
+    /// <summary>Evaluates a start outside any transaction. A start with no version takes the latest published one as
+    /// this node last read it, or reads it (<paramref name="fresh"/>: always); its transaction checks it is still the
+    /// latest.</summary>
     /// <exception cref="StartRefusedException">Nothing of that process or version can be started.</exception>
-    private async Task<(ProcessGraph Graph, StartRequest Request)> ResolveAsync(WeOpsDb db, QueuedStart start, Dictionary<string, int?>? latest, CancellationToken cancellationToken)
+    private async Task<PendingStep> EvaluateStartAsync(QueuedStart start, long? consumedJobId, bool fresh, CancellationToken cancellationToken)
     {
         var number = start.Version;
-        if (number is null && latest?.TryGetValue(start.Key, out number) != true)
+        if (number is null)
         {
-            number = await DefinitionStore.LatestVersionAsync(db, start.Key, cancellationToken);
-            latest?.Add(start.Key, number);
+            if (!fresh && latestSeen.TryGetValue(start.Key, out var seen)) number = seen;
+            else RememberLatest(start.Key, number = await definitions.LatestVersionAsync(start.Key, cancellationToken));
         }
 
         if (number is null) throw new StartRefusedException($"Process '{start.Key}' has no published version; publish it first.");
@@ -77,30 +109,81 @@ public sealed class InstanceStore(
             ?? throw new StartRefusedException($"Process '{start.Key}' has no version {number}.");
         if (start.StartEventId is null && graph.DefaultStartEvent() is null)
             throw new StartRefusedException($"Process '{start.Key}' has no none start event; it starts from its triggers only.");
-        return (graph, new StartRequest(start.InstanceId.ToString(), number.Value)
+        var request = new StartRequest(start.InstanceId.ToString(), number.Value)
         {
             Variables = start.Variables,
             BusinessKey = start.BusinessKey,
             StartEventId = start.StartEventId,
             StartedBy = start.StartedBy,
-        });
+        };
+        var now = time.GetUtcNow();
+        var result = interpreter.Start(graph, request, now);
+        return new PendingStep(start.InstanceId, null, consumedJobId, cancellationToken)
+        {
+            Start = start,
+            Result = result,
+            Graph = graph,
+            LatestVersion = start.Version is null ? number : null,
+            Children = await EvaluateChildrenAsync(result, now, cancellationToken),
+        };
     }
 
-    private async Task<InstanceState> StartAloneAsync(QueuedStart start, long? consumedJobId, CancellationToken cancellationToken)
+    private void RememberLatest(string key, int? version)
     {
-        using var gate = await options.EnterWriteAsync(cancellationToken);
-        await using var db = OpenDb();
-        await using var tx = await BeginAsync(db, cancellationToken);
-        var (graph, request) = await ResolveAsync(db, start, null, cancellationToken);
-        var now = time.GetUtcNow();
-        var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
-        var result = interpreter.Start(graph, request, now);
-        if (consumedJobId is { } jobId) await db.Jobs.Where(j => j.Id == jobId).ExecuteDeleteAsync(cancellationToken);
-        var row = writer.NewInstance(result, null);
-        await writer.WriteAsync(row, result, null, cancellationToken);
-        await StartChildrenAsync(db, writer, now, cancellationToken);
-        await CommitAsync(db, tx, writer, cancellationToken);
-        return result.State;
+        if (version is { } known) latestSeen[key] = known;
+        else latestSeen.TryRemove(key, out _);
+    }
+
+    /// <summary>Evaluates the starts of the instances the call activities of <paramref name="result"/> start, and theirs,
+    /// before the transaction that writes them.</summary>
+    private async Task<IReadOnlyDictionary<(Guid ParentId, int WaitId), PreparedChild>> EvaluateChildrenAsync(StepResult result, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!result.Armed.Any(w => w is ChildInstanceWait)) return PreparedChild.None;
+        var children = new Dictionary<(Guid, int), PreparedChild>();
+        var parents = new Queue<StepResult>([result]);
+        while (parents.TryDequeue(out var parent))
+        {
+            var parentId = Guid.Parse(parent.State.InstanceId);
+            foreach (var wait in parent.Armed.OfType<ChildInstanceWait>())
+            {
+                var version = wait.Version ?? await definitions.LatestVersionAsync(wait.ProcessKey, cancellationToken);
+                var graph = version is { } v ? await definitions.GraphAsync(wait.ProcessKey, v, cancellationToken) : null;
+                if (graph?.DefaultStartEvent() is null)
+                {
+                    children[(parentId, wait.Id)] = new PreparedChild(null, null, ChildCannotStart(wait, graph));
+                    continue;
+                }
+
+                var started = interpreter.Start(graph, ChildStart(parentId, wait, version!.Value), now);
+                children[(parentId, wait.Id)] = new PreparedChild(graph, started, null);
+                parents.Enqueue(started);
+            }
+        }
+
+        return children;
+    }
+
+    private static StartRequest ChildStart(Guid parentId, ChildInstanceWait wait, int version) => new(Guid.NewGuid().ToString(), version)
+    {
+        Variables = wait.Variables,
+        BusinessKey = wait.BusinessKey,
+        Parent = new ParentLink(parentId.ToString(), wait.Id),
+    };
+
+    private static string ChildCannotStart(ChildInstanceWait wait, ProcessGraph? graph) => graph is null
+        ? $"process '{wait.ProcessKey}' has no published version{(wait.Version is { } n ? $" {n}" : "")}"
+        : $"process '{wait.ProcessKey}' has no none start event";
+
+    /// <summary>True (and counted) when <paramref name="outcome"/> says the step must be evaluated again.</summary>
+    /// <exception cref="DbUpdateConcurrencyException">The instance changed under every attempt.</exception>
+    private bool IsStale(StepOutcome outcome, Guid instanceId, int attempt)
+    {
+        if (!ReferenceEquals(outcome, Stale)) return false;
+        if (attempt >= MaxConflictRetries)
+            throw new DbUpdateConcurrencyException($"Instance {instanceId} changed under each of {attempt} attempts of a step; try again.");
+        Interlocked.Increment(ref evaluatedAgain);
+        logger.LogDebug("Instance {Instance} changed after a step was evaluated; evaluating it again", instanceId);
+        return true;
     }
 
     /// <summary>Starts an instance in the same transaction as <paramref name="consume"/>, which runs first,
@@ -122,7 +205,7 @@ public sealed class InstanceStore(
             result = interpreter.Start(graph, new StartRequest(Guid.NewGuid().ToString(), start.Version) { Variables = start.Variables, StartEventId = start.StartEventId }, now);
             var row = writer.NewInstance(result, null);
             await writer.WriteAsync(row, result, null, cancellationToken);
-            await StartChildrenAsync(db, writer, now, cancellationToken);
+            await StartChildrenAsync(db, writer, now, PreparedChild.None, cancellationToken);
         }
 
         await CommitAsync(db, tx, writer, cancellationToken, wake: true);
@@ -140,74 +223,110 @@ public sealed class InstanceStore(
         var now = time.GetUtcNow();
         var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
         var result = await work(new InstanceBatch(db, writer, interpreter, now, options.Provider));
-        await StartChildrenAsync(db, writer, now, cancellationToken);
+        await StartChildrenAsync(db, writer, now, PreparedChild.None, cancellationToken);
         await CommitAsync(db, tx, writer, cancellationToken, wake: true);
         return result;
     }
 
     /// <summary>Applies a stimulus to an instance. <paramref name="consumedJobId"/> names the job row that
-    /// brought it (a delivery), deleted in the same transaction so it cannot be applied twice. A step without a
-    /// guard may share its transaction with other steps waiting at the same moment (<see cref="StepBatches"/>).</summary>
-    public Task<StepOutcome> HandleAsync(Guid instanceId, Stimulus stimulus, long? consumedJobId, CancellationToken cancellationToken, StepGuard? guard = null)
+    /// brought it (a delivery), deleted in the same transaction so it cannot be applied twice. The step is evaluated
+    /// before it joins a transaction; one without a guard may share its transaction with other steps waiting at the
+    /// same moment (<see cref="StepBatches"/>). A guard runs in the step's own transaction, under the instance's lock.</summary>
+    public async Task<StepOutcome> HandleAsync(Guid instanceId, Stimulus stimulus, long? consumedJobId, CancellationToken cancellationToken, StepGuard? guard = null)
     {
-        if (guard is not null) return HandleAloneAsync(instanceId, stimulus, consumedJobId, guard, cancellationToken);
-        return Batches.Enqueue(new PendingStep(instanceId, stimulus, consumedJobId, cancellationToken)).WaitAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            PendingStep step;
+            Task<StepOutcome>? applying = null;
+            using (var hold = await tips.HoldAsync(instanceId, cancellationToken))
+            {
+                step = await EvaluateAsync(hold, instanceId, stimulus, consumedJobId, fresh: attempt > 1, cancellationToken);
+                // Joining the queue while the instance's gate is held keeps its steps in the order they were evaluated.
+                if (guard is null) applying = Batches.Enqueue(step);
+            }
+
+            StepOutcome outcome;
+            if (guard is null)
+            {
+                outcome = await applying!.WaitAsync(cancellationToken);
+            }
+            else
+            {
+                // A guarded step has a transaction of its own; the step it was evaluated after commits first.
+                if (step.After is { } before) await ((Task)before.Done.Task).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                outcome = await ApplyGuardedAsync(step, guard, cancellationToken);
+            }
+
+            if (!IsStale(outcome, instanceId, attempt)) return outcome;
+        }
+    }
+
+    /// <summary>Applies a guarded step in a transaction of its own and completes it, so that a step evaluated after it
+    /// goes on. A step that did not apply (refused, stale, failed) takes its result out of the instance's tip, so the next
+    /// step evaluates from the stored state instead of meeting it stale.</summary>
+    private async Task<StepOutcome> ApplyGuardedAsync(PendingStep step, StepGuard guard, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var outcome = await ApplyAloneAsync(step, guard, cancellationToken);
+            step.Done.TrySetResult(outcome);
+            return outcome;
+        }
+        catch
+        {
+            // Whoever waits for it only needs to know it is over.
+            step.Done.TrySetCanceled(CancellationToken.None);
+            throw;
+        }
+        finally
+        {
+            if (!step.Applied)
+            {
+                using var hold = await tips.HoldAsync(step.InstanceId, CancellationToken.None);
+                if (hold.Tip?.After == step) hold.Tip = null;
+            }
+        }
+    }
+
+    /// <summary>Evaluates a step outside any transaction: from the instance's tip on this node, or (none, or
+    /// <paramref name="fresh"/>) from the instance as stored, read without a lock. The result becomes the tip.</summary>
+    private async Task<PendingStep> EvaluateAsync(InstanceTips.Hold hold, Guid instanceId, Stimulus stimulus, long? consumedJobId, bool fresh, CancellationToken cancellationToken)
+    {
+        var tip = fresh ? null : hold.Tip;
+        if (tip is null) hold.Tip = tip = await ReadAsync(instanceId, cancellationToken);
+        if (tip is null) return new PendingStep(instanceId, stimulus, consumedJobId, cancellationToken);
+
+        var state = tip.State;
+        var graph = await definitions.GraphAsync(state.DefinitionKey, state.DefinitionVersion, cancellationToken)
+            ?? throw new InvalidOperationException($"Instance {instanceId} is pinned to {state.DefinitionKey} version {state.DefinitionVersion}, which is missing.");
+        var now = time.GetUtcNow();
+        var result = interpreter.Handle(graph, state, stimulus, now);
+        var step = new PendingStep(instanceId, stimulus, consumedJobId, cancellationToken)
+        {
+            Result = result,
+            Graph = graph,
+            From = state,
+            Revision = tip.Revision,
+            After = tip.After,
+            Children = result.Ignored is null ? await EvaluateChildrenAsync(result, now, cancellationToken) : PreparedChild.None,
+        };
+        if (result.Ignored is null) hold.Tip = result.State.IsEnded ? null : new InstanceTip(result.State, tip.Revision + 1, step);
+        return step;
+    }
+
+    /// <summary>The instance as stored, read without a lock; null when there is none.</summary>
+    private async Task<InstanceTip?> ReadAsync(Guid instanceId, CancellationToken cancellationToken)
+    {
+        await using var db = OpenDb();
+        var row = await db.Instances.AsNoTracking().Where(i => i.Id == instanceId).Select(i => new { i.State, i.Revision }).FirstOrDefaultAsync(cancellationToken);
+        return row is null ? null : new InstanceTip(JsonSerializer.Deserialize<InstanceState>(row.State, StepWriter.Json)!, row.Revision, null);
     }
 
     /// <summary>Starts and unguarded steps go through queues (one per batch in flight), each in the order its steps
     /// came: a start does not overtake the steps queued before it.</summary>
     private StepBatches Batches => LazyInitializer.EnsureInitialized(ref batches,
         () => new StepBatches(ApplyManyAsync, options.Provider == DatabaseProvider.Postgres ? PostgresLanes : 1, MaxBatch));
-
-    private async Task<StepOutcome> HandleAloneAsync(Guid instanceId, Stimulus stimulus, long? consumedJobId, StepGuard? guard, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await TryHandleAsync(instanceId, stimulus, consumedJobId, guard, cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxConflictRetries)
-            {
-                logger.LogDebug("Instance {Instance} changed under step {Stimulus}; retrying", instanceId, stimulus.GetType().Name);
-            }
-        }
-    }
-
-    private async Task<StepOutcome> TryHandleAsync(Guid instanceId, Stimulus stimulus, long? consumedJobId, StepGuard? guard, CancellationToken cancellationToken)
-    {
-        using var gate = await options.EnterWriteAsync(cancellationToken);
-        await using var db = OpenDb();
-        await using var tx = await BeginAsync(db, cancellationToken);
-        var row = (await LockAsync(db, [instanceId], consumedJobId is { } consumed ? [consumed] : [], [], cancellationToken)).Rows.SingleOrDefault();
-        if (row is null)
-        {
-            await tx.CommitAsync(cancellationToken);
-            return new StepOutcome(StepStatus.NotFound, null, $"no instance {instanceId}");
-        }
-
-        var state = JsonSerializer.Deserialize<InstanceState>(row.State, StepWriter.Json)!;
-        if (guard is not null && await guard(db, cancellationToken) is { } refused)
-            return new StepOutcome(StepStatus.Refused, state, refused);
-        var graph = await definitions.GraphAsync(row.DefinitionKey, row.Version, cancellationToken)
-            ?? throw new InvalidOperationException($"Instance {instanceId} is pinned to {row.DefinitionKey} version {row.Version}, which is missing.");
-        var now = time.GetUtcNow();
-        var result = interpreter.Handle(graph, state, stimulus, now);
-        if (result.Ignored is not null)
-        {
-            await tx.CommitAsync(cancellationToken);
-            return new StepOutcome(StepStatus.Ignored, state, result.Ignored);
-        }
-
-        var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
-        if (consumedJobId is not null && JobWaitOf(stimulus) is { } consumedWait) writer.ConsumedWait = (instanceId, consumedWait);
-        var statusBefore = row.Status;
-        await writer.WriteAsync(row, result, stimulus, cancellationToken);
-        await AlertLifecycle.AfterStepAsync(db, options.Provider, graph, row, statusBefore, now.UtcDateTime, logger, cancellationToken);
-        await StartChildrenAsync(db, writer, now, cancellationToken);
-        await CommitAsync(db, tx, writer, cancellationToken, wake: guard is not null);
-        return new StepOutcome(StepStatus.Applied, result.State);
-    }
 
     /// <summary>The wait a job or timer row answers for, when the stimulus came from one.</summary>
     private static int? JobWaitOf(Stimulus stimulus) => stimulus switch
@@ -218,16 +337,16 @@ public sealed class InstanceStore(
         _ => null,
     };
 
-    /// <summary>Applies a batch of steps in one transaction. If anything in it fails (a conflict, a deadlock, an
-    /// engine error), nothing of it commits and each step runs again alone, so one bad step costs the others
-    /// only time.</summary>
+    /// <summary>Applies a batch of evaluated steps in one transaction. If anything in it fails (a deadlock, an engine
+    /// error, a corrupt row), nothing of it commits and each step is applied again alone, so one bad step costs the
+    /// others only time.</summary>
     private async Task ApplyManyAsync(IReadOnlyList<PendingStep> steps)
     {
         if (steps.Count > 1)
         {
             try
             {
-                var outcomes = await TryHandleManyAsync(steps, CancellationToken.None);
+                var outcomes = await TryApplyAsync(steps, null, CancellationToken.None);
                 Interlocked.Add(ref sharedSteps, steps.Count);
                 for (var i = 0; i < steps.Count; i++) steps[i].Done.TrySetResult(outcomes[i]);
                 return;
@@ -242,9 +361,7 @@ public sealed class InstanceStore(
         {
             try
             {
-                step.Done.TrySetResult(step.Start is { } start
-                    ? new StepOutcome(StepStatus.Applied, await StartAloneAsync(start, null, step.CancellationToken))
-                    : await HandleAloneAsync(step.InstanceId, step.Stimulus!, step.ConsumedJobId, null, step.CancellationToken));
+                step.Done.TrySetResult(await ApplyAloneAsync(step, null, step.CancellationToken));
             }
             catch (OperationCanceledException) when (step.CancellationToken.IsCancellationRequested)
             {
@@ -257,26 +374,37 @@ public sealed class InstanceStore(
         }
     }
 
-    private async Task<StepOutcome[]> TryHandleManyAsync(IReadOnlyList<PendingStep> steps, CancellationToken cancellationToken)
+    private async Task<StepOutcome> ApplyAloneAsync(PendingStep step, StepGuard? guard, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await TryApplyAsync([step], guard, cancellationToken))[0];
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // A write outside the steps (an instance migrated) between the lock and the write: nothing committed.
+            return Stale;
+        }
+    }
+
+    /// <summary>Writes evaluated steps in one transaction. Each instance is locked and read; a step whose instance is
+    /// no longer at the revision it was evaluated from (or a start whose latest version changed) writes nothing, keeps
+    /// its job row, and is answered <see cref="Stale"/>. Nothing is evaluated here: the transaction holds only what
+    /// the database does. A <paramref name="guard"/> (single steps only) runs after the lock; its refusal rolls back.</summary>
+    private async Task<StepOutcome[]> TryApplyAsync(IReadOnlyList<PendingStep> steps, StepGuard? guard, CancellationToken cancellationToken)
     {
         using var gate = await options.EnterWriteAsync(cancellationToken);
         await using var db = OpenDb();
         await using var tx = await BeginAsync(db, cancellationToken);
         var ids = steps.Where(s => s.Start is null).Select(s => s.InstanceId).Distinct().Order().ToArray();
-        var consumed = steps.Where(s => s.ConsumedJobId is not null).Select(s => s.ConsumedJobId!.Value).ToArray();
         var latestOf = steps.Where(s => s.Start is { Version: null }).Select(s => s.Start!.Key).Distinct(StringComparer.Ordinal).ToArray();
-        var (rows, latest) = await LockAsync(db, ids, consumed, latestOf, cancellationToken);
+        var (rows, latest) = await LockAsync(db, ids, latestOf, cancellationToken);
+        foreach (var key in latestOf) RememberLatest(key, latest[key]);
 
-        var instances = new Dictionary<Guid, (InstanceRow Row, InstanceState State, ProcessGraph Graph)>();
-        foreach (var row in rows)
-        {
-            var graph = await definitions.GraphAsync(row.DefinitionKey, row.Version, cancellationToken)
-                ?? throw new InvalidOperationException($"Instance {row.Id} is pinned to {row.DefinitionKey} version {row.Version}, which is missing.");
-            instances[row.Id] = (row, JsonSerializer.Deserialize<InstanceState>(row.State, StepWriter.Json)!, graph);
-        }
-
+        var locked = rows.ToDictionary(r => r.Id);
         var now = time.GetUtcNow();
         var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
+        var applied = new HashSet<PendingStep>();
         var written = new HashSet<Guid>();
         var outcomes = new StepOutcome[steps.Count];
         for (var i = 0; i < steps.Count; i++)
@@ -284,39 +412,44 @@ public sealed class InstanceStore(
             var step = steps[i];
             if (step.Start is { } start)
             {
-                ProcessGraph graph;
-                StartRequest request;
-                try
+                if (start.Version is null && latest[start.Key] != step.LatestVersion)
                 {
-                    (graph, request) = await ResolveAsync(db, start, latest, cancellationToken);
-                }
-                catch (StartRefusedException e)
-                {
-                    outcomes[i] = new StepOutcome(StepStatus.Refused, null, e.Message);
+                    outcomes[i] = Stale;
                     continue;
                 }
 
-                var started = interpreter.Start(graph, request, now);
+                if (step.ConsumedJobId is { } startJob) writer.Consume(startJob);
+                var started = step.Result!;
                 await writer.WriteAsync(writer.NewInstance(started, null), started, null, cancellationToken);
+                applied.Add(step);
                 outcomes[i] = new StepOutcome(StepStatus.Applied, started.State);
                 continue;
             }
 
-            if (!instances.TryGetValue(step.InstanceId, out var instance))
+            if (!locked.TryGetValue(step.InstanceId, out var row))
             {
+                if (step.ConsumedJobId is { } orphanJob) writer.Consume(orphanJob);
                 outcomes[i] = new StepOutcome(StepStatus.NotFound, null, $"no instance {step.InstanceId}");
+                continue;
+            }
+
+            if (step.Result is not { } result || !step.IsCurrent(row.Revision, applied))
+            {
+                outcomes[i] = Stale;
+                continue;
+            }
+
+            if (guard is not null && await guard(db, cancellationToken) is { } refused) return [new StepOutcome(StepStatus.Refused, step.From, refused)];
+            if (step.ConsumedJobId is { } consumedJob) writer.Consume(consumedJob);
+            if (result.Ignored is not null)
+            {
+                outcomes[i] = new StepOutcome(StepStatus.Ignored, step.From, result.Ignored);
                 continue;
             }
 
             // Only this step's own job row is gone: a wait an earlier step of the batch re-armed (a retry keeps its
             // wait id) is a new row that a later step disarming it must still delete.
             writer.ConsumedWait = step.ConsumedJobId is not null && JobWaitOf(step.Stimulus!) is { } consumedWait ? (step.InstanceId, consumedWait) : null;
-            var result = interpreter.Handle(instance.Graph, instance.State, step.Stimulus!, now);
-            if (result.Ignored is not null)
-            {
-                outcomes[i] = new StepOutcome(StepStatus.Ignored, instance.State, result.Ignored);
-                continue;
-            }
 
             // A second step on the same instance may delete or update rows by query; what the first one added must be
             // in the database by then, or a wait it disarms would survive as a row. A step that only adds (a branch
@@ -327,16 +460,30 @@ public sealed class InstanceStore(
                 await db.SaveChangesAsync(cancellationToken);
             }
 
-            var statusBefore = instance.Row.Status;
-            await writer.WriteAsync(instance.Row, result, step.Stimulus, cancellationToken);
-            await AlertLifecycle.AfterStepAsync(db, options.Provider, instance.Graph, instance.Row, statusBefore, now.UtcDateTime, logger, cancellationToken);
-            instances[step.InstanceId] = instance with { State = result.State };
+            var statusBefore = row.Status;
+            await writer.WriteAsync(row, result, step.Stimulus, cancellationToken);
+            await AlertLifecycle.AfterStepAsync(db, options.Provider, step.Graph!, row, statusBefore, now.UtcDateTime, logger, cancellationToken);
+            applied.Add(step);
             outcomes[i] = new StepOutcome(StepStatus.Applied, result.State);
         }
 
-        await StartChildrenAsync(db, writer, now, cancellationToken);
-        await CommitAsync(db, tx, writer, cancellationToken);
+        await StartChildrenAsync(db, writer, now, ChildrenOf(applied), cancellationToken);
+        await CommitAsync(db, tx, writer, cancellationToken, wake: guard is not null);
+        foreach (var step in applied) step.MarkApplied();
         return outcomes;
+    }
+
+    private static IReadOnlyDictionary<(Guid ParentId, int WaitId), PreparedChild> ChildrenOf(HashSet<PendingStep> steps)
+    {
+        Dictionary<(Guid, int), PreparedChild>? all = null;
+        foreach (var step in steps)
+        {
+            if (step.Children.Count == 0) continue;
+            all ??= [];
+            foreach (var (key, child) in step.Children) all[key] = child;
+        }
+
+        return all ?? PreparedChild.None;
     }
 
     /// <summary>Commits a step, then hands the jobs it locked for this node to the node's workers; if the
@@ -361,29 +508,39 @@ public sealed class InstanceStore(
         if (wake || writer.LeftWorkToClaim) signal.Notify();
     }
 
-    /// <summary>Starts the instances call activities asked for, in the caller's transaction. A called
+    /// <summary>Writes the instances call activities asked for, in the caller's transaction: as evaluated before it
+    /// (<paramref name="evaluated"/>), or, for the starts of alert intake and schedules, evaluated here. A called
     /// process that cannot be found fails the call activity through a delivered stimulus.</summary>
-    private async Task StartChildrenAsync(WeOpsDb db, StepWriter writer, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task StartChildrenAsync(WeOpsDb db, StepWriter writer, DateTimeOffset now, IReadOnlyDictionary<(Guid ParentId, int WaitId), PreparedChild> evaluated,
+        CancellationToken cancellationToken)
     {
         for (var i = 0; i < writer.ChildrenToStart.Count; i++)
         {
             var (parentId, wait) = writer.ChildrenToStart[i];
-            var version = wait.Version ?? await DefinitionStore.LatestVersionAsync(db, wait.ProcessKey, cancellationToken);
-            ProcessGraph? graph = version is { } v ? await definitions.GraphAsync(wait.ProcessKey, v, cancellationToken) : null;
-            if (graph?.DefaultStartEvent() is null)
+            StepResult result;
+            if (evaluated.TryGetValue((parentId, wait.Id), out var child))
             {
-                var why = graph is null ? $"process '{wait.ProcessKey}' has no published version{(wait.Version is { } n ? $" {n}" : "")}" : $"process '{wait.ProcessKey}' has no none start event";
-                writer.Deliver(parentId, new StimulusDelivery(new ChildFailed(wait.Id, null, why)));
-                continue;
+                if (child.Result is null)
+                {
+                    writer.Deliver(parentId, new StimulusDelivery(new ChildFailed(wait.Id, null, child.Why!)));
+                    continue;
+                }
+
+                result = child.Result;
+            }
+            else
+            {
+                var version = wait.Version ?? await DefinitionStore.LatestVersionAsync(db, wait.ProcessKey, cancellationToken);
+                ProcessGraph? graph = version is { } v ? await definitions.GraphAsync(wait.ProcessKey, v, cancellationToken) : null;
+                if (graph?.DefaultStartEvent() is null)
+                {
+                    writer.Deliver(parentId, new StimulusDelivery(new ChildFailed(wait.Id, null, ChildCannotStart(wait, graph))));
+                    continue;
+                }
+
+                result = interpreter.Start(graph, ChildStart(parentId, wait, version!.Value), now);
             }
 
-            var request = new StartRequest(Guid.NewGuid().ToString(), version!.Value)
-            {
-                Variables = wait.Variables,
-                BusinessKey = wait.BusinessKey,
-                Parent = new ParentLink(parentId.ToString(), wait.Id),
-            };
-            var result = interpreter.Start(graph, request, now);
             var row = writer.NewInstance(result, parentId);
             await writer.WriteAsync(row, result, null, cancellationToken);
         }
@@ -392,16 +549,16 @@ public sealed class InstanceStore(
     }
 
     /// <summary>Reads the instances of <paramref name="ids"/> for a step (locked on PostgreSQL; SQLite's write lock is
-    /// the transaction's) and deletes the <paramref name="consumed"/> job rows that brought it. On PostgreSQL this is one
-    /// round trip, which also reads the latest versions of <paramref name="latestOf"/> and leaves the rows to the step
-    /// writer; on SQLite the rows are the unit of work's and the latest versions are looked up as starts resolve.</summary>
+    /// the transaction's). On PostgreSQL this is one round trip, which also reads the latest versions of
+    /// <paramref name="latestOf"/> and leaves the rows to the step writer; on SQLite the rows are the unit of work's.</summary>
     private async Task<(List<InstanceRow> Rows, Dictionary<string, int?> Latest)> LockAsync(
-        WeOpsDb db, Guid[] ids, long[] consumed, string[] latestOf, CancellationToken cancellationToken)
+        WeOpsDb db, Guid[] ids, string[] latestOf, CancellationToken cancellationToken)
     {
-        if (options.Provider == DatabaseProvider.Postgres) return await PostgresRows.LockAsync(db, ids, consumed, latestOf, cancellationToken);
+        if (options.Provider == DatabaseProvider.Postgres) return await PostgresRows.LockAsync(db, ids, latestOf, cancellationToken);
         var rows = await db.Instances.Where(i => ids.Contains(i.Id)).ToListAsync(cancellationToken);
-        if (consumed.Length > 0) await db.Jobs.Where(j => consumed.Contains(j.Id)).ExecuteDeleteAsync(cancellationToken);
-        return (rows, new Dictionary<string, int?>(StringComparer.Ordinal));
+        var latest = new Dictionary<string, int?>(StringComparer.Ordinal);
+        foreach (var key in latestOf) latest[key] = await DefinitionStore.LatestVersionAsync(db, key, cancellationToken);
+        return (rows, latest);
     }
 
     /// <summary>On SQLite this is BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock is

@@ -12,12 +12,12 @@ namespace WeOps.Engine.Persistence;
 internal static class PostgresRows
 {
     /// <summary>The first round trip of a batch of steps: locks the instances the steps are for (in id order, so two
-    /// batches never wait on each other in a cycle) and reads them, reads the latest published version of each process
-    /// in <paramref name="latestOf"/>, and deletes the job rows that brought the steps. Through the unit of work these
-    /// were three round trips and a query compiled for each, and the rows were tracked for a write the step writer now
-    /// does itself (<see cref="WriteAsync"/>).</summary>
+    /// batches never wait on each other in a cycle) and reads them, and reads the latest published version of each
+    /// process in <paramref name="latestOf"/>. Through the unit of work these were round trips and a query compiled for
+    /// each, and the rows were tracked for a write the step writer now does itself (<see cref="WriteAsync"/>). The job
+    /// rows that brought the steps are deleted by the write, once the steps are known to apply.</summary>
     public static async Task<(List<InstanceRow> Rows, Dictionary<string, int?> Latest)> LockAsync(
-        WeOpsDb db, Guid[] ids, long[] consumed, string[] latestOf, CancellationToken cancellationToken)
+        WeOpsDb db, Guid[] ids, string[] latestOf, CancellationToken cancellationToken)
     {
         var rows = new List<InstanceRow>(ids.Length);
         var latest = new Dictionary<string, int?>(StringComparer.Ordinal);
@@ -31,7 +31,6 @@ internal static class PostgresRows
         }
 
         if (latestOf.Length > 0) Add(batch, "SELECT key, latest_version FROM definitions WHERE key = ANY($1)", ArrayOf(NpgsqlDbType.Text, latestOf));
-        if (consumed.Length > 0) Add(batch, "DELETE FROM jobs WHERE id = ANY($1)", ArrayOf(NpgsqlDbType.Bigint, consumed));
         if (batch.BatchCommands.Count == 0) return (rows, latest);
 
         await batch.PrepareAsync(cancellationToken);
@@ -75,14 +74,15 @@ internal static class PostgresRows
         return (rows, latest);
     }
 
-    /// <summary>Writes what a transaction's steps wrote so far, in one round trip: the instances they started and the
-    /// ones they changed (each only if it is still at the revision it was read at, else
+    /// <summary>Writes what a transaction's steps wrote so far, in one round trip: the deletion of the job rows that
+    /// brought them (<paramref name="consumed"/>), the instances they started and the ones they changed (each only if it is still at the revision it was read at, else
     /// <see cref="DbUpdateConcurrencyException"/>), their history rows in order (their ids follow it), and their job
     /// rows, each of which gets its id (a local job is handed to a worker by id after the commit).</summary>
-    public static async Task WriteAsync(WeOpsDb db, IReadOnlyList<InstanceRow> inserted, IReadOnlyList<(InstanceRow Row, int Stored)> updated,
+    public static async Task WriteAsync(WeOpsDb db, IReadOnlyList<long> consumed, IReadOnlyList<InstanceRow> inserted, IReadOnlyList<(InstanceRow Row, int Stored)> updated,
         IReadOnlyList<HistoryRow> history, IReadOnlyList<JobRow> jobs, CancellationToken cancellationToken)
     {
         await using var batch = Batch(db);
+        if (consumed.Count > 0) Add(batch, "DELETE FROM jobs WHERE id = ANY($1)", ArrayOf(NpgsqlDbType.Bigint, consumed.ToArray()));
         if (inserted.Count > 0) AddInsertInstances(batch, inserted);
         var update = updated.Count > 0 ? AddUpdateInstances(batch, updated) : null;
         if (history.Count > 0) AddInsertHistory(batch, history);

@@ -1,14 +1,75 @@
 using System.Collections.Concurrent;
 using WeOps.Engine.Execution;
+using WeOps.Engine.Model;
 
 namespace WeOps.Engine.Persistence;
 
-/// <summary>A step waiting for its turn in a shared transaction: a stimulus for an instance, or the start of one.</summary>
-internal sealed record PendingStep(Guid InstanceId, Stimulus? Stimulus, long? ConsumedJobId, CancellationToken CancellationToken)
+/// <summary>A step evaluated and waiting for its turn in a transaction: a stimulus for an instance, or the start of one.
+/// The interpreter ran before the step was queued, on the instance as it was at <see cref="Revision"/>; the transaction
+/// only checks that the instance is still there and writes the result (ADR 0017).</summary>
+internal sealed class PendingStep(Guid instanceId, Stimulus? stimulus, long? consumedJobId, CancellationToken cancellationToken)
 {
+    private volatile bool applied;
+    private PendingStep? after;
+
+    public Guid InstanceId => instanceId;
+    public Stimulus? Stimulus => stimulus;
+    public long? ConsumedJobId => consumedJobId;
+    public CancellationToken CancellationToken => cancellationToken;
+
     public QueuedStart? Start { get; init; }
 
+    /// <summary>What the interpreter gave; null when no instance was found to evaluate.</summary>
+    public StepResult? Result { get; init; }
+
+    /// <summary>The graph the step was evaluated on.</summary>
+    public ProcessGraph? Graph { get; init; }
+
+    /// <summary>The state the step was evaluated from (null for a start).</summary>
+    public InstanceState? From { get; init; }
+
+    /// <summary>The revision of the instance the step was evaluated from: it commits only while the instance is at it.</summary>
+    public int Revision { get; init; }
+
+    /// <summary>For a start at the latest version: the version it was evaluated on, which must still be the latest when
+    /// it commits.</summary>
+    public int? LatestVersion { get; init; }
+
+    /// <summary>The instances call activities of this step start, evaluated with it, by calling instance and wait.</summary>
+    public IReadOnlyDictionary<(Guid ParentId, int WaitId), PreparedChild> Children { get; init; } = PreparedChild.None;
+
+    /// <summary>A step of this node that had not committed when this one was evaluated from what it left: this one
+    /// commits only after it did. Cleared once this step is applied, so a chain of steps holds no more than those in
+    /// flight.</summary>
+    public PendingStep? After
+    {
+        get => Volatile.Read(ref after);
+        init => after = value;
+    }
+
+    /// <summary>True once a transaction that applied this step committed.</summary>
+    public bool Applied => applied;
+
     public TaskCompletionSource<StepOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>True when the instance, read under its lock at <paramref name="storedRevision"/>, is still what this step
+    /// was evaluated from: the same revision, reached through the step it built on (applied before, or earlier in the
+    /// same transaction, <paramref name="appliedInTransaction"/>) if there was one.</summary>
+    public bool IsCurrent(int storedRevision, IReadOnlySet<PendingStep> appliedInTransaction) =>
+        storedRevision == Revision && (After is not { } before || before.Applied || appliedInTransaction.Contains(before));
+
+    public void MarkApplied()
+    {
+        applied = true;
+        Volatile.Write(ref after, null);
+    }
+}
+
+/// <summary>An instance a call activity starts, evaluated before the calling step's transaction: its first result, or why
+/// it cannot start (no published version, no none start event).</summary>
+internal sealed record PreparedChild(ProcessGraph? Graph, StepResult? Result, string? Why)
+{
+    public static readonly IReadOnlyDictionary<(Guid ParentId, int WaitId), PreparedChild> None = new Dictionary<(Guid, int), PreparedChild>();
 }
 
 /// <summary>An instance to start: at a published version, or the latest one (null) when its transaction runs.</summary>

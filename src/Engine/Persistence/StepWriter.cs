@@ -14,6 +14,7 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
 
     private readonly List<HistoryRow> history = [];
     private readonly List<JobRow> jobs = [];
+    private readonly List<long> consumed = [];
 
     /// <summary>PostgreSQL takes instance, history and job rows as arrays, many rows to a statement and the statements
     /// in one round trip (<see cref="PostgresRows"/>); SQLite through the unit of work.</summary>
@@ -26,6 +27,10 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
     /// <summary>The wait whose job row the step being written has already deleted (the job or timer that brought
     /// it): disarming that wait needs no second delete, which saves a round trip on every job's step. Set per step.</summary>
     public (Guid InstanceId, int WaitId)? ConsumedWait { get; set; }
+
+    /// <summary>Deletes, with the rows written next, the job row that brought a step: only a step that applies takes
+    /// its job; one evaluated from a revision its instance has left keeps it, to be applied again.</summary>
+    public void Consume(long jobId) => consumed.Add(jobId);
 
     /// <summary>Jobs due now that this node locked for itself; handed to its workers after the commit.</summary>
     public List<JobRow> LocalJobs { get; } = [];
@@ -128,10 +133,11 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
     {
         if (!arrays)
         {
+            if (consumed.Count > 0) await db.Jobs.Where(j => consumed.Contains(j.Id)).ExecuteDeleteAsync(cancellationToken);
             db.History.AddRange(history);
             db.Jobs.AddRange(jobs);
         }
-        else if (instances.Count > 0 || history.Count > 0 || jobs.Count > 0)
+        else if (consumed.Count > 0 || instances.Count > 0 || history.Count > 0 || jobs.Count > 0)
         {
             var inserted = new List<InstanceRow>();
             var updated = new List<(InstanceRow, int)>();
@@ -141,10 +147,11 @@ internal sealed class StepWriter(WeOpsDb db, DateTime now, LocalJobs? local = nu
                 else inserted.Add(row);
             }
 
-            await PostgresRows.WriteAsync(db, inserted, updated, history, jobs, cancellationToken);
+            await PostgresRows.WriteAsync(db, consumed, inserted, updated, history, jobs, cancellationToken);
             instances.Clear();
         }
 
+        consumed.Clear();
         history.Clear();
         jobs.Clear();
     }

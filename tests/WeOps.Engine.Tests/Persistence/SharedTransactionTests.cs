@@ -96,7 +96,7 @@ public sealed class SharedTransactionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_step_that_fails_inside_a_shared_transaction_fails_alone_and_the_others_commit()
+    public async Task A_step_on_a_corrupt_instance_fails_alone_and_the_others_commit()
     {
         var key = await sqlite.PublishAsync(Process("approve", """
             <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="task" />
@@ -105,7 +105,12 @@ public sealed class SharedTransactionTests : IAsyncLifetime
         var started = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Engine.Instances.StartAsync(key, null, null, null, CancellationToken.None)));
         var broken = Guid.Parse(started[7].InstanceId);
         await using (var db = Engine.Instances.OpenDb())
-            await db.Instances.Where(i => i.Id == broken).ExecuteUpdateAsync(u => u.SetProperty(i => i.State, "{ not json"));
+        {
+            // As any write of an instance does, the corruption moves its revision: the state this node kept from the
+            // start is no longer current, and the step reads the row.
+            await db.Instances.Where(i => i.Id == broken).ExecuteUpdateAsync(u => u.SetProperty(i => i.State, "{ not json").SetProperty(i => i.Revision, i => i.Revision + 1));
+        }
+
         var tasks = await Engine.Queries.TasksAsync(new TaskFilter(Limit: 100), CancellationToken.None);
 
         var results = await Task.WhenAll(tasks.Select(async t =>

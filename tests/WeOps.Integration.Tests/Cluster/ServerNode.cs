@@ -153,6 +153,9 @@ public sealed class ServerNode : IDisposable
 
     public void Resume() => Signal("SIGCONT", 18);
 
+    /// <summary>SIGTERM: what a service manager or Kubernetes sends to stop the node cleanly.</summary>
+    public void Terminate() => Signal("SIGTERM", 15);
+
     /// <summary>What the node printed so far.</summary>
     public string Output()
     {

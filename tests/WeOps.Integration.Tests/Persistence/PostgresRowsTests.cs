@@ -27,7 +27,7 @@ public sealed class PostgresRowsTests(PostgresDatabase database) : IClassFixture
     {
         await using var db = Options.Open();
         await using var tx = await db.Database.BeginTransactionAsync();
-        await PostgresRows.WriteAsync(db, [row], [], [], [], CancellationToken.None);
+        await PostgresRows.WriteAsync(db, [], [row], [], [], [], CancellationToken.None);
         await tx.CommitAsync();
     }
 
@@ -35,7 +35,7 @@ public sealed class PostgresRowsTests(PostgresDatabase database) : IClassFixture
     {
         await using var db = Options.Open();
         await using var tx = await db.Database.BeginTransactionAsync();
-        return Assert.Single((await PostgresRows.LockAsync(db, [id], [], [], CancellationToken.None)).Rows);
+        return Assert.Single((await PostgresRows.LockAsync(db, [id], [], CancellationToken.None)).Rows);
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class PostgresRowsTests(PostgresDatabase database) : IClassFixture
             stale.State = """{"stale":true}""";
             stale.Revision = 2;
             var refused = await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() =>
-                PostgresRows.WriteAsync(db, [], [(stale, 0)], [], [], CancellationToken.None));
+                PostgresRows.WriteAsync(db, [], [], [(stale, 0)], [], [], CancellationToken.None));
             Assert.Contains("1 of 1 instances changed", refused.Message);
         }
 
@@ -84,11 +84,11 @@ public sealed class PostgresRowsTests(PostgresDatabase database) : IClassFixture
         await using (var db = Options.Open())
         {
             await using var tx = await db.Database.BeginTransactionAsync();
-            var current = Assert.Single((await PostgresRows.LockAsync(db, [row.Id], [], [], CancellationToken.None)).Rows);
+            var current = Assert.Single((await PostgresRows.LockAsync(db, [row.Id], [], CancellationToken.None)).Rows);
             current.Status = "completed";
             current.EndedAt = new DateTime(2026, 12, 1, 9, 0, 0, DateTimeKind.Utc);
             current.Revision = 2;
-            await PostgresRows.WriteAsync(db, [], [(current, 1)], [], [], CancellationToken.None);
+            await PostgresRows.WriteAsync(db, [], [], [(current, 1)], [], [], CancellationToken.None);
             await tx.CommitAsync();
         }
 
@@ -99,7 +99,7 @@ public sealed class PostgresRowsTests(PostgresDatabase database) : IClassFixture
     }
 
     [Fact]
-    public async Task The_first_round_trip_reads_latest_versions_and_deletes_the_consumed_jobs_only()
+    public async Task The_first_round_trip_reads_latest_versions_and_the_write_deletes_the_consumed_jobs_only()
     {
         await Options.MigrateAsync();
         await using var db = Options.Open();
@@ -112,11 +112,12 @@ public sealed class PostgresRowsTests(PostgresDatabase database) : IClassFixture
 
         await using (var tx = await db.Database.BeginTransactionAsync())
         {
-            var (rows, latest) = await PostgresRows.LockAsync(db, [], [consumed.Id], ["published", "draft-only", "unknown"], CancellationToken.None);
+            var (rows, latest) = await PostgresRows.LockAsync(db, [], ["published", "draft-only", "unknown"], CancellationToken.None);
             Assert.Empty(rows);
             Assert.Equal(4, latest["published"]);
             Assert.Null(latest["draft-only"]);
             Assert.Null(latest["unknown"]);
+            await PostgresRows.WriteAsync(db, [consumed.Id], [], [], [], [], CancellationToken.None);
             await tx.CommitAsync();
         }
 
