@@ -26,7 +26,7 @@ public sealed class LimitTests
     }
 
     [Fact]
-    public void The_issues_two_million_item_join_ends_within_the_default_limits()
+    public void A_two_million_item_join_ends_within_the_default_limits()
     {
         var watch = Stopwatch.StartNew();
 

@@ -18,7 +18,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         await cluster.RunAsync(async () =>
         {
             var node = cluster.Start("node-1", "Database:Provider=Sqlite", $"ConnectionStrings:WeOps=Data Source={Path.Combine(cluster.LogDirectory, "weops.db")}",
-                $"shutdownTimeoutSeconds={ShutdownTimeout.TotalSeconds:0}");
+                $"shutdownTimeoutSeconds={ShutdownTimeout.TotalSeconds:0}", "Expressions:Timeout=00:05:00", "Expressions:MaxStatements=174762");
             await node.WaitReadyAsync(TestCluster.Startup);
             var key = await node.Client.DeployAsync(ClusterApi.Bpmn("script-runs-past-the-shutdown-timeout"));
 
