@@ -16,6 +16,7 @@ public sealed class DurableEngine
     public DurableEngine(DatabaseOptions database, ExecutorCatalog executors, ILoggerFactory logs, TimeProvider? time = null, WorkerOptions? workers = null,
         IApprovalMailer? mailer = null, BpmnLimits? limits = null, ExpressionLimits? expressionLimits = null)
     {
+        EnsureThreadsForBlockingWork();
         Database = database;
         Time = time ?? TimeProvider.System;
         Signal = new JobSignal();
@@ -39,6 +40,19 @@ public sealed class DurableEngine
         AlertBreakers = new AlertBreakers(Instances, Definitions, Time);
         Worker = new JobWorker(Instances, Correlator, executors, database, Signal, Time, workers, Nodes.NodeId, logs.CreateLogger<JobWorker>(),
             LargeOutputs, Schedules, Local, mailer is null ? null : new ApprovalPostOffice(Approvals, mailer));
+    }
+
+    /// <summary>Threads the thread pool keeps ready at least, whatever the core count.</summary>
+    private const int MinPoolThreads = 16;
+
+    /// <summary>A script blocks the thread that evaluates it for up to its time limit, and SQLite waits for its write lock
+    /// inside the call. With the pool's default of one ready thread per core, one long script on two cores left a single
+    /// thread for every other step, and the pool adds threads only about twice a second: 200 instances started beside a
+    /// script spinning to its limit had a p99 of 690 ms on SQLite, against 86 ms with 16 threads ready.</summary>
+    private static void EnsureThreadsForBlockingWork()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        if (workers < MinPoolThreads) ThreadPool.SetMinThreads(MinPoolThreads, completionPorts);
     }
 
     public DatabaseOptions Database { get; }
