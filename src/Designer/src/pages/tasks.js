@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import { clear, formatTime, h, notice } from '../dom.js';
 import { t } from '../i18n.js';
+import { mountTaskForm } from '../forms/taskForm.js';
 
 export async function tasksPage(main) {
   const status = h('div', { class: 'status-line' });
@@ -14,7 +15,7 @@ export async function tasksPage(main) {
     try {
       const tasks = await api.tasks(scope.value === 'mine' ? { state: 'open', mine: true } : { state: 'open' });
       clear(list, tasks.length === 0 ? h('p', {}, t('No open tasks.')) : h('table', { class: 'list', id: 'tasks' },
-        h('thead', {}, h('tr', {}, [t('Name'), t('Instance'), t('Assignee'), t('Candidate groups'), t('Started at'), t('Comment'), ''].map((c) => h('th', {}, c)))),
+        h('thead', {}, h('tr', {}, [t('Name'), t('Instance'), t('Assignee'), t('Candidate groups'), t('Started at'), t('Comment')].map((c) => h('th', {}, c)))),
         h('tbody', {}, tasks.map((task) => row(task)))));
     } catch (e) {
       notice(status, 'error', e.message);
@@ -22,23 +23,13 @@ export async function tasksPage(main) {
   }
 
   function row(task) {
-    const comment = h('input', { class: 'comment', maxlength: 2000, placeholder: t('Comment') });
-    const decide = async (outcome) => {
-      try {
-        if (task.pendingApprovers) await api.decideTask(task.id, outcome, comment.value);
-        else await api.completeTask(task.id, outcome, comment.value);
-        await load();
-      } catch (e) {
-        notice(status, 'error', e.message);
-      }
-    };
+    const act = h('td', { class: 'act' });
+    mountTaskForm(act, task, { onDone: load, onError: (e) => notice(status, 'error', e.message) });
     return h('tr', { dataset: { taskId: task.id } },
       h('td', {}, task.name || task.elementId),
       h('td', {}, h('a', { href: `#/instances/${task.instanceId}` }, h('code', {}, task.instanceId.slice(0, 8)))),
       h('td', {}, task.pendingApprovers ? task.pendingApprovers.join(', ') : task.assignee || ''), h('td', {}, (task.candidateGroups || []).join(', ')),
-      h('td', {}, formatTime(task.createdAt)), h('td', {}, comment),
-      h('td', {}, h('button', { class: 'primary approve', onclick: () => decide('approve') }, t('Approve')), ' ',
-        h('button', { class: 'reject', onclick: () => decide('reject') }, t('Reject'))));
+      h('td', {}, formatTime(task.createdAt)), act);
   }
 
   await load();
