@@ -26,7 +26,9 @@ public sealed class AlertIntake(InstanceStore store, DefinitionStore definitions
     /// own result; if the batch fails, every call in it fails and nothing of it is stored.</summary>
     public async Task<IntakeResult> ReceiveAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
     {
-        var pending = new Pending(alerts);
+        // Before joining the queue: a call whose process runs a slow script first holds up neither the batch nor the lock.
+        var prepared = await PrepareAsync(alerts, await AlertRules.LatestAsync(definitions, cancellationToken), cancellationToken);
+        var pending = new Pending(alerts, prepared);
         queue.Enqueue(pending);
         while (!pending.Result.Task.IsCompleted)
         {
@@ -68,9 +70,50 @@ public sealed class AlertIntake(InstanceStore store, DefinitionStore definitions
         }
     }
 
-    private sealed class Pending(IReadOnlyList<Alert> alerts)
+    /// <summary>Evaluates, before the transaction and without a lock, the starts a call is expected to make: the first
+    /// firing alert of each process and fingerprint that has no active instance and is not in its cooldown (as read
+    /// now). A slow script on a process's first steps then runs outside the write lock and outside the batch (ADR 0017);
+    /// the transaction writes these starts, and evaluates under its lock only a start that was not expected here.</summary>
+    private async Task<Dictionary<(string, string), PreparedStart>> PrepareAsync(IReadOnlyList<Alert> alerts, IReadOnlyList<AlertRuleVersion> rules, CancellationToken cancellationToken)
+    {
+        var prepared = new Dictionary<(string, string), PreparedStart>();
+        var firing = new Dictionary<(string Key, string Fingerprint), (AlertRuleVersion Rule, Alert Alert)>();
+        foreach (var alert in alerts.Where(a => a.Status != AlertStatus.Resolved))
+        {
+            foreach (var rule in rules.Where(r => r.Rule.Matches(alert.Labels)))
+                firing.TryAdd((rule.Key, alert.Fingerprint), (rule, alert));
+        }
+
+        if (firing.Count == 0) return prepared;
+        var now = store.Now.UtcDateTime;
+        await using (var db = store.OpenDb())
+        {
+            foreach (var group in firing.Keys.GroupBy(k => k.Key))
+            {
+                var wanted = group.Select(k => k.Fingerprint).ToList();
+                var rows = await db.AlertFingerprints.AsNoTracking().Where(f => f.ProcessKey == group.Key && wanted.Contains(f.Fingerprint))
+                    .Select(f => new { f.Fingerprint, f.Active, f.EndedAt }).ToListAsync(cancellationToken);
+                var cooldown = firing[(group.Key, wanted[0])].Rule.Rule.Cooldown;
+                foreach (var row in rows.Where(r => r.Active || cooldown is { } c && r.EndedAt is { } ended && ended + c > now))
+                    firing.Remove((group.Key, row.Fingerprint));
+            }
+        }
+
+        foreach (var ((key, fingerprint), (rule, alert)) in firing)
+        {
+            var start = new PendingStart(rule.Key, rule.Version, rule.StartEventId, new JsonObject { ["alert"] = alert.ToVariable() });
+            prepared[(key, fingerprint)] = await store.PrepareStartAsync(rule.Graph, start, cancellationToken);
+        }
+
+        return prepared;
+    }
+
+    private sealed class Pending(IReadOnlyList<Alert> alerts, Dictionary<(string, string), PreparedStart> prepared)
     {
         public IReadOnlyList<Alert> Alerts => alerts;
+
+        /// <summary>The starts evaluated for this call before it joined the queue, taken as they are written.</summary>
+        public Dictionary<(string, string), PreparedStart> Prepared => prepared;
         public TaskCompletionSource<IntakeResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
@@ -120,7 +163,7 @@ public sealed class AlertIntake(InstanceStore store, DefinitionStore definitions
                         if (alert.Status == AlertStatus.Resolved)
                             await ResolveAsync(alert, rule, cancellationToken);
                         else
-                            await FireAsync(alert, rule, cancellationToken);
+                            await FireAsync(alert, rule, calls[c].Prepared, cancellationToken);
                     }
                 }
 
@@ -130,7 +173,7 @@ public sealed class AlertIntake(InstanceStore store, DefinitionStore definitions
             return results;
         }
 
-        private async Task FireAsync(Alert alert, AlertRuleVersion rule, CancellationToken cancellationToken)
+        private async Task FireAsync(Alert alert, AlertRuleVersion rule, Dictionary<(string, string), PreparedStart> prepared, CancellationToken cancellationToken)
         {
             var key = (rule.Key, alert.Fingerprint);
             var fingerprint = await FingerprintAsync(key, cancellationToken);
@@ -158,7 +201,8 @@ public sealed class AlertIntake(InstanceStore store, DefinitionStore definitions
                 return;
             }
 
-            var result = await batch.Start(rule.Graph, rule.Version, rule.StartEventId, new JsonObject { ["alert"] = alert.ToVariable() }, cancellationToken);
+            var result = await batch.Start(rule.Graph, rule.Version, rule.StartEventId, new JsonObject { ["alert"] = alert.ToVariable() },
+                prepared.Remove(key, out var evaluated) ? evaluated : null, cancellationToken);
             var instanceId = Guid.Parse(result.State.InstanceId);
             started.Add(instanceId);
             var ended = result.State.IsEnded;

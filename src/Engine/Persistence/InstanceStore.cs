@@ -72,6 +72,9 @@ public sealed class InstanceStore(
 
     public WeOpsDb OpenDb() => options.Open();
 
+    /// <summary>The time on this store's clock.</summary>
+    internal DateTimeOffset Now => time.GetUtcNow();
+
     public async Task<InstanceState> StartAsync(string key, int? version, JsonObject? variables, string? businessKey, CancellationToken cancellationToken,
         string? startEventId = null, long? consumedJobId = null, string? startedBy = null)
     {
@@ -186,10 +189,36 @@ public sealed class InstanceStore(
         return true;
     }
 
+    /// <summary>Evaluates, outside any transaction and lock, the start that <paramref name="peek"/> (reading without a
+    /// lock) expects the transaction to make, so that a slow script on its first steps does not hold the write lock
+    /// (ADR 0017). Null when peek expects none.</summary>
+    internal async Task<PreparedStart?> PrepareStartAsync(Func<WeOpsDb, CancellationToken, Task<PendingStart?>> peek, CancellationToken cancellationToken)
+    {
+        PendingStart? start;
+        await using (var db = OpenDb()) start = await peek(db, cancellationToken);
+        if (start is null) return null;
+        var graph = await definitions.GraphAsync(start.Key, start.Version, cancellationToken);
+        return graph is null ? null : await PrepareStartAsync(graph, start, cancellationToken);
+    }
+
+    /// <summary>Evaluates the start of <paramref name="start"/> and of the instances its call activities start, outside
+    /// any transaction.</summary>
+    internal async Task<PreparedStart> PrepareStartAsync(ProcessGraph graph, PendingStart start, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        // What the transaction will compare with, kept apart from the variables the interpreter takes in.
+        var expected = start with { Variables = (JsonObject?)start.Variables?.DeepClone() };
+        var result = interpreter.Start(graph, new StartRequest(Guid.NewGuid().ToString(), start.Version) { Variables = start.Variables, StartEventId = start.StartEventId }, now);
+        return new PreparedStart(expected, result, await EvaluateChildrenAsync(result, now, cancellationToken));
+    }
+
     /// <summary>Starts an instance in the same transaction as <paramref name="consume"/>, which runs first,
     /// takes the job that asked for the start and says what to start (null: nothing). Whatever it changed
-    /// in the unit of work commits with the instance, or neither does.</summary>
-    internal async Task<InstanceState?> StartConsumingAsync(Func<WeOpsDb, CancellationToken, Task<PendingStart?>> consume, CancellationToken cancellationToken)
+    /// in the unit of work commits with the instance, or neither does. A start that matches
+    /// <paramref name="prepared"/> is written as evaluated there; another (the rows changed meanwhile) is
+    /// evaluated here.</summary>
+    internal async Task<InstanceState?> StartConsumingAsync(Func<WeOpsDb, CancellationToken, Task<PendingStart?>> consume, PreparedStart? prepared,
+        CancellationToken cancellationToken)
     {
         using var gate = await options.EnterWriteAsync(cancellationToken);
         await using var db = OpenDb();
@@ -198,14 +227,23 @@ public sealed class InstanceStore(
         var now = time.GetUtcNow();
         var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
         StepResult? result = null;
+        var children = PreparedChild.None;
         if (start is not null)
         {
-            var graph = await definitions.GraphAsync(start.Key, start.Version, cancellationToken)
-                ?? throw new InvalidOperationException($"Process '{start.Key}' has no version {start.Version}.");
-            result = interpreter.Start(graph, new StartRequest(Guid.NewGuid().ToString(), start.Version) { Variables = start.Variables, StartEventId = start.StartEventId }, now);
+            if (prepared is not null && prepared.Matches(start))
+            {
+                (result, children) = (prepared.Result, prepared.Children);
+            }
+            else
+            {
+                var graph = await definitions.GraphAsync(start.Key, start.Version, cancellationToken)
+                    ?? throw new InvalidOperationException($"Process '{start.Key}' has no version {start.Version}.");
+                result = interpreter.Start(graph, new StartRequest(Guid.NewGuid().ToString(), start.Version) { Variables = start.Variables, StartEventId = start.StartEventId }, now);
+            }
+
             var row = writer.NewInstance(result, null);
             await writer.WriteAsync(row, result, null, cancellationToken);
-            await StartChildrenAsync(db, writer, now, PreparedChild.None, cancellationToken);
+            await StartChildrenAsync(db, writer, now, children, cancellationToken);
         }
 
         await CommitAsync(db, tx, writer, cancellationToken, wake: true);
@@ -222,8 +260,9 @@ public sealed class InstanceStore(
         await using var tx = await BeginAsync(db, cancellationToken);
         var now = time.GetUtcNow();
         var writer = new StepWriter(db, now.UtcDateTime, local, localLock);
-        var result = await work(new InstanceBatch(db, writer, interpreter, now, options.Provider));
-        await StartChildrenAsync(db, writer, now, PreparedChild.None, cancellationToken);
+        var batch = new InstanceBatch(db, writer, interpreter, now, options.Provider);
+        var result = await work(batch);
+        await StartChildrenAsync(db, writer, now, batch.PreparedChildren, cancellationToken);
         await CommitAsync(db, tx, writer, cancellationToken, wake: true);
         return result;
     }
@@ -575,10 +614,30 @@ internal sealed class InstanceBatch(WeOpsDb db, StepWriter writer, Interpreter i
     public DateTimeOffset Now => now;
     public DatabaseProvider Provider => provider;
 
-    /// <summary>Starts an instance of <paramref name="graph"/> (a published version) at a start event.</summary>
-    public async Task<StepResult> Start(ProcessGraph graph, int version, string startEventId, JsonObject variables, CancellationToken cancellationToken)
+    private Dictionary<(Guid ParentId, int WaitId), PreparedChild>? preparedChildren;
+
+    /// <summary>The child starts evaluated with the prepared starts written in this batch.</summary>
+    public IReadOnlyDictionary<(Guid ParentId, int WaitId), PreparedChild> PreparedChildren => preparedChildren ?? PreparedChild.None;
+
+    /// <summary>Starts an instance of <paramref name="graph"/> (a published version) at a start event: as
+    /// <paramref name="prepared"/> evaluated it before the transaction when it is that start, else evaluated here.</summary>
+    public async Task<StepResult> Start(ProcessGraph graph, int version, string startEventId, JsonObject variables, PreparedStart? prepared, CancellationToken cancellationToken)
     {
-        var result = interpreter.Start(graph, new StartRequest(Guid.NewGuid().ToString(), version) { Variables = variables, StartEventId = startEventId }, now);
+        StepResult result;
+        if (prepared is not null && prepared.Matches(new PendingStart(graph.Key, version, startEventId, variables)))
+        {
+            result = prepared.Result;
+            if (prepared.Children.Count > 0)
+            {
+                preparedChildren ??= [];
+                foreach (var (key, child) in prepared.Children) preparedChildren[key] = child;
+            }
+        }
+        else
+        {
+            result = interpreter.Start(graph, new StartRequest(Guid.NewGuid().ToString(), version) { Variables = variables, StartEventId = startEventId }, now);
+        }
+
         var row = writer.NewInstance(result, null);
         await writer.WriteAsync(row, result, null, cancellationToken);
         return result;
@@ -607,4 +666,14 @@ public sealed class JobSignal
     }
 
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => semaphore.WaitAsync(timeout, cancellationToken);
+}
+
+/// <summary>A start evaluated before the transaction that writes it: what was expected, the interpreter's result, and the
+/// starts of the instances its call activities start.</summary>
+internal sealed record PreparedStart(PendingStart Start, StepResult Result, IReadOnlyDictionary<(Guid ParentId, int WaitId), PreparedChild> Children)
+{
+    /// <summary>True when the transaction decided on the same start: same process version, start event and variables.</summary>
+    public bool Matches(PendingStart decided) =>
+        decided.Key == Start.Key && decided.Version == Start.Version && decided.StartEventId == Start.StartEventId
+        && JsonNode.DeepEquals(decided.Variables, Start.Variables);
 }

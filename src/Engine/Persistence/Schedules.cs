@@ -61,8 +61,23 @@ public sealed class ScheduleRunner(InstanceStore store, DatabaseOptions database
     /// <summary>The variable a scheduled instance gets: the occurrence it was started for (ISO 8601, UTC).</summary>
     public const string OccurrenceVariable = "scheduledAt";
 
-    public Task<Execution.InstanceState?> FireAsync(JobRow job, CancellationToken cancellationToken) =>
-        store.StartConsumingAsync((db, ct) => ConsumeAsync(db, job, ct), cancellationToken);
+    /// <summary>The start is evaluated first, from the rows read without a lock, so that a slow script on the process's
+    /// first steps does not hold the write lock; the transaction then takes the occurrence and writes that start, or
+    /// evaluates it again if the schedule changed meanwhile.</summary>
+    public async Task<Execution.InstanceState?> FireAsync(JobRow job, CancellationToken cancellationToken)
+    {
+        var prepared = await store.PrepareStartAsync((db, ct) => PeekAsync(db, job, ct), cancellationToken);
+        return await store.StartConsumingAsync((db, ct) => ConsumeAsync(db, job, ct), prepared, cancellationToken);
+    }
+
+    /// <summary>The start <see cref="ConsumeAsync"/> would make, read without a lock and without changing anything.</summary>
+    private async Task<PendingStart?> PeekAsync(WeOpsDb db, JobRow job, CancellationToken cancellationToken)
+    {
+        var schedule = await db.Schedules.AsNoTracking().FirstOrDefaultAsync(s => s.Id == job.InstanceId, cancellationToken);
+        if (schedule is null) return null;
+        var latest = await db.Definitions.Where(d => d.Key == schedule.DefinitionKey).Select(d => (int?)d.LatestVersion).FirstOrDefaultAsync(cancellationToken);
+        return latest == schedule.Version ? StartFor(schedule, job, time.GetUtcNow()) : null;
+    }
 
     private async Task<PendingStart?> ConsumeAsync(WeOpsDb db, JobRow job, CancellationToken cancellationToken)
     {
@@ -99,7 +114,14 @@ public sealed class ScheduleRunner(InstanceStore store, DatabaseOptions database
             db.Schedules.Remove(schedule);
         }
 
-        if (missed && schedule.Misfire == "skip") return null;
+        return StartFor(schedule, job, now);
+    }
+
+    /// <summary>The instance an occurrence starts: none when it was missed and the schedule skips missed ones.</summary>
+    private PendingStart? StartFor(ScheduleRow schedule, JobRow job, DateTimeOffset now)
+    {
+        var due = DateTimeOffset.FromUnixTimeMilliseconds(job.DueAt);
+        if (now - due > misfireThreshold && schedule.Misfire == "skip") return null;
         return new PendingStart(schedule.DefinitionKey, schedule.Version, schedule.StartEventId,
             new JsonObject { [OccurrenceVariable] = due.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture) });
     }

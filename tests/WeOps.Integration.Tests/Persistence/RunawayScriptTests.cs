@@ -17,13 +17,13 @@ public sealed class RunawayScriptTests(PostgresDatabase database) : IClassFixtur
 {
     /// <summary>Long enough that 200 instances finish well inside it on a loaded machine (they take a second or two on
     /// an idle one); statements enough that the time limit, not the statement count, stops the script.</summary>
-    private static readonly ExpressionLimits Limits = ExpressionLimits.Default with { Timeout = TimeSpan.FromSeconds(30), MaxStatements = 174_762 };
+    internal static readonly ExpressionLimits Limits = ExpressionLimits.Default with { Timeout = TimeSpan.FromSeconds(30), MaxStatements = 174_762 };
 
-    private const int Others = 200;
+    internal const int Others = 200;
 
     /// <summary>A busy loop of statements that each scan a 262,144-element array: no statement is long, and no loop
     /// ends, so only the wall-clock limit stops it.</summary>
-    private const string Spin = """
+    internal const string Spin = """
         var s = 'h';
         for (var i = 0; i < 18; i++) s += s;
         var hosts = s.split('');
@@ -42,7 +42,7 @@ public sealed class RunawayScriptTests(PostgresDatabase database) : IClassFixtur
         </bpmn:definitions>
         """;
 
-    private const string StraightThroughProcess = """
+    internal const string StraightThroughProcess = """
         <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:ops="urn:weops:bpmn:1.0" id="d" targetNamespace="t">
           <bpmn:process id="straight-through" isExecutable="true">
             <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a" />
@@ -102,19 +102,7 @@ public sealed class RunawayScriptTests(PostgresDatabase database) : IClassFixtur
             // The job's step, and with it the script, starts as the executor returns.
             await Task.Delay(200);
 
-            var starts = Enumerable.Range(0, Others)
-                .Select(i => engine.Instances.StartAsync("straight-through", null, new JsonObject { ["n"] = i }, null, CancellationToken.None));
-            await Task.WhenAll(starts).WaitAsync(TimeSpan.FromSeconds(60));
-            await using (var db = engine.Instances.OpenDb())
-            {
-                var deadline = DateTime.UtcNow.AddSeconds(60);
-                while (await db.Instances.CountAsync(i => i.DefinitionKey == "straight-through" && i.Status == "completed") < Others)
-                {
-                    Assert.True(DateTime.UtcNow < deadline, "the straight-through instances did not complete within 60 s");
-                    await Task.Delay(20);
-                }
-            }
-
+            await RunOthersAsync(engine);
             var othersTook = DateTime.UtcNow - spinning;
             var whileSpinning = (await engine.Queries.GetAsync(runaway, CancellationToken.None))!;
             Assert.True(whileSpinning.Summary.Status == "running",
@@ -135,7 +123,23 @@ public sealed class RunawayScriptTests(PostgresDatabase database) : IClassFixtur
         }
     }
 
-    private static async Task<InstanceDetail> WaitForStatusAsync(DurableEngine engine, Guid id, string status, TimeSpan within)
+    /// <summary>Starts <see cref="Others"/> instances of <see cref="StraightThroughProcess"/> and waits (up to a minute)
+    /// until all of them completed.</summary>
+    internal static async Task RunOthersAsync(DurableEngine engine)
+    {
+        var starts = Enumerable.Range(0, Others)
+            .Select(i => engine.Instances.StartAsync("straight-through", null, new JsonObject { ["n"] = i }, null, CancellationToken.None));
+        await Task.WhenAll(starts).WaitAsync(TimeSpan.FromSeconds(60));
+        await using var db = engine.Instances.OpenDb();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await db.Instances.CountAsync(i => i.DefinitionKey == "straight-through" && i.Status == "completed") < Others)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the straight-through instances did not complete within 60 s");
+            await Task.Delay(20);
+        }
+    }
+
+    internal static async Task<InstanceDetail> WaitForStatusAsync(DurableEngine engine, Guid id, string status, TimeSpan within)
     {
         var deadline = DateTime.UtcNow + within;
         while (true)
