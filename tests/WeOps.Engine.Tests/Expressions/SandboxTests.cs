@@ -157,6 +157,28 @@ public sealed class SandboxTests
         Assert.Throws<InvalidOperationException>(() => ScriptThread.Run<int>(() => throw new InvalidOperationException(), 1024 * 1024, TimeSpan.FromSeconds(10)));
 
     [Fact]
+    public void A_script_thread_runs_at_a_lower_CPU_priority_than_the_thread_that_waits_for_it()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+
+        var callerNice = NiceOfThisThread();
+
+        var scriptNice = ScriptThread.Run(NiceOfThisThread, 1024 * 1024, TimeSpan.FromSeconds(10));
+
+        // A caller already below that priority keeps its own: raising the priority back would need a privilege.
+        Assert.Equal(Math.Max(ScriptThread.Nice, callerNice), scriptNice);
+        Assert.Equal(callerNice, NiceOfThisThread());
+    }
+
+    /// <summary>Field 19 of /proc/thread-self/stat, counted after the command name in parentheses (field 2).</summary>
+    private static int NiceOfThisThread()
+    {
+        var stat = File.ReadAllText("/proc/thread-self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(fields[19 - 3], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public void Limits_out_of_range_are_refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new ExpressionEvaluator(ExpressionLimits.Default with { Timeout = TimeSpan.Zero }));
