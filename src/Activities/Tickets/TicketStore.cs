@@ -130,7 +130,7 @@ public sealed class TicketStore(DatabaseOptions database, TicketPolicy policy, T
         if (query.Assignee is { } assignee) rows = rows.Where(t => t.Assignee == assignee);
         if (query.Search is { } search)
         {
-            // A number's prefix or a word of the title; LIKE's own wildcards are searched for as themselves.
+            // Any part of the number or of the title, case aside; LIKE's own wildcards are searched for as themselves.
             var pattern = "%" + search.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
                 .Replace("_", "\\_", StringComparison.Ordinal).ToUpperInvariant() + "%";
             rows = rows.Where(t => EF.Functions.Like(t.Number, pattern, "\\") || EF.Functions.Like(t.Title.ToUpper(), pattern, "\\"));
