@@ -250,9 +250,8 @@ public sealed class PagesTests(DesignerFixture designer)
         await Expect(page.Locator(".djs-element.ops-completed[data-element-id=\"open\"]")).ToBeVisibleAsync();
         await Expect(page.Locator(".djs-element.ops-active[data-element-id=\"work\"]")).ToBeVisibleAsync();
 
-        await page.Locator("#move-to").SelectOptionAsync("assigned");
         await page.Locator("#move-note").FillAsync("to the storage team");
-        await page.Locator("#move").ClickAsync();
+        await page.Locator("#move-assigned").ClickAsync();
         await Expect(page.Locator("#ticket-state")).ToHaveTextAsync("assigned");
         await Expect(page.Locator("#sla tr[data-clock=response] [data-sla]")).ToHaveAttributeAsync("data-sla", "met");
         await page.Locator("#comment-text").FillAsync("cleanup scheduled for tonight");
@@ -276,6 +275,7 @@ public sealed class PagesTests(DesignerFixture designer)
                 <ops:input name="title" value="TITLE" />
                 <ops:input name="impact" value="high" />
                 <ops:input name="urgency" value="medium" />
+                <ops:input name="group" value="storage" />
               </bpmn:extensionElements>
             </bpmn:serviceTask>
             <bpmn:sequenceFlow id="f2" sourceRef="open" targetRef="work" />

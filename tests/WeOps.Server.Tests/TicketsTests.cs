@@ -137,11 +137,11 @@ public sealed class TicketsTests(ServerFixture server)
 
     [Theory]
     [MemberData(nameof(BadTickets))]
-    public async Task A_bad_ticket_is_a_400_naming_the_field(string json, string field)
+    public async Task A_bad_ticket_is_a_422_naming_the_field(string json, string field)
     {
         using var response = await server.Client.PostAsync("/api/tickets", Http.Body(json, "application/json"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.NotNull((await response.JsonAsync())["errors"]![field]);
     }
 
@@ -152,7 +152,7 @@ public sealed class TicketsTests(ServerFixture server)
     [InlineData("POST", "/api/tickets/INC-999999/comments", """{"text":"hi"}""", HttpStatusCode.NotFound)]
     [InlineData("POST", "/api/tickets/INC-999999/transition", """{"to":"assigned"}""", HttpStatusCode.NotFound)]
     [InlineData("POST", "/api/tickets/INC-999999/transition", """{}""", HttpStatusCode.BadRequest)]
-    [InlineData("POST", "/api/tickets/INC-999999/comments", """{"text":""}""", HttpStatusCode.BadRequest)]
+    [InlineData("POST", "/api/tickets/INC-999999/comments", """{"text":""}""", HttpStatusCode.UnprocessableEntity)]
     [InlineData("POST", "/api/tickets", """[1,2,3]""", HttpStatusCode.BadRequest)]
     [InlineData("POST", "/api/tickets", """{"type":""", HttpStatusCode.BadRequest)]
     [InlineData("POST", "/api/tickets", """{"type":1,"title":true}""", HttpStatusCode.BadRequest)]
@@ -191,6 +191,7 @@ public sealed class TicketsTests(ServerFixture server)
                     <ops:input name="title" value="Disk almost full on ${host}"/>
                     <ops:input name="impact" value="high"/>
                     <ops:input name="urgency" value="${1}"/>
+                    <ops:input name="assignee" value="bob"/>
                     <ops:input name="affected" value="${ {hosts: [host]} }"/>
                     <ops:output name="ticket" value="${number}"/>
                   </bpmn:extensionElements>

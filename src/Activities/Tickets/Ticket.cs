@@ -21,7 +21,12 @@ public sealed record Ticket(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     TicketSla Sla,
-    IReadOnlyList<string> AllowedTransitions);
+    IReadOnlyList<string> AllowedTransitions,
+    TicketProcessFault? ProcessFault = null);
+
+/// <summary>The process instance behind the ticket stopped on a fault at <see cref="ElementId"/>; cleared when an
+/// operator's retry gets it going again (or it is cancelled).</summary>
+public sealed record TicketProcessFault(string InstanceId, string? ElementId, string? ElementName, string? Message, DateTimeOffset At);
 
 /// <summary>The hosts and services a ticket is about.</summary>
 public sealed record TicketAffected(IReadOnlyList<string> Hosts, IReadOnlyList<string> Services)
@@ -81,6 +86,7 @@ public sealed record TicketQuery(
     int? Priority = null,
     string? Assignee = null,
     bool? Breached = null,
+    string? Search = null,
     int Offset = 0,
     int Limit = 50);
 
@@ -102,11 +108,19 @@ public sealed class TicketNotFoundException(string number) : Exception($"There i
     public string Number { get; } = number;
 }
 
-/// <summary>The ticket's state machine does not allow the move.</summary>
-public sealed class TicketTransitionRefusedException(TicketStateMachine machine, string from, string to)
-    : Exception(machine.Refusal(from, to))
+/// <summary>The ticket's state machine does not allow the move, or the ticket lacks what the move needs
+/// (<see cref="TicketStateMachine.Guard"/>); <see cref="Refusal"/> says which with a code.</summary>
+public sealed class TicketTransitionRefusedException(TicketStateMachine machine, string from, string to, TicketRefusal refusal)
+    : Exception(refusal.Message)
 {
+    public TicketTransitionRefusedException(TicketStateMachine machine, string from, string to)
+        : this(machine, from, to, new TicketRefusal(TicketRefusal.NotAllowed, machine.Refusal(from, to),
+            new Dictionary<string, string> { ["from"] = from, ["to"] = to, ["allowed"] = string.Join(", ", machine.AllowedFrom(from)) }))
+    {
+    }
+
     public string From { get; } = from;
     public string To { get; } = to;
+    public TicketRefusal Refusal { get; } = refusal;
     public IReadOnlyList<string> Allowed { get; } = machine.AllowedFrom(from);
 }

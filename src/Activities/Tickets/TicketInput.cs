@@ -30,6 +30,7 @@ public static partial class TicketInput
         var ticket = new NewTicket(machine!, checkedTitle ?? "", checkedDescription, impactLevel ?? 3, urgencyLevel ?? 3,
             Line(requester, "requester", MaxName, problems), Line(assignee, "assignee", MaxName, problems), Line(group, "group", MaxName, problems),
             Affected(affected, problems) ?? TicketAffected.None, Fields(fields, problems) ?? []);
+        if (machine is not null) TypeFields(machine.Type, ticket.Fields, problems);
         return problems.Count > 0 ? throw new TicketInputException(problems) : ticket;
     }
 
@@ -147,6 +148,39 @@ public static partial class TicketInput
         }
 
         return fields.DeepClone().AsObject();
+    }
+
+    /// <summary>The free fields a type's form names are checked where they are given: a change's risk and
+    /// implementation window, a release's version and planned date.</summary>
+    private static void TypeFields(string type, JsonObject fields, List<(string, string)> problems)
+    {
+        switch (type)
+        {
+            case "change":
+                if (fields["risk"] is { } risk && !(risk is JsonValue r && r.TryGetValue<string>(out var level) && level is "low" or "medium" or "high"))
+                    problems.Add(("fields.risk", "low, medium or high."));
+                var start = Time(fields, "windowStart", problems);
+                var end = Time(fields, "windowEnd", problems);
+                if (start is not null && end is not null && end <= start)
+                    problems.Add(("fields.windowEnd", "after the window's start."));
+                break;
+            case "release":
+                if (fields["version"] is { } version && !(version is JsonValue v && v.TryGetValue<string>(out var text) && text.Trim().Length is > 0 and <= 100
+                        && !text.Any(char.IsControl)))
+                    problems.Add(("fields.version", "a version of 1 to 100 characters on one line, e.g. 2.4.0."));
+                Time(fields, "plannedAt", problems);
+                break;
+        }
+    }
+
+    private static DateTimeOffset? Time(JsonObject fields, string name, List<(string, string)> problems)
+    {
+        if (fields[name] is not { } value) return null;
+        if (value is JsonValue v && v.TryGetValue<string>(out var text)
+            && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time))
+            return time;
+        problems.Add(($"fields.{name}", "a date and time, e.g. 2026-12-24T22:00:00Z."));
+        return null;
     }
 
     [GeneratedRegex("^(INC|CHG|PRB|REL)-[0-9]{6,12}\\z")]

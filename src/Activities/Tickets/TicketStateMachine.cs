@@ -41,6 +41,20 @@ public sealed class TicketStateMachine
 
     public bool IsResolved(string state) => ResolvedStates.Contains(state, StringComparer.Ordinal);
 
+    /// <summary>What a move the machine allows still needs from the ticket: <c>assigned</c> needs someone to own
+    /// it (an assignee, or a group whose queue it sits in); a resolved state reached from work needs the
+    /// resolution notes. Null when the move may go ahead.</summary>
+    public TicketRefusal? Guard(string from, string to, string? assignee, string? group, string? note)
+    {
+        if (to == "assigned" && string.IsNullOrWhiteSpace(assignee) && string.IsNullOrWhiteSpace(group))
+            return new TicketRefusal(TicketRefusal.AssigneeRequired, $"A {Type} goes to 'assigned' only with an assignee (or an assignment group); pick one first.",
+                new Dictionary<string, string> { ["from"] = from, ["to"] = to });
+        if (to == "resolved" && string.IsNullOrWhiteSpace(note))
+            return new TicketRefusal(TicketRefusal.ResolutionRequired, $"A {Type} goes to 'resolved' only with resolution notes: say what fixed it.",
+                new Dictionary<string, string> { ["from"] = from, ["to"] = to });
+        return null;
+    }
+
     /// <summary>Why a move is refused, naming both states and where the ticket may go instead.</summary>
     public string Refusal(string from, string to)
     {
@@ -50,6 +64,20 @@ public sealed class TicketStateMachine
             ? $"A {Type} cannot go from '{from}' to '{to}'; from '{from}' it can go to: {where}."
             : $"'{to}' is not a state of a {Type} (states: {string.Join(", ", States)}); from '{from}' it can go to: {where}.";
     }
+}
+
+/// <summary>Why a ticket may not move: a stable <see cref="Code"/> a client translates, the values its message
+/// names, and the message in English.</summary>
+public sealed record TicketRefusal(string Code, string Message, IReadOnlyDictionary<string, string> Parameters)
+{
+    /// <summary>The state machine has no such move.</summary>
+    public const string NotAllowed = "ticket.transitionNotAllowed";
+
+    /// <summary><c>assigned</c> without an assignee or group.</summary>
+    public const string AssigneeRequired = "ticket.assigneeRequired";
+
+    /// <summary><c>resolved</c> without resolution notes.</summary>
+    public const string ResolutionRequired = "ticket.resolutionRequired";
 }
 
 /// <summary>The ITIL state machines of incidents, changes, problems and releases.</summary>

@@ -114,7 +114,7 @@ public sealed class TicketStore(DatabaseOptions database, TicketPolicy policy, T
             .Select(ToEntry).ToList();
         var links = await db.TicketLinks.AsNoTracking().Where(l => l.FromNumber == number || l.ToNumber == number)
             .OrderBy(l => l.CreatedAt).ToListAsync(cancellationToken);
-        return new TicketDetail(ToTicket(row), entries, [.. entries.Where(e => e.Kind == "comment")],
+        return new TicketDetail(ToTicket(row, FaultOf(entries)), entries, [.. entries.Where(e => e.Kind == "comment")],
             [.. links.Select(l => l.FromNumber == number
                 ? new TicketLink(l.ToNumber, TypeOf(l.ToNumber), l.Kind, "out")
                 : new TicketLink(l.FromNumber, TypeOf(l.FromNumber), l.Kind, "in"))]);
@@ -128,6 +128,14 @@ public sealed class TicketStore(DatabaseOptions database, TicketPolicy policy, T
         if (query.State is { } state) rows = rows.Where(t => t.State == state);
         if (query.Priority is { } priority) rows = rows.Where(t => t.Priority == priority);
         if (query.Assignee is { } assignee) rows = rows.Where(t => t.Assignee == assignee);
+        if (query.Search is { } search)
+        {
+            // Any part of the number or of the title, case aside; LIKE's own wildcards are searched for as themselves.
+            var pattern = "%" + search.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+                .Replace("_", "\\_", StringComparison.Ordinal).ToUpperInvariant() + "%";
+            rows = rows.Where(t => EF.Functions.Like(t.Number, pattern, "\\") || EF.Functions.Like(t.Title.ToUpper(), pattern, "\\"));
+        }
+
         if (query.Breached is { } breached)
         {
             var now = time.GetUtcNow().UtcDateTime;
@@ -139,7 +147,11 @@ public sealed class TicketStore(DatabaseOptions database, TicketPolicy policy, T
         var total = await rows.CountAsync(cancellationToken);
         var page = await rows.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Number)
             .Skip(query.Offset).Take(query.Limit).ToListAsync(cancellationToken);
-        return new TicketPage([.. page.Select(ToTicket)], total, query.Offset, query.Limit);
+        var numbers = page.Select(t => t.Number).ToList();
+        var processEntries = (await db.TicketEntries.AsNoTracking()
+                .Where(e => numbers.Contains(e.Number) && ProcessKinds.Contains(e.Kind)).OrderBy(e => e.Id).ToListAsync(cancellationToken))
+            .GroupBy(e => e.Number).ToDictionary(g => g.Key, g => FaultOf(g.Select(ToEntry)));
+        return new TicketPage([.. page.Select(t => ToTicket(t, processEntries.GetValueOrDefault(t.Number)))], total, query.Offset, query.Limit);
     }
 
     public Task<TicketDetail> UpdateAsync(string number, TicketChanges changes, string? actor, CancellationToken cancellationToken) =>
@@ -201,6 +213,8 @@ public sealed class TicketStore(DatabaseOptions database, TicketPolicy policy, T
         {
             var machine = TicketStateMachines.ForType(row.Type)!;
             if (!machine.Allows(row.State, to)) throw new TicketTransitionRefusedException(machine, row.State, to);
+            if (machine.Guard(row.State, to, row.Assignee, row.AssignmentGroup, note) is { } refusal)
+                throw new TicketTransitionRefusedException(machine, row.State, to, refusal);
             var from = row.State;
             row.State = to;
             row.RespondedAt ??= now;
@@ -226,6 +240,17 @@ public sealed class TicketStore(DatabaseOptions database, TicketPolicy policy, T
             // The other ticket's timeline shows the link as well.
             db.TicketEntries.Add(Entry(other, now, actor, "linked", null, new JsonObject { ["number"] = number, ["kind"] = linkKind }));
             return Entry(number, now, actor, "linked", null, new JsonObject { ["number"] = other, ["kind"] = linkKind });
+        }, cancellationToken);
+
+    /// <summary>Removes the link between two tickets, whichever way it is stored; no link changes nothing.</summary>
+    public Task<TicketDetail> UnlinkAsync(string number, string other, string? actor, CancellationToken cancellationToken) =>
+        ChangeAsync(number, actor, (row, db, now) =>
+        {
+            var link = db.TicketLinks.FirstOrDefault(l => (l.FromNumber == number && l.ToNumber == other) || (l.FromNumber == other && l.ToNumber == number));
+            if (link is null) return null;
+            db.TicketLinks.Remove(link);
+            db.TicketEntries.Add(Entry(other, now, actor, "unlinked", null, new JsonObject { ["number"] = number, ["kind"] = link.Kind }));
+            return Entry(number, now, actor, "unlinked", null, new JsonObject { ["number"] = other, ["kind"] = link.Kind });
         }, cancellationToken);
 
     /// <summary>Reads, changes and writes one ticket in a transaction, with its timeline entry; a concurrent
@@ -266,7 +291,20 @@ public sealed class TicketStore(DatabaseOptions database, TicketPolicy policy, T
     private static SlaClock Clock(TimeSpan target, DateTime due, DateTime? stopped, DateTime now) =>
         new(target, Utc(due), stopped is { } s ? Utc(s) : null, (stopped ?? now) > due);
 
-    private Ticket ToTicket(TicketRow row)
+    /// <summary>The timeline kinds the engine writes when the instance behind a ticket faults and when it runs
+    /// again (<c>TicketProcessEntries</c> in the engine's persistence).</summary>
+    private static readonly string[] ProcessKinds = [TicketProcessEntries.Faulted, TicketProcessEntries.Recovered, TicketProcessEntries.Cancelled];
+
+    /// <summary>The fault the ticket's process is stopped on: the last process entry, when it is a fault.</summary>
+    private static TicketProcessFault? FaultOf(IEnumerable<TicketEntry> entries)
+    {
+        var last = entries.LastOrDefault(e => ProcessKinds.Contains(e.Kind));
+        return last is { Kind: TicketProcessEntries.Faulted, Detail: JsonObject detail }
+            ? new TicketProcessFault((string?)detail["instanceId"] ?? "", (string?)detail["element"], (string?)detail["elementName"], (string?)detail["message"], last.Time)
+            : null;
+    }
+
+    private Ticket ToTicket(TicketRow row, TicketProcessFault? fault)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var machine = TicketStateMachines.ForType(row.Type)!;
@@ -278,7 +316,7 @@ public sealed class TicketStore(DatabaseOptions database, TicketPolicy policy, T
             JsonNode.Parse(row.Fields) as JsonObject ?? [],
             row.InstanceId, Utc(row.CreatedAt), Utc(row.UpdatedAt),
             new TicketSla(Clock(response, row.ResponseDueAt, row.RespondedAt, now), Clock(resolution, row.ResolutionDueAt, row.ResolvedAt, now)),
-            machine.AllowedFrom(row.State));
+            machine.AllowedFrom(row.State), fault);
     }
 
     private static TicketEntry ToEntry(TicketEntryRow row) =>

@@ -65,6 +65,13 @@ export const api = {
   ticket: (number) => call('GET', `/api/tickets/${e(number)}`),
   commentTicket: (number, text) => call('POST', `/api/tickets/${e(number)}/comments`, { json: { text } }),
   moveTicket: (number, to, note) => call('POST', `/api/tickets/${e(number)}/transition`, { json: { to, note: note || null } }),
+  createTicket: (ticket) => call('POST', '/api/tickets', { json: ticket }),
+  updateTicket: (number, changes) => call('PATCH', `/api/tickets/${e(number)}`, { json: changes }),
+  linkTicket: (number, to, kind) => call('POST', `/api/tickets/${e(number)}/links`, { json: { to, kind: kind || null } }),
+  unlinkTicket: (number, other) => call('DELETE', `/api/tickets/${e(number)}/links/${e(other)}`),
+  retryTicketProcess: (number) => call('POST', `/api/tickets/${e(number)}/retry`),
+  ticketDirectory: () => call('GET', '/api/tickets/directory'),
+  ticketLinkRules: () => call('GET', '/api/tickets/link-rules'),
   alerts: () => call('GET', '/api/alerts'),
   breakers: () => call('GET', '/api/alerts/breakers')
 };

@@ -11,6 +11,7 @@ import { tasksPage } from './pages/tasks.js';
 import { alertsPage } from './pages/alerts.js';
 import { ticketsPage } from './pages/tickets.js';
 import { ticketPage } from './pages/ticket.js';
+import { newTicketPage } from './pages/ticketNew.js';
 
 // Routes live in the URL fragment (#/instances/...), so the server needs no route of its own for them.
 const routes = [
@@ -22,6 +23,7 @@ const routes = [
   [/^#\/tasks$/, () => tasksPage],
   [/^#\/alerts$/, () => alertsPage],
   [/^#\/tickets(?:\?(.*))?$/, () => ticketsPage],
+  [/^#\/tickets\/new(?:\?(.*))?$/, () => newTicketPage],
   [/^#\/tickets\/([A-Z]{3}-\d{6,})$/, () => ticketPage]
 ];
 

@@ -502,6 +502,7 @@ public sealed class InstanceStore(
             var statusBefore = row.Status;
             await writer.WriteAsync(row, result, step.Stimulus, cancellationToken);
             await AlertLifecycle.AfterStepAsync(db, options.Provider, step.Graph!, row, statusBefore, now.UtcDateTime, logger, cancellationToken);
+            await TicketProcessEntries.AfterStepAsync(db, step.Graph!, row, statusBefore, result.State, step.Stimulus, now.UtcDateTime, cancellationToken);
             applied.Add(step);
             outcomes[i] = new StepOutcome(StepStatus.Applied, result.State);
         }

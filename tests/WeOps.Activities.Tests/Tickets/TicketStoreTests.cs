@@ -116,7 +116,7 @@ public sealed class TicketStoreTests : IAsyncLifetime
         var (ticket, _) = await store.CreateAsync(Draft(impact: 1, urgency: 1), null, null, null, default);
         var number = ticket.Ticket.Number;
         foreach (var state in new[] { "assigned", "inProgress", "resolved" })
-            await store.TransitionAsync(number, state, null, null, default);
+            await store.TransitionAsync(number, state, state == "resolved" ? "Freed 20 GB" : null, null, default);
         clock.Advance(TimeSpan.FromHours(5));
         Assert.False((await store.GetAsync(number, default))!.Ticket.Sla.Resolution.Breached);
 

@@ -17,7 +17,7 @@ public sealed class ProblemProcessTests(WorkflowServer server) : IClassFixture<W
         var worked = (string)(await server.WaitForVariableAsync(incidentProcess, "ticket"))!;
         await server.CompleteAsync(incidentProcess, "triage", "olga", new { assignee = "oscar" });
         await TaskAsync(incidentProcess, "work");
-        var byHand = await OpenTicketAsync(new { type = "incident", title = "Search 502 at peak" });
+        var byHand = await OpenTicketAsync(new { type = "incident", title = "Search 502 at peak", assignee = "oscar" });
         await MoveAsync(byHand, "assigned", "inProgress");
         var change = await OpenTicketAsync(new { type = "change", title = "Raise nginx worker_connections to 4096" });
 
@@ -67,7 +67,7 @@ public sealed class ProblemProcessTests(WorkflowServer server) : IClassFixture<W
     [Fact]
     public async Task Known_error_records_the_root_cause_and_workaround_on_the_ticket_and_tells_each_linked_incident()
     {
-        var incident = await OpenTicketAsync(new { type = "incident", title = "Nightly backup fails" });
+        var incident = await OpenTicketAsync(new { type = "incident", title = "Nightly backup fails", assignee = "oscar" });
         await MoveAsync(incident, "assigned", "inProgress");
         var id = await server.StartAsync("problem", new { title = "Backups fail when the disk is above 90 %", incidents = new[] { incident } }, asUser: "olga");
         var number = (string)(await server.WaitForVariableAsync(id, "ticket"))!;
@@ -99,7 +99,7 @@ public sealed class ProblemProcessTests(WorkflowServer server) : IClassFixture<W
     [Fact]
     public async Task Incident_on_hold_is_left_as_it_is_with_a_comment_saying_why_when_its_problem_resolves()
     {
-        var onHold = await OpenTicketAsync(new { type = "incident", title = "Reports export times out" });
+        var onHold = await OpenTicketAsync(new { type = "incident", title = "Reports export times out", assignee = "oscar" });
         await MoveAsync(onHold, "assigned", "inProgress", "onHold");
         var id = await server.StartAsync("problem", new { title = "Report queries scan the whole table", incidents = new[] { onHold } }, asUser: "olga");
         var number = (string)(await server.WaitForVariableAsync(id, "ticket"))!;
