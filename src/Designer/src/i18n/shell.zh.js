@@ -1,0 +1,50 @@
+// The shell: header, navigation, sign-in, and the values the processes, instances and alerts pages show from
+// the server (roles, BPMN element types, fault kinds, alert states).
+export default {
+  Main: '主导航',
+  // Roles, as the header lists them.
+  admin: '管理员',
+  designer: '设计者',
+  operator: '运维人员',
+  approver: '审批人',
+  'alert-source': '告警源',
+  // BPMN element types in an instance's history.
+  startEvent: '开始事件',
+  endEvent: '结束事件',
+  intermediateCatchEvent: '中间捕获事件',
+  intermediateThrowEvent: '中间抛出事件',
+  boundaryEvent: '边界事件',
+  task: '任务',
+  userTask: '用户任务',
+  serviceTask: '服务任务',
+  scriptTask: '脚本任务',
+  sendTask: '发送任务',
+  receiveTask: '接收任务',
+  manualTask: '手工任务',
+  businessRuleTask: '业务规则任务',
+  callActivity: '调用活动',
+  subProcess: '子流程',
+  transaction: '事务子流程',
+  exclusiveGateway: '排他网关',
+  parallelGateway: '并行网关',
+  inclusiveGateway: '包容网关',
+  eventBasedGateway: '事件网关',
+  complexGateway: '复杂网关',
+  // Outcomes of a history step and kinds of fault.
+  skipped: '已跳过',
+  interrupted: '已中断',
+  terminated: '已终止',
+  error: '错误',
+  incident: '故障事件',
+  timeout: '超时',
+  // The alert log and storm control.
+  Firing: '告警中',
+  Resolved: '已恢复',
+  started: '已启动',
+  deduplicated: '已去重',
+  suppressed: '已抑制',
+  unmatched: '未匹配',
+  resolved: '已恢复',
+  open: '打开',
+  'half-open': '半开'
+};
