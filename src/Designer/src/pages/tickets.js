@@ -11,9 +11,9 @@ export async function ticketsPage(main, [query]) {
   const params = new URLSearchParams(query || '');
   const status = h('div', { class: 'status-line' });
   const table = h('div');
-  const type = h('select', { id: 'filter-type' }, TYPES.map((v) => h('option', { value: v, selected: v === (params.get('type') || '') }, v ? t(v) : t('All types'))));
+  const type = h('select', { id: 'filter-type', 'aria-label': t('Type') }, TYPES.map((v) => h('option', { value: v, selected: v === (params.get('type') || '') }, v ? t(v) : t('All types'))));
   const state = h('input', { id: 'filter-state', value: params.get('state') || '', placeholder: t('State'), maxlength: 40 });
-  const priority = h('select', { id: 'filter-priority' }, PRIORITIES.map((v) => h('option', { value: v, selected: v === (params.get('priority') || '') }, v || t('All priorities'))));
+  const priority = h('select', { id: 'filter-priority', 'aria-label': t('Priority') }, PRIORITIES.map((v) => h('option', { value: v, selected: v === (params.get('priority') || '') }, v || t('All priorities'))));
   const assignee = h('input', { id: 'filter-assignee', value: params.get('assignee') || '', placeholder: t('Assignee'), maxlength: 200 });
   const breached = h('input', { id: 'filter-breached', type: 'checkbox', checked: params.get('breached') === 'true' });
   const apply = (event) => {
