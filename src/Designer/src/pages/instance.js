@@ -9,6 +9,9 @@ import { showInstance } from '../bpmn/marks.js';
 
 const FINISHED = ['completed', 'cancelled', 'failed'];
 
+/** 'exclusiveGateway' as people write it: 'Exclusive gateway'. */
+const typeName = (type) => type.charAt(0).toUpperCase() + type.slice(1).replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+
 export async function instancePage(main, [id]) {
   const status = h('div', { class: 'status-line' });
   const title = h('h1', {});
@@ -64,7 +67,7 @@ export async function instancePage(main, [id]) {
       h('section', {}, h('h3', {}, t('History')), h('table', { class: 'list', id: 'history' },
         h('thead', {}, h('tr', {}, [t('Element'), t('Type'), t('Status'), t('Started at'), t('Ended at'), t('Actor')].map((c) => h('th', {}, c)))),
         h('tbody', {}, (instance.history || []).map((s) => h('tr', {},
-          h('td', {}, s.name || s.elementId), h('td', {}, s.elementType ? t(s.elementType) : ''), h('td', {}, h('span', { class: `status ${s.outcome}` }, t(s.outcome))),
+          h('td', {}, s.name || s.elementId), h('td', {}, s.elementType ? t(typeName(s.elementType)) : ''), h('td', {}, h('span', { class: `status ${s.outcome}` }, t(s.outcome))),
           h('td', {}, formatTime(s.startedAt)), h('td', {}, formatTime(s.endedAt)), h('td', {}, s.actor || '')))))));
     if (!FINISHED.includes(instance.status)) timer = setTimeout(refresh, 1000);
   }
