@@ -1,5 +1,5 @@
 import './styles.css';
-import { clear, h } from './dom.js';
+import { clear, h, notice } from './dom.js';
 import { language, onLanguageChange, setLanguage, t } from './i18n.js';
 import { currentUser, signOut } from './session.js';
 
@@ -37,10 +37,19 @@ async function render() {
   }
   const route = routes.find(([pattern]) => pattern.test(hash)) || routes[1];
   const params = hash.match(route[0])?.slice(1).map((p) => (p === undefined ? undefined : decodeURIComponent(p))) || [];
-  const page = await route[1]();
+  const main = h('main', { class: 'page', id: 'main' });
+  let page;
+  try {
+    page = await route[1]();
+  } catch {
+    // A tab opened before the server was updated asks for page files that the new build no longer has.
+    if (turn !== rendering) return;
+    notice(main, 'error', t('This page could not be loaded. Reload the browser tab to get the current version.'));
+    clear(root, header(user, hash), main);
+    return;
+  }
   // A later navigation that finished loading first wins.
   if (turn !== rendering) return;
-  const main = h('main', { class: 'page', id: 'main' });
   clear(root, header(user, hash), main);
   leave = (await page(main, params, user)) || null;
 }

@@ -2,6 +2,7 @@
 // the server (roles, BPMN element types, fault kinds, alert states).
 export default {
   Main: '主导航',
+  'This page could not be loaded. Reload the browser tab to get the current version.': '无法加载此页面。请刷新浏览器标签页以获取最新版本。',
   // Roles, as the header lists them.
   admin: '管理员',
   designer: '设计者',
