@@ -65,6 +65,8 @@ public static class PrecompressedFiles
             }
 
             await next(context);
+            // The request log names the file the browser asked for, not its variant.
+            context.Request.Path = path;
         });
 
     /// <summary>The encodings a request accepts with a quality above zero (<c>*</c> accepts every one not refused).</summary>
