@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using WeOps.Activities.Cloud;
 using WeOps.Activities.Credentials;
 using WeOps.Activities.Email;
@@ -23,7 +25,8 @@ public static class ActivitiesServices
 {
     public static IServiceCollection AddWeOpsActivities(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
-        services.AddSingleton(sp => LoadMasterKey(configuration, contentRoot, sp.GetRequiredService<DatabaseOptions>()));
+        services.AddSingleton(sp => LoadMasterKey(configuration, contentRoot, sp.GetRequiredService<DatabaseOptions>(),
+            sp.GetService<ILoggerFactory>()?.CreateLogger<MasterKey>() ?? NullLogger<MasterKey>.Instance));
         services.AddDataProtection().SetApplicationName("WeOps");
         services.AddOptions<KeyManagementOptions>().Configure<DatabaseOptions, MasterKey>((options, database, master) =>
         {
@@ -83,7 +86,7 @@ public static class ActivitiesServices
     /// (default <c>data/master.key</c>, made at first start). On PostgreSQL one of them must be set
     /// explicitly: nodes on different machines would each make a key of their own and could not read each
     /// other's credentials.</summary>
-    private static MasterKey LoadMasterKey(IConfiguration configuration, string contentRoot, DatabaseOptions database)
+    private static MasterKey LoadMasterKey(IConfiguration configuration, string contentRoot, DatabaseOptions database, ILogger logger)
     {
         var key = configuration["Credentials:MasterKey"];
         var file = configuration["Credentials:MasterKeyFile"];
@@ -91,6 +94,22 @@ public static class ActivitiesServices
             throw new InvalidOperationException(
                 "On PostgreSQL every node must share one credential master key: set Credentials:MasterKey (environment " +
                 "Credentials__MasterKey; make one with: openssl rand -base64 32) or Credentials:MasterKeyFile to a file all nodes read.");
-        return MasterKey.Load(key, Path.GetFullPath(string.IsNullOrWhiteSpace(file) ? Path.Combine("data", "master.key") : file, contentRoot));
+        var defaultFile = Path.GetFullPath(Path.Combine("data", "master.key"), contentRoot);
+        if (string.IsNullOrWhiteSpace(file)) return MasterKey.Load(key, defaultFile);
+
+        file = Path.GetFullPath(file, contentRoot);
+        if (string.IsNullOrWhiteSpace(key) && database.Provider == DatabaseProvider.Sqlite) MoveKeyFileToItsPlace(defaultFile, file, logger);
+        return MasterKey.Load(key, file);
+    }
+
+    /// <summary>A key file made at the default place (under the content root, which is src/Server for 'dotnet run') by
+    /// an earlier start moves to the configured place when none is there yet: without it the credentials stored
+    /// with that key could not be read, and a new key would be made beside the old one.</summary>
+    private static void MoveKeyFileToItsPlace(string defaultFile, string file, ILogger logger)
+    {
+        if (File.Exists(file) || !File.Exists(defaultFile) || string.Equals(defaultFile, file, StringComparison.Ordinal)) return;
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.Move(defaultFile, file);
+        logger.LogWarning("Moved the credential master key from {OldFile} to {File}, the configured Credentials:MasterKeyFile", defaultFile, file);
     }
 }

@@ -31,7 +31,8 @@ export function clear(node, ...children) {
 export function formatTime(value) {
   if (!value) return '';
   const date = new Date(value);
-  return isNaN(date) ? String(value) : date.toLocaleString();
+  // In the page's language (i18n.js sets <html lang>), not the browser's: a Chinese page shows no "PM".
+  return isNaN(date) ? String(value) : date.toLocaleString(document.documentElement.lang || undefined);
 }
 
 /** Downloads text as a file. */

@@ -9,6 +9,9 @@ import { showInstance } from '../bpmn/marks.js';
 
 const FINISHED = ['completed', 'cancelled', 'failed'];
 
+/** 'exclusiveGateway' as people write it: 'Exclusive gateway'. */
+const typeName = (type) => type.charAt(0).toUpperCase() + type.slice(1).replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+
 export async function instancePage(main, [id]) {
   const status = h('div', { class: 'status-line' });
   const title = h('h1', {});
@@ -60,11 +63,11 @@ export async function instancePage(main, [id]) {
     clear(details,
       h('section', {}, h('h3', {}, t('Variables')), h('pre', { id: 'variables' }, JSON.stringify(instance.variables, null, 2))),
       h('section', {}, h('h3', {}, t('Faults')), instance.faults.length === 0 ? h('p', {}, '—') : h('ul', { id: 'faults' },
-        instance.faults.map((f) => h('li', { class: 'problem error' }, h('code', {}, f.elementId), ` ${f.kind}: ${f.message} (${formatTime(f.createdAt)})`)))),
+        instance.faults.map((f) => h('li', { class: 'problem error' }, h('code', {}, f.elementId), ` ${t(f.kind)}: ${f.message} (${formatTime(f.createdAt)})`)))),
       h('section', {}, h('h3', {}, t('History')), h('table', { class: 'list', id: 'history' },
         h('thead', {}, h('tr', {}, [t('Element'), t('Type'), t('Status'), t('Started at'), t('Ended at'), t('Actor')].map((c) => h('th', {}, c)))),
         h('tbody', {}, (instance.history || []).map((s) => h('tr', {},
-          h('td', {}, s.name || s.elementId), h('td', {}, s.elementType || ''), h('td', {}, h('span', { class: `status ${s.outcome}` }, t(s.outcome))),
+          h('td', {}, s.name || s.elementId), h('td', {}, s.elementType ? t(typeName(s.elementType)) : ''), h('td', {}, h('span', { class: `status ${s.outcome}` }, t(s.outcome))),
           h('td', {}, formatTime(s.startedAt)), h('td', {}, formatTime(s.endedAt)), h('td', {}, s.actor || '')))))));
     if (!FINISHED.includes(instance.status)) timer = setTimeout(refresh, 1000);
   }

@@ -8,8 +8,8 @@ export async function instancesPage(main, [query]) {
   const params = new URLSearchParams(query || '');
   const status = h('div');
   const table = h('div');
-  const definitionKey = h('input', { id: 'filter-definition', value: params.get('definitionKey') || '', placeholder: t('Definition') });
-  const state = h('select', { id: 'filter-status' }, STATUSES.map((s) => h('option', { value: s, selected: s === (params.get('status') || '') }, s ? t(s) : t('All'))));
+  const definitionKey = h('input', { id: 'filter-definition', value: params.get('definitionKey') || '', placeholder: t('Definition'), 'aria-label': t('Definition') });
+  const state = h('select', { id: 'filter-status', 'aria-label': t('Status') }, STATUSES.map((s) => h('option', { value: s, selected: s === (params.get('status') || '') }, s ? t(s) : t('All'))));
   const apply = (event) => {
     event?.preventDefault();
     const next = new URLSearchParams();

@@ -7,7 +7,7 @@ export async function tasksPage(main) {
   const status = h('div', { class: 'status-line' });
   const list = h('div');
   // My tasks: where the caller is the assignee, a candidate, or an approver who has not decided yet.
-  const scope = h('select', { id: 'task-scope', onchange: () => load() },
+  const scope = h('select', { id: 'task-scope', 'aria-label': t('Tasks'), onchange: () => load() },
     h('option', { value: 'mine' }, t('My tasks')), h('option', { value: 'all' }, t('All open tasks')));
   main.append(h('div', { class: 'toolbar' }, h('h1', {}, t('Open tasks')), scope), status, list);
 

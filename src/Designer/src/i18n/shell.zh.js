@@ -1,0 +1,51 @@
+// The shell: header, navigation, sign-in, and the values the processes, instances and alerts pages show from
+// the server (roles, BPMN element types, fault kinds, alert states).
+export default {
+  Main: '主导航',
+  'This page could not be loaded. Reload the browser tab to get the current version.': '无法加载此页面。请刷新浏览器标签页以获取最新版本。',
+  // Roles, as the header lists them.
+  admin: '管理员',
+  designer: '设计者',
+  operator: '运维人员',
+  approver: '审批人',
+  'alert-source': '告警源',
+  // BPMN element types in an instance's history, as instance.js names them ('userTask' is 'User task').
+  'Start event': '开始事件',
+  'End event': '结束事件',
+  'Intermediate catch event': '中间捕获事件',
+  'Intermediate throw event': '中间抛出事件',
+  'Boundary event': '边界事件',
+  Task: '任务',
+  'User task': '用户任务',
+  'Service task': '服务任务',
+  'Script task': '脚本任务',
+  'Send task': '发送任务',
+  'Receive task': '接收任务',
+  'Manual task': '手工任务',
+  'Business rule task': '业务规则任务',
+  'Call activity': '调用活动',
+  'Sub process': '子流程',
+  Transaction: '事务子流程',
+  'Exclusive gateway': '排他网关',
+  'Parallel gateway': '并行网关',
+  'Inclusive gateway': '包容网关',
+  'Event based gateway': '事件网关',
+  'Complex gateway': '复杂网关',
+  // Outcomes of a history step and kinds of fault.
+  skipped: '已跳过',
+  interrupted: '已中断',
+  terminated: '已终止',
+  error: '错误',
+  incident: '故障事件',
+  timeout: '超时',
+  // The alert log and storm control.
+  Firing: '告警中',
+  Resolved: '已恢复',
+  started: '已启动',
+  deduplicated: '已去重',
+  suppressed: '已抑制',
+  unmatched: '未匹配',
+  resolved: '已恢复',
+  open: '打开',
+  'half-open': '半开'
+};

@@ -1,0 +1,137 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace WeOps.Designer.Tests;
+
+/// <summary>In Simplified Chinese no page shows English: every visible text, placeholder and accessible label of
+/// every page reachable from the navigation is checked, apart from product names, ids and the user's own data
+/// (names and keys of processes, tasks, instances, users).</summary>
+[Collection(DesignerCollection.Name)]
+public sealed partial class LanguageTests(DesignerFixture designer, ITestOutputHelper output)
+{
+    /// <summary>Names that stay as they are in a Chinese page.</summary>
+    private static readonly string[] ProductNames = ["WeOps", "English", "bpmn.io", "BPMN", "API", "JSON", "XML", "SVG", "SLA", "ID", "SSH", "URL", "HTTP", "Ctrl"];
+
+    /// <summary>Where the page shows data or code as it is: ids, variables, the diagram's own labels, the user's name,
+    /// and the bpmn.io watermark that its licence asks to keep as it is.</summary>
+    private const string DataElements = "code, pre, .djs-container, #me strong, .bjs-powered-by";
+
+    // Values of these fields are words of the product (statuses, types), which the page must translate.
+    private static readonly HashSet<string> WordFields = ["status", "outcome", "state", "elementType", "kind", "type", "roles", "permissions", "priority"];
+
+    [Fact]
+    public async Task No_page_shows_English_in_Simplified_Chinese()
+    {
+        var instance = await ShellPages.StartHelloApprovalAsync(designer);
+        var userData = await UserDataAsync(instance);
+        var found = new List<string>();
+        foreach (var shellPage in ShellPages.Checked)
+        {
+            var page = await ShellPages.OpenAsync(designer, "zh", shellPage.SignedIn);
+            await ShellPages.GoToAsync(page, shellPage, instance);
+            Assert.Equal("zh-CN", await page.EvaluateAsync<string>("document.documentElement.lang"));
+            await DesignerFixture.ScreenshotAsync(page, $"shell-zh-{shellPage.Name}");
+            foreach (var text in await VisibleTextsAsync(page))
+            {
+                var left = Strip(text, userData);
+                if (EnglishWord().IsMatch(left)) found.Add($"{shellPage.Name}: \"{text}\"");
+            }
+
+            await page.Context.CloseAsync();
+        }
+
+        foreach (var line in ShellPages.LeftOut) output.WriteLine(line);
+        Assert.True(found.Count == 0, "English left in the Chinese pages:\n" + string.Join("\n", found.Distinct()));
+    }
+
+    [Fact]
+    public async Task Every_page_is_seen_in_English_too()
+    {
+        var instance = await ShellPages.StartHelloApprovalAsync(designer);
+        foreach (var shellPage in ShellPages.All)
+        {
+            var page = await ShellPages.OpenAsync(designer, "en", shellPage.SignedIn);
+            await ShellPages.GoToAsync(page, shellPage, instance);
+            Assert.Equal("en", await page.EvaluateAsync<string>("document.documentElement.lang"));
+            Assert.DoesNotMatch(Han(), await page.Locator("main").InnerTextAsync());
+            await DesignerFixture.ScreenshotAsync(page, $"shell-en-{shellPage.Name}");
+            await page.Context.CloseAsync();
+        }
+    }
+
+    private static async Task<IReadOnlyList<string>> VisibleTextsAsync(IPage page) =>
+        await page.EvaluateAsync<string[]>("""
+            (dataElements) => {
+              const texts = [];
+              const shown = (el) => {
+                if (el.tagName === 'OPTION') el = el.closest('select') || el;
+                const style = getComputedStyle(el);
+                return style.visibility !== 'hidden' && el.getClientRects().length > 0;
+              };
+              const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+              while (walker.nextNode()) {
+                const el = walker.currentNode.parentElement;
+                const text = walker.currentNode.textContent.trim();
+                if (!text || !el || el.closest('script, style') || el.closest(dataElements) || !shown(el)) continue;
+                texts.push(text);
+              }
+              for (const el of document.querySelectorAll('[placeholder], [aria-label], [title], input[type=button], input[type=submit]')) {
+                if (el.closest(dataElements) || !shown(el)) continue;
+                for (const name of ['placeholder', 'aria-label', 'title', 'value']) {
+                  if (name === 'value' && el.tagName !== 'INPUT') continue;
+                  const value = (el.getAttribute(name) || '').trim();
+                  if (value) texts.push(value);
+                }
+              }
+              return texts;
+            }
+            """, DataElements);
+
+    /// <summary>The text without the user's data and the product names.</summary>
+    private static string Strip(string text, IReadOnlyList<string> userData)
+    {
+        foreach (var value in userData) text = text.Replace(value, " ", StringComparison.Ordinal);
+        foreach (var name in ProductNames) text = text.Replace(name, " ", StringComparison.Ordinal);
+        return text;
+    }
+
+    /// <summary>Every string the API holds as data (names, keys, titles, users, variables), longest first, so that a
+    /// name containing another is removed whole.</summary>
+    private async Task<IReadOnlyList<string>> UserDataAsync(string instance)
+    {
+        var values = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in new[] { "/api/definitions", "/api/instances?limit=1000", "/api/tasks?state=open", $"/api/instances/{instance}", "/api/me", "/api/tickets" })
+        {
+            using var response = await designer.Api.GetAsync(path);
+            if (!response.IsSuccessStatusCode) continue;
+            Collect(await response.Content.ReadFromJsonAsync<JsonNode>(), null, values);
+        }
+
+        return [.. values.Where(v => v.Length > 1).OrderByDescending(v => v.Length)];
+    }
+
+    private static void Collect(JsonNode? node, string? field, HashSet<string> values)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (name, child) in o) Collect(child, name, values);
+                break;
+            case JsonArray a:
+                foreach (var child in a) Collect(child, field, values);
+                break;
+            case JsonValue v when v.TryGetValue<string>(out var text) && (field is null || !WordFields.Contains(field)):
+                values.Add(text);
+                break;
+        }
+    }
+
+    [GeneratedRegex("[A-Za-z]{2,}")]
+    private static partial Regex EnglishWord();
+
+    [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}")]
+    private static partial Regex Han();
+}
