@@ -8,6 +8,8 @@ import { designerPage } from './pages/designer.js';
 import { instancesPage } from './pages/instances.js';
 import { instancePage } from './pages/instance.js';
 import { tasksPage } from './pages/tasks.js';
+import { taskPage } from './pages/task.js';
+import { stopTaskBadge, taskBadge } from './pages/taskBadge.js';
 import { alertsPage } from './pages/alerts.js';
 import { ticketsPage } from './pages/tickets.js';
 import { ticketPage } from './pages/ticket.js';
@@ -20,6 +22,7 @@ const routes = [
   [/^#\/instances(?:\?(.*))?$/, () => instancesPage],
   [/^#\/instances\/([0-9a-f-]+)$/, () => instancePage],
   [/^#\/tasks$/, () => tasksPage],
+  [/^#\/tasks\/(\d+)$/, () => taskPage],
   [/^#\/alerts$/, () => alertsPage],
   [/^#\/tickets(?:\?(.*))?$/, () => ticketsPage],
   [/^#\/tickets\/([A-Z]{3}-\d{6,})$/, () => ticketPage]
@@ -48,14 +51,14 @@ async function render() {
 }
 
 function header(user, hash) {
-  const link = (href, label) => h('a', { href, class: hash.startsWith(href) ? 'current' : '' }, label);
+  const link = (href, label, ...extra) => h('a', { href, class: hash.startsWith(href) ? 'current' : '' }, label, ...extra);
   return h('header', { class: 'top' },
     h('span', { class: 'brand' }, 'WeOps'),
     user ? h('nav', {},
       link('#/processes', t('Processes')),
       link('#/designer', t('Designer')),
       link('#/instances', t('Instances')),
-      link('#/tasks', t('Tasks')),
+      link('#/tasks', t('Tasks'), taskBadge()),
       link('#/tickets', t('Tickets')),
       link('#/alerts', t('Alerts'))) : h('nav'),
     h('span', { class: 'spacer' }),
@@ -64,7 +67,7 @@ function header(user, hash) {
         h('option', { value: 'en', selected: language() === 'en' }, 'English'),
         h('option', { value: 'zh', selected: language() === 'zh' }, '简体中文'))),
     user ? h('span', { class: 'me', id: 'me' }, `${t('Signed in as')} `, h('strong', {}, user.name), ` (${user.roles.join(', ')})`) : null,
-    user ? h('button', { id: 'sign-out', onclick: () => { signOut(); location.hash = '#/signin'; } }, t('Sign out')) : null);
+    user ? h('button', { id: 'sign-out', onclick: () => { signOut(); stopTaskBadge(); location.hash = '#/signin'; } }, t('Sign out')) : null);
 }
 
 window.addEventListener('hashchange', render);
