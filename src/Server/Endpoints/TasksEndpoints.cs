@@ -275,10 +275,14 @@ public static class TasksEndpoints
         var size = Worklist.MaxLimit;
         if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > Worklist.MaxLimit))
             errors["limit"] = [$"1 to {Worklist.MaxLimit}."];
+        // An empty filter (?assignee=) filters nothing, as a form's blank field means.
+        processKey = NullIfEmpty(processKey);
+        assignee = NullIfEmpty(assignee);
+        candidateGroup = NullIfEmpty(candidateGroup);
         foreach (var (field, value) in new[] { ("processKey", processKey), ("assignee", assignee), ("candidateGroup", candidateGroup) })
         {
-            if (value is not null && (value.Length is 0 or > 200 || value.Any(char.IsControl)))
-                errors[field] = ["1 to 200 characters without control characters."];
+            if (value is not null && (value.Length > 200 || value.Any(char.IsControl)))
+                errors[field] = ["at most 200 characters, without control characters."];
         }
 
         if (errors.Count > 0) return (null, TypedResults.ValidationProblem(errors, title: "The task query is not valid"));
@@ -289,6 +293,8 @@ public static class TasksEndpoints
         var groups = name is null ? [] : await users.GroupsOfAsync(name, cancellationToken);
         return (new WorklistQuery(parsed!.Value, name, groups, state is "any" ? null : state ?? UserTaskStates.Open, instance, processKey, assignee, candidateGroup, afterId, size), null);
     }
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
     private static async Task<IResult> ClaimedAsync(long id, StepOutcome? outcome, InstanceQueries queries, Worklist worklist, CancellationToken cancellationToken)
     {

@@ -283,6 +283,7 @@ public sealed class TaskListTests(ApprovalServer approvals)
         { "after=-1", "after" },
         { "instanceId=not-a-guid", "instanceId" },
         { "mine=yes", "mine" },
+        { "assignee=a%00b", "assignee" },
     };
 
     [Theory]
