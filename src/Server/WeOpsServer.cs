@@ -36,6 +36,7 @@ public static class WeOpsServer
         builder.AddWeOpsOpenApi();
         builder.Services.AddWeOpsActivities(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(sp => new ExecutorCatalog(sp.GetServices<IExecutor>()));
+        builder.Services.AddSingleton<Tasks.Worklist>();
         builder.AddWeOpsApprovals();
         builder.AddWeOpsHooks();
         builder.AddWeOpsAudit();

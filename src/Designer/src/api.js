@@ -58,6 +58,12 @@ export const api = {
   retry: (id) => call('POST', `/api/instances/${e(id)}/retry`),
   cancel: (id, reason) => call('POST', `/api/instances/${e(id)}/cancel`, { json: { reason: reason || null } }),
   tasks: (filter) => call('GET', '/api/tasks' + q(filter)),
+  task: (id) => call('GET', `/api/tasks/${e(id)}`),
+  taskCount: (scope) => call('GET', '/api/tasks/count' + q({ scope })),
+  claimTask: (id) => call('POST', `/api/tasks/${e(id)}/claim`),
+  unclaimTask: (id) => call('POST', `/api/tasks/${e(id)}/unclaim`),
+  delegateTask: (id, to) => call('POST', `/api/tasks/${e(id)}/delegate`, { json: { to } }),
+  taskPeople: () => call('GET', '/api/tasks/people'),
   completeTask: (id, outcome, comment) => call('POST', `/api/tasks/${e(id)}/complete`, { json: { outcome, comment: comment || null } }),
   // An approval is decided seat by seat (the caller's own, or a group of theirs), not completed.
   decideTask: (id, decision, comment) => call('POST', `/api/tasks/${e(id)}/decision`, { json: { decision, comment: comment || null, channel: 'designer' } }),

@@ -2,6 +2,7 @@ import './styles.css';
 import { clear, h, notice } from './dom.js';
 import { language, onLanguageChange, setLanguage, t } from './i18n.js';
 import { currentUser, signOut } from './session.js';
+import { stopTaskBadge, taskBadge } from './pages/taskBadge.js';
 
 // Routes live in the URL fragment (#/instances/...), so the server needs no route of its own for them.
 // Each page is its own module, loaded when its route is first opened: the first page needs neither bpmn-js
@@ -13,6 +14,7 @@ const routes = [
   [/^#\/instances(?:\?(.*))?$/, () => import('./pages/instances.js').then((m) => m.instancesPage)],
   [/^#\/instances\/([0-9a-f-]+)$/, () => import('./pages/instance.js').then((m) => m.instancePage)],
   [/^#\/tasks$/, () => import('./pages/tasks.js').then((m) => m.tasksPage)],
+  [/^#\/tasks\/(\d+)$/, () => import('./pages/task.js').then((m) => m.taskPage)],
   [/^#\/alerts$/, () => import('./pages/alerts.js').then((m) => m.alertsPage)],
   [/^#\/tickets(?:\?(.*))?$/, () => import('./pages/tickets.js').then((m) => m.ticketsPage)],
   [/^#\/tickets\/new(?:\?(.*))?$/, () => import('./pages/ticketNew.js').then((m) => m.newTicketPage)],
@@ -56,16 +58,16 @@ async function render() {
 }
 
 function header(user, hash) {
-  const link = (href, label) => hash.startsWith(href)
-    ? h('a', { href, class: 'current', 'aria-current': 'page' }, label)
-    : h('a', { href }, label);
+  const link = (href, label, ...extra) => hash.startsWith(href)
+    ? h('a', { href, class: 'current', 'aria-current': 'page' }, label, ...extra)
+    : h('a', { href }, label, ...extra);
   return h('header', { class: 'top' },
     h('span', { class: 'brand' }, 'WeOps'),
     user ? h('nav', { 'aria-label': t('Main') },
       link('#/processes', t('Processes')),
       link('#/designer', t('Designer')),
       link('#/instances', t('Instances')),
-      link('#/tasks', t('Tasks')),
+      link('#/tasks', t('Tasks'), taskBadge()),
       link('#/tickets', t('Tickets')),
       link('#/alerts', t('Alerts'))) : h('nav'),
     h('span', { class: 'spacer' }),
@@ -74,7 +76,7 @@ function header(user, hash) {
         h('option', { value: 'en', selected: language() === 'en' }, 'English'),
         h('option', { value: 'zh', selected: language() === 'zh' }, '简体中文'))),
     user ? h('span', { class: 'me', id: 'me' }, `${t('Signed in as')} `, h('strong', {}, user.name), ` (${user.roles.map((role) => t(role)).join(', ')})`) : null,
-    user ? h('button', { id: 'sign-out', onclick: () => { signOut(); location.hash = '#/signin'; } }, t('Sign out')) : null);
+    user ? h('button', { id: 'sign-out', onclick: () => { signOut(); stopTaskBadge(); location.hash = '#/signin'; } }, t('Sign out')) : null);
 }
 
 window.addEventListener('hashchange', render);

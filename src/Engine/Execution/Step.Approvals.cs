@@ -171,6 +171,26 @@ internal sealed partial class Step
         return null;
     }
 
+    private string? OnTaskClaimed(TaskClaimed s)
+    {
+        if (!TryGetWait<UserTaskWait>(s.WaitId, out var wait, out var token, out var ignored)) return ignored;
+        if (wait.Approval is not null) return "an approval is decided seat by seat; delegate a seat instead of claiming the task";
+        if (s.Claimant is { } claimant)
+        {
+            // Checked here, under the instance's lock, so two claims at once cannot both win.
+            if (wait.Assignee == claimant) return $"{claimant} already holds it";
+            if (wait.Assignee is not null) return $"{wait.Assignee} holds it";
+            Update(wait, wait with { Assignee = claimant });
+            Record(HistoryKind.TaskReassigned, graph.Node(wait.ElementId), token, $"claimed by {claimant}", s.Actor);
+            return null;
+        }
+
+        if (wait.Assignee is null) return "nobody holds it";
+        Update(wait, wait with { Assignee = null });
+        Record(HistoryKind.TaskReassigned, graph.Node(wait.ElementId), token, $"released by {wait.Assignee} to its candidates", s.Actor);
+        return null;
+    }
+
     /// <summary>Replaces an open wait with a changed copy under the same id.</summary>
     private void Update(Wait old, Wait changed)
     {

@@ -55,6 +55,7 @@ internal sealed partial class Step(ProcessGraph graph, InstanceState state, Date
             VariablesUpdated s => OnVariablesUpdated(s),
             ApprovalDecided s => OnApprovalDecided(s),
             TaskReassigned s => OnTaskReassigned(s),
+            TaskClaimed s => OnTaskClaimed(s),
             _ => throw new ArgumentOutOfRangeException(nameof(stimulus), stimulus.GetType().Name),
         };
         if (ignored is null) Run();

@@ -17,6 +17,7 @@ namespace WeOps.Engine.Execution;
 [JsonDerivedType(typeof(InstanceCancelled), "instanceCancelled")]
 [JsonDerivedType(typeof(ApprovalDecided), "approvalDecided")]
 [JsonDerivedType(typeof(TaskReassigned), "taskReassigned")]
+[JsonDerivedType(typeof(TaskClaimed), "taskClaimed")]
 public abstract record Stimulus;
 
 /// <summary>A job's executor finished; its output is the result. <paramref name="Actor"/> is the node that
@@ -57,3 +58,7 @@ public sealed record ApprovalDecided(int WaitId, string Seat, string Approver, s
 /// <paramref name="Seat"/> is replaced by the user seat of <paramref name="To"/>. <paramref name="Delegated"/>: the holder
 /// handed it on (delegate) rather than someone else moving it (reassign).</summary>
 public sealed record TaskReassigned(int WaitId, string? Seat, string To, string? Actor, bool Delegated) : Stimulus;
+
+/// <summary>A plain user task is taken (<paramref name="Claimant"/> becomes its assignee, only while nobody holds it) or
+/// released (<paramref name="Claimant"/> null: it goes back to its candidates).</summary>
+public sealed record TaskClaimed(int WaitId, string? Claimant, string? Actor) : Stimulus;

@@ -44,6 +44,20 @@ public sealed class InstanceCommands(InstanceStore store, DefinitionStore defini
         return await store.HandleAsync(task.InstanceId, new UserTaskCompleted(task.WaitId, variables, actor), null, cancellationToken);
     }
 
+    /// <summary>Claims an open user task for <paramref name="claimant"/>, or releases it when null; null when there is no
+    /// open task with that id. Who may do so is the caller's business; that nobody else holds it is the step's.</summary>
+    public async Task<StepOutcome?> ClaimTaskAsync(long taskId, string? claimant, string? actor, CancellationToken cancellationToken)
+    {
+        UserTaskRow? task;
+        await using (var db = store.OpenDb())
+        {
+            task = await db.UserTasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId && t.State == UserTaskStates.Open, cancellationToken);
+        }
+
+        if (task is null) return null;
+        return await store.HandleAsync(task.InstanceId, new TaskClaimed(task.WaitId, claimant, actor), null, cancellationToken);
+    }
+
     /// <summary>Moves a running instance to another published version of its process. Every element the
     /// instance is at must exist in the target version, under the same id or the one the mapping gives,
     /// and be the same kind of element; otherwise nothing changes and the reasons are returned.</summary>

@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using WeOps.Engine.Execution;
@@ -11,13 +10,7 @@ public sealed record InstanceSummary(Guid Id, string DefinitionKey, int Version,
 
 public sealed record InstanceDetail(InstanceSummary Summary, InstanceState State, IReadOnlyList<HistoryRow> History);
 
-public sealed record TaskFilter(string? Assignee = null, Guid? InstanceId = null, string? State = UserTaskStates.Open, string? CandidateGroup = null, int Limit = 100)
-{
-    /// <summary>Only tasks for this user: assignee, candidate user, in a candidate group of <see cref="Groups"/>, or an
-    /// approver (own or group seat) who has not decided.</summary>
-    public string? User { get; init; }
-    public IReadOnlyList<string> Groups { get; init; } = [];
-}
+public sealed record TaskFilter(string? Assignee = null, Guid? InstanceId = null, string? State = UserTaskStates.Open, string? CandidateGroup = null, int Limit = 100);
 
 /// <summary>The read side: instances, their history and user tasks, straight from the tables.</summary>
 public sealed class InstanceQueries(InstanceStore store)
@@ -56,31 +49,7 @@ public sealed class InstanceQueries(InstanceStore store)
         if (filter.InstanceId is { } instance) query = query.Where(t => t.InstanceId == instance);
         if (filter.Assignee is not null) query = query.Where(t => t.Assignee == filter.Assignee);
         if (filter.CandidateGroup is not null) query = query.Where(t => t.CandidateGroups.Contains("," + filter.CandidateGroup + ","));
-        if (filter.User is not null) query = query.Where(ForUser(filter.User, filter.Groups));
         return await query.OrderBy(t => t.Id).Take(filter.Limit).ToListAsync(cancellationToken);
-    }
-
-    private static Expression<Func<UserTaskRow, bool>> ForUser(string user, IReadOnlyList<string> groups)
-    {
-        var candidate = "," + user + ",";
-        var seat = ",user:" + user + ",";
-        Expression<Func<UserTaskRow, bool>> mine = t => t.Assignee == user || t.CandidateUsers.Contains(candidate) || t.Approvers.Contains(seat);
-        var body = mine.Body;
-        foreach (var group in groups.Take(100))
-        {
-            var candidateGroup = "," + group + ",";
-            var groupSeat = ",group:" + group + ",";
-            Expression<Func<UserTaskRow, bool>> ofGroup = t => t.CandidateGroups.Contains(candidateGroup) || t.Approvers.Contains(groupSeat);
-            body = Expression.OrElse(body, new Rebind(ofGroup.Parameters[0], mine.Parameters[0]).Visit(ofGroup.Body));
-        }
-
-        return Expression.Lambda<Func<UserTaskRow, bool>>(body, mine.Parameters);
-    }
-
-    /// <summary>Puts one lambda's body on another's parameter, so the two can be or-ed into one query.</summary>
-    private sealed class Rebind(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
-    {
-        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
     }
 
     public async Task<UserTaskRow?> TaskAsync(long id, CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using WeOps.Engine.Execution;
 using WeOps.Engine.Persistence;
 using WeOps.Server.Api;
 using WeOps.Server.Auth;
+using WeOps.Server.Tasks;
 
 namespace WeOps.Server.Endpoints;
 
@@ -56,15 +57,41 @@ public static class TasksEndpoints
         /// <summary>An open approval's approvers who have not decided (<c>user:alice</c>, <c>group:cab</c>).</summary>
         public IReadOnlyList<string>? PendingApprovers { get; init; }
 
+        /// <summary>The process the task belongs to; in lists and the single task, not in the answers of commands.</summary>
+        public string? ProcessKey { get; init; }
+        public int? ProcessVersion { get; init; }
+        public string? ProcessName { get; init; }
+        public string? BusinessKey { get; init; }
+
+        /// <summary>What the instance is about (<see cref="Worklist.Summary"/>).</summary>
+        public string? Summary { get; init; }
+        public TicketSummary? Ticket { get; init; }
+
+        /// <summary>Open and past its due time.</summary>
+        public bool Overdue { get; init; }
+
         public static TaskView From(UserTaskRow row) => new(row.Id, row.InstanceId, row.ElementId, row.Name, row.Assignee, Split(row.CandidateGroups), Split(row.CandidateUsers),
             row.State, Utc(row.CreatedAt), row.DueAt is { } due ? Utc(due) : null, row.EndedAt is { } end ? Utc(end) : null, row.EndedBy, JsonNode.Parse(row.Data))
         {
             PendingApprovers = row.Approvers.Length > 1 ? Split(row.Approvers) : null,
         };
 
+        public static TaskView From(UserTaskRow row, TaskContext? context) => context is null ? From(row) : From(row) with
+        {
+            ProcessKey = context.ProcessKey,
+            ProcessVersion = context.ProcessVersion,
+            ProcessName = context.ProcessName,
+            BusinessKey = context.BusinessKey,
+            Summary = context.Summary,
+            Ticket = context.Ticket,
+            Overdue = context.Overdue,
+        };
 
         private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
     }
+
+    /// <summary>Someone a task can be handed to.</summary>
+    public sealed record Person(string Username, string? DisplayName);
 
     public sealed class CompleteRequestValidator : AbstractValidator<CompleteRequest>
     {
@@ -102,24 +129,71 @@ public static class TasksEndpoints
     {
         var tasks = app.MapGroup("/api/tasks").WithTags("Tasks");
 
-        tasks.MapGet("", async (string? assignee, Guid? instanceId, string? state, string? candidateGroup, bool? mine, InstanceQueries queries, UserDirectory users,
+        tasks.MapGet("", async Task<IResult> (string? scope, string? mine, string? state, string? instanceId, string? processKey, string? assignee, string? candidateGroup,
+            string? after, string? limit, Worklist worklist, UserDirectory users, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        {
+            var (query, problem) = await ReadQueryAsync(scope, mine, state, instanceId, processKey, assignee, candidateGroup, after, limit, users, user, cancellationToken);
+            if (problem is not null) return problem;
+            var rows = await worklist.ListAsync(query!, cancellationToken);
+            var contexts = await worklist.ContextAsync(rows, cancellationToken);
+            return TypedResults.Ok(rows.Select(r => TaskView.From(r, contexts.GetValueOrDefault(r.Id))).ToList());
+        }).RequirePermission(Permissions.TasksWork);
+
+        tasks.MapGet("/count", async Task<IResult> (string? scope, string? state, Worklist worklist, UserDirectory users, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        {
+            var (query, problem) = await ReadQueryAsync(scope ?? "mine", null, state, null, null, null, null, null, null, users, user, cancellationToken);
+            if (problem is not null) return problem;
+            return TypedResults.Ok(new { scope = query!.Scope.ToString().ToLowerInvariant(), count = await worklist.CountAsync(query, cancellationToken) });
+        }).RequirePermission(Permissions.TasksWork);
+
+        tasks.MapGet("/people", async (UserDirectory users, CancellationToken cancellationToken) =>
+            TypedResults.Ok((await users.ListAsync(cancellationToken)).Select(u => new Person(u.Username, u.DisplayName)).ToList()))
+            .RequirePermission(Permissions.TasksWork);
+
+        tasks.MapGet("/{id:long}", async Task<IResult> (long id, InstanceQueries queries, Worklist worklist, CancellationToken cancellationToken) =>
+        {
+            var task = await queries.TaskAsync(id, cancellationToken);
+            if (task is null) return NoSuchTask(id);
+            var contexts = await worklist.ContextAsync([task], cancellationToken);
+            return TypedResults.Ok(TaskView.From(task, contexts.GetValueOrDefault(id)));
+        }).RequirePermission(Permissions.TasksWork);
+
+        tasks.MapPost("/{id:long}/claim", async Task<IResult> (long id, InstanceCommands commands, InstanceQueries queries, Worklist worklist, UserDirectory users,
             ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
-            var filter = new TaskFilter(assignee, instanceId, state ?? UserTaskStates.Open, candidateGroup, 500);
-            if (mine == true && user.Identity?.Name is { } name)
-                filter = filter with { User = name, Groups = await users.GroupsOfAsync(name, cancellationToken) };
-            var rows = await queries.TasksAsync(filter, cancellationToken);
-            return TypedResults.Ok(rows.Select(TaskView.From).ToList());
+            var name = user.Identity?.Name;
+            if (name is null) return TypedResults.Problem(statusCode: 403, title: "Not a person", detail: "A task is claimed by a person; this key belongs to no user.");
+            var task = await queries.TaskAsync(id, cancellationToken);
+            if (task is null) return NoSuchTask(id);
+            if (task.State != UserTaskStates.Open) return Closed(task);
+            if (task.Approvers.Length > 1)
+                return TypedResults.Problem(statusCode: 409, title: "An approval is not claimed", detail: $"Task {id} is an approval: each approver decides; delegate your seat to hand it on.");
+            if (task.Assignee == name) return TypedResults.Problem(statusCode: 409, title: "Already yours", detail: $"Task {id} is already claimed by you.");
+            if (task.Assignee is { } holder) return HeldBy(id, holder);
+            if (await NotOffered(task, user, users, cancellationToken) is { } notYours)
+                return TypedResults.Problem(statusCode: 403, title: "Not your task", detail: notYours);
+            return await ClaimedAsync(id, await commands.ClaimTaskAsync(id, name, name, cancellationToken), queries, worklist, cancellationToken);
+        }).RequirePermission(Permissions.TasksWork);
+
+        tasks.MapPost("/{id:long}/unclaim", async Task<IResult> (long id, InstanceCommands commands, InstanceQueries queries, Worklist worklist,
+            ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        {
+            var name = user.Identity?.Name;
+            var task = await queries.TaskAsync(id, cancellationToken);
+            if (task is null) return NoSuchTask(id);
+            if (task.State != UserTaskStates.Open) return Closed(task);
+            if (task.Assignee is null) return TypedResults.Problem(statusCode: 409, title: "Not claimed", detail: $"Task {id} is held by nobody; there is nothing to release.");
+            if (task.Assignee != name && !Permissions.IsGranted(user.FindAll(ClaimTypes.Role).Select(c => c.Value), Permissions.InstancesOperate))
+                return TypedResults.Problem(statusCode: 403, title: "Not yours to release",
+                    detail: $"Task {id} is held by {task.Assignee}; only {task.Assignee} or an operator can release it.");
+            return await ClaimedAsync(id, await commands.ClaimTaskAsync(id, null, name, cancellationToken), queries, worklist, cancellationToken);
         }).RequirePermission(Permissions.TasksWork);
 
         tasks.MapPost("/{id:long}/complete", async Task<IResult> (long id, CompleteRequest? request, InstanceCommands commands, InstanceQueries queries, UserDirectory users,
             ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
-            static IResult Closed(UserTaskRow task) =>
-                TypedResults.Problem(statusCode: 409, title: "The task is closed", detail: $"Task {task.Id} is {task.State}{(task.EndedBy is null ? "" : $" (by {task.EndedBy})")}.");
-
             var task = await queries.TaskAsync(id, cancellationToken);
-            if (task is null) return TypedResults.Problem(statusCode: 404, title: "No such task", detail: $"There is no task {id}.");
+            if (task is null) return NoSuchTask(id);
             if (task.State != UserTaskStates.Open) return Closed(task);
             if (await NotOffered(task, user, users, cancellationToken) is { } notYours)
                 return TypedResults.Problem(statusCode: 403, title: "Not your task", detail: notYours);
@@ -163,6 +237,87 @@ public static class TasksEndpoints
             return result.Status == DecisionStatus.Decided ? TypedResults.Ok(TaskView.From((await queries.TaskAsync(id, cancellationToken))!)) : Refused(result);
         }).RequirePermission(Permissions.TasksWork).Validates(new DelegateRequestValidator());
     }
+
+    /// <summary>The list's query from its parameters, or a 400 naming each bad one; <c>all</c> without the
+    /// permission to operate instances is a 403.</summary>
+    private static async Task<(WorklistQuery? Query, IResult? Problem)> ReadQueryAsync(string? scope, string? mine, string? state, string? instanceId, string? processKey,
+        string? assignee, string? candidateGroup, string? after, string? limit, UserDirectory users, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var mayAll = Permissions.IsGranted(user.FindAll(ClaimTypes.Role).Select(c => c.Value), Permissions.InstancesOperate);
+        bool? mineFlag = mine switch { null => null, "true" => true, "false" => false, _ => null };
+        if (mine is not null && mineFlag is null) errors["mine"] = ["true or false."];
+        WorklistScope? parsed = scope switch
+        {
+            null => mineFlag == true || !mayAll ? WorklistScope.Mine : WorklistScope.All,
+            "mine" => WorklistScope.Mine,
+            "groups" => WorklistScope.Groups,
+            "all" => WorklistScope.All,
+            _ => null,
+        };
+        if (parsed is null) errors["scope"] = ["mine, groups or all."];
+        if (state is not null and not (UserTaskStates.Open or UserTaskStates.Completed or UserTaskStates.Cancelled or "any"))
+            errors["state"] = [$"{UserTaskStates.Open}, {UserTaskStates.Completed}, {UserTaskStates.Cancelled} or any."];
+        Guid? instance = null;
+        if (instanceId is not null)
+        {
+            if (Guid.TryParse(instanceId, out var id)) instance = id;
+            else errors["instanceId"] = ["An instance id: a GUID such as 3f2b8c1e-0000-4000-8000-000000000000."];
+        }
+
+        long? afterId = null;
+        if (after is not null)
+        {
+            if (long.TryParse(after, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var a)) afterId = a;
+            else errors["after"] = ["The id of the last task of the previous page: a whole number of 0 or more."];
+        }
+
+        var size = Worklist.MaxLimit;
+        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > Worklist.MaxLimit))
+            errors["limit"] = [$"1 to {Worklist.MaxLimit}."];
+        // An empty filter (?assignee=) filters nothing, as a form's blank field means.
+        processKey = NullIfEmpty(processKey);
+        assignee = NullIfEmpty(assignee);
+        candidateGroup = NullIfEmpty(candidateGroup);
+        foreach (var (field, value) in new[] { ("processKey", processKey), ("assignee", assignee), ("candidateGroup", candidateGroup) })
+        {
+            if (value is not null && (value.Length > 200 || value.Any(char.IsControl)))
+                errors[field] = ["at most 200 characters, without control characters."];
+        }
+
+        if (errors.Count > 0) return (null, TypedResults.ValidationProblem(errors, title: "The task query is not valid"));
+        if (parsed == WorklistScope.All && !mayAll)
+            return (null, TypedResults.Problem(statusCode: 403, title: "Not allowed to list everybody's tasks",
+                detail: $"scope=all needs the {Permissions.InstancesOperate} permission (roles: {string.Join(", ", Permissions.RolesGranting(Permissions.InstancesOperate))}); use scope=mine or scope=groups."));
+        var name = user.Identity?.Name;
+        var groups = name is null ? [] : await users.GroupsOfAsync(name, cancellationToken);
+        return (new WorklistQuery(parsed!.Value, name, groups, state is "any" ? null : state ?? UserTaskStates.Open, instance, processKey, assignee, candidateGroup, afterId, size), null);
+    }
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+
+    private static async Task<IResult> ClaimedAsync(long id, StepOutcome? outcome, InstanceQueries queries, Worklist worklist, CancellationToken cancellationToken)
+    {
+        var task = await queries.TaskAsync(id, cancellationToken);
+        if (task is null) return NoSuchTask(id);
+        // Null: it closed between the checks and the step.
+        if (outcome is null) return Closed(task);
+        if (outcome.Status != StepStatus.Applied)
+            return task.Assignee is { } holder && outcome.Reason?.EndsWith("holds it", StringComparison.Ordinal) == true
+                ? HeldBy(id, holder)
+                : TypedResults.Problem(statusCode: 409, title: "The task cannot take this", detail: $"Task {id}: {outcome.Reason}.");
+        var contexts = await worklist.ContextAsync([task], cancellationToken);
+        return TypedResults.Ok(TaskView.From(task, contexts.GetValueOrDefault(id)));
+    }
+
+    private static IResult HeldBy(long id, string holder) =>
+        TypedResults.Problem(statusCode: 409, title: "Claimed by someone else", detail: $"Task {id} is held by {holder}; ask {holder} to release or delegate it, or an operator to reassign it.",
+            extensions: new Dictionary<string, object?> { ["holder"] = holder });
+
+    private static IResult NoSuchTask(long id) => TypedResults.Problem(statusCode: 404, title: "No such task", detail: $"There is no task {id}.");
+
+    private static IResult Closed(UserTaskRow task) =>
+        TypedResults.Problem(statusCode: 409, title: "The task is closed", detail: $"Task {task.Id} is {task.State}{(task.EndedBy is null ? "" : $" (by {task.EndedBy})")}.");
 
     private static IResult NoSuchUser(string name) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["to"] = [$"There is no user '{name}'; create it first (POST /api/users)."] });
