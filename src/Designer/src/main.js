@@ -2,6 +2,7 @@ import './styles.css';
 import { clear, h } from './dom.js';
 import { language, onLanguageChange, setLanguage, t } from './i18n.js';
 import { currentUser, signOut } from './session.js';
+import { mayLeave } from './navigation.js';
 import { signInPage } from './pages/signin.js';
 import { processesPage } from './pages/processes.js';
 import { designerPage } from './pages/designer.js';
@@ -67,6 +68,13 @@ function header(user, hash) {
     user ? h('button', { id: 'sign-out', onclick: () => { signOut(); location.hash = '#/signin'; } }, t('Sign out')) : null);
 }
 
-window.addEventListener('hashchange', render);
+// A page with unsaved work may keep the user (its guard asks); the address then goes back to it.
+window.addEventListener('hashchange', (event) => {
+  if (!mayLeave()) {
+    history.replaceState(null, '', new URL(event.oldURL).hash || '#/processes');
+    return;
+  }
+  render();
+});
 onLanguageChange(render);
 render();
