@@ -53,6 +53,8 @@ public sealed class DraftSafetyTests(DesignerFixture designer)
         await page.WaitForFunctionAsync("key => localStorage.getItem('weops.designer.autosave.' + key) !== null", key);
         page.Dialog += AcceptBeforeUnload;
         await page.ReloadAsync();
+        await Expect(page.Locator("#restore")).ToContainTextAsync($"An unsaved drawing of {key} from");
+        await DesignerFixture.ScreenshotAsync(page, "draft-restore-offer-en");
         await page.Locator("#restore-draft").ClickAsync();
         var task = await Canvas.SingleIdAsync(page, "bpmn:ServiceTask");
         Assert.Equal("ssh.exec", await Palette.TaskTypeAsync(page, task));
@@ -128,6 +130,51 @@ public sealed class DraftSafetyTests(DesignerFixture designer)
         await page.WaitForTimeoutAsync(500);
         Assert.Equal(new[] { "beforeunload" }, asked);
         Assert.False(page.IsClosed);
+    }
+
+    [Fact]
+    public async Task In_Chinese_the_new_process_dialog_the_warning_and_the_restore_offer_are_Chinese()
+    {
+        var page = await Palette.SignedInPageAsync(designer, language: "zh");
+        await page.GotoAsync("/#/designer");
+        await Expect(page.Locator("#new-process-dialog label[for=\"new-process-name\"]")).ToHaveTextAsync("名称");
+        await Expect(page.Locator("#new-process-dialog label[for=\"new-process-key\"]")).ToHaveTextAsync("标识");
+        await page.Locator("#new-process-name").FillAsync("重启 nginx");
+        var key = "restart-nginx-" + Guid.NewGuid().ToString("N")[..6];
+        await page.Locator("#new-process-key").FillAsync("重启");
+        await Expect(page.Locator("#new-process-error")).ToContainTextAsync("标识以字母或 _ 开头");
+        await page.Locator("#new-process-key").FillAsync(key);
+        await DesignerFixture.ScreenshotAsync(page, "draft-new-process-zh");
+        await page.Locator("#new-process-create").ClickAsync();
+        await Canvas.DropAsync(page, "create.start-event", 200, 200);
+        await page.Locator("#canvas").ClickAsync(new() { Position = new() { X = 700, Y = 380 } });
+
+        string? warning = null;
+        page.Dialog += DismissOnce;
+        await page.Locator("header nav a[href=\"#/tasks\"]").ClickAsync();
+        await Expect(page.Locator("#canvas")).ToBeVisibleAsync();
+        await page.WaitForFunctionAsync("key => localStorage.getItem('weops.designer.autosave.' + key) !== null", key);
+        Assert.Equal("重启 nginx 有未保存的修改。离开并放弃这些修改吗？", warning);
+
+        page.Dialog += AcceptBeforeUnload;
+        await page.ReloadAsync();
+        await Expect(page.Locator("#restore")).ToContainTextAsync($"此浏览器中保存了 {key} 在");
+        await Expect(page.Locator("#restore-draft")).ToHaveTextAsync("恢复");
+        await DesignerFixture.ScreenshotAsync(page, "draft-restore-offer-zh");
+
+        async void DismissOnce(object? sender, IDialog dialog)
+        {
+            page.Dialog -= DismissOnce;
+            warning = dialog.Message;
+            await dialog.DismissAsync();
+        }
+
+        async void AcceptBeforeUnload(object? sender, IDialog dialog)
+        {
+            if (dialog.Type != "beforeunload") return;
+            page.Dialog -= AcceptBeforeUnload;
+            await dialog.AcceptAsync();
+        }
     }
 
     /// <summary>start → SSH task (from the Ops group) → end, connected, with the task's hosts and command filled.</summary>

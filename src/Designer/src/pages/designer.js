@@ -277,8 +277,8 @@ async function editPage(main, key) {
       draft = await api.draft(key);
     } catch (e) {
       // A new process not saved yet has no draft on the server; its local copy may still be here.
-      if (e instanceof ApiError && e.status === 404) notice(status, 'info', t('{key} is not saved yet.', { key }));
-      else notice(status, 'error', e.message);
+      if (!(e instanceof ApiError && e.status === 404)) notice(status, 'error', e.message);
+      else if (!autosave.read()) notice(status, 'info', t('{key} is not saved yet.', { key }));
     }
     await open(draft ?? newDiagramXml({ key }));
     if (draft) await loadVersions();
