@@ -46,7 +46,6 @@ export default {
   Directory: '用户目录',
   Users: '用户',
   'Asks approvers to decide; each gets a link by email.': '请审批人做出决定；每位审批人会收到一封带链接的邮件。',
-  Executors: '执行器',
 
   // "New process".
   Key: '标识',

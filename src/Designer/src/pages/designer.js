@@ -1,5 +1,5 @@
-// Draw, validate, save, publish; never lose a drawing (a guard before leaving, a local autosave); versions read-only; compare two versions; import and export;
-// start an instance.
+// Draw, validate, save, publish; never lose a drawing (a guard before leaving, a local copy while
+// editing); versions read-only; compare two versions; import and export; start an instance.
 
 import { api, ApiError } from '../api.js';
 import { clear, download, formatTime, h, notice } from '../dom.js';
@@ -202,7 +202,7 @@ async function editPage(main, key) {
   async function offerRestore() {
     const copy = autosave.read();
     if (!copy) return;
-    if (copy.xml === await xml()) {
+    if (copy.xml === await xml().catch(() => null)) {
       autosave.clear();
       return;
     }
@@ -272,16 +272,18 @@ async function editPage(main, key) {
   };
 
   if (key) {
-    let draft = null;
     try {
-      draft = await api.draft(key);
+      await open(await api.draft(key));
+      await loadVersions();
     } catch (e) {
-      // A new process not saved yet has no draft on the server; its local copy may still be here.
+      // A new process not saved yet has no draft on the server; its local copy may still be here. Any
+      // other failure leaves the canvas empty, so that a save cannot overwrite the draft with nothing.
       if (!(e instanceof ApiError && e.status === 404)) notice(status, 'error', e.message);
-      else if (!autosave.read()) notice(status, 'info', t('{key} is not saved yet.', { key }));
+      else {
+        await open(newDiagramXml({ key }));
+        if (!autosave.read()) notice(status, 'info', t('{key} is not saved yet.', { key }));
+      }
     }
-    await open(draft ?? newDiagramXml({ key }));
-    if (draft) await loadVersions();
     await offerRestore();
   } else {
     await open(newDiagramXml());
