@@ -138,9 +138,10 @@ public sealed record ExecutorDescriptor(
         };
     }
 
+    // In the order of Options (ExecutorJson.EnumNames), whatever the order the fields are declared in.
     private static IReadOnlyList<OptionLabel> OptionLabels(Type enumType) =>
-        enumType.GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Select(field => (Value: JsonNamingPolicy.CamelCase.ConvertName(field.Name), Label: field.GetCustomAttribute<OptionLabelAttribute>()))
+        Enum.GetNames(enumType)
+            .Select(name => (Value: JsonNamingPolicy.CamelCase.ConvertName(name), Label: enumType.GetField(name)!.GetCustomAttribute<OptionLabelAttribute>()))
             .Select(x => new OptionLabel(x.Value, new LocalizedText(x.Label?.English ?? x.Value, x.Label?.Chinese)))
             .ToList();
 
