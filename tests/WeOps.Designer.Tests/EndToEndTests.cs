@@ -26,10 +26,12 @@ public sealed class EndToEndTests(DesignerFixture designer)
         await DesignerFixture.ScreenshotAsync(page, "02-processes");
 
         await page.Locator("#new-process").ClickAsync();
-        await page.Locator(".djs-palette [data-action=\"ops.ssh.exec\"]").WaitForAsync();
+        await page.Locator("#new-process-name").FillAsync("Say hello " + Guid.NewGuid().ToString("N")[..8]);
+        await page.Locator("#new-process-create").ClickAsync();
+        await page.Locator(".djs-palette [data-action=\"ops-group.ops\"]").WaitForAsync();
 
         await Canvas.DropAsync(page, "create.start-event", 150, 200);
-        await Canvas.DropAsync(page, "ops.ssh.exec", 350, 200);
+        await Palette.CreateAsync(page, "ops", "ops.ssh.exec", 350, 200);
         await Canvas.DropAsync(page, "create.end-event", 550, 200);
         var start = await Canvas.SingleIdAsync(page, "bpmn:StartEvent");
         var task = await Canvas.SingleIdAsync(page, "bpmn:ServiceTask");

@@ -128,7 +128,7 @@ public sealed class PagesTests(DesignerFixture designer)
     public async Task The_language_switches_to_Chinese_and_stays_after_a_reload()
     {
         var page = await designer.SignedInPageAsync();
-        await page.GotoAsync("/#/designer");
+        await Palette.NewProcessAsync(page, "Language " + Guid.NewGuid().ToString("N")[..8]);
         await page.Locator("#language").SelectOptionAsync("zh");
         await Expect(page.Locator("#save")).ToHaveTextAsync("保存草稿");
         // bpmn-js's own labels go through the same table.
@@ -145,8 +145,7 @@ public sealed class PagesTests(DesignerFixture designer)
     public async Task A_file_that_is_not_BPMN_is_refused_with_a_message_and_the_diagram_stays()
     {
         var page = await designer.SignedInPageAsync();
-        await page.GotoAsync("/#/designer");
-        await page.Locator(".djs-palette").WaitForAsync();
+        await Palette.NewProcessAsync(page, "Import " + Guid.NewGuid().ToString("N")[..8]);
         await page.Locator("#import-file").SetInputFilesAsync(new FilePayload
         {
             Name = "garbage.bpmn",

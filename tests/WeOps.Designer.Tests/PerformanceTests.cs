@@ -19,8 +19,7 @@ public sealed class PerformanceTests(DesignerFixture designer, ITestOutputHelper
         var file = Path.Combine(Path.GetTempPath(), $"weops-designer-{Guid.NewGuid():N}.bpmn");
         await File.WriteAllTextAsync(file, LargeProcess(Nodes));
         var page = await designer.SignedInPageAsync();
-        await page.GotoAsync("/#/designer");
-        await page.Locator(".djs-palette").WaitForAsync();
+        await Palette.NewProcessAsync(page, "Large process " + Guid.NewGuid().ToString("N")[..8]);
         var middle = $"task-{Nodes / 2}";
 
         var clock = Stopwatch.StartNew();

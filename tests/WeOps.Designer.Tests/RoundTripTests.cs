@@ -30,8 +30,7 @@ public sealed class RoundTripTests(DesignerFixture designer)
     {
         var original = await File.ReadAllTextAsync(Path.Combine(Repository.Root, file));
         var page = await designer.SignedInPageAsync();
-        await page.GotoAsync("/#/designer");
-        await page.Locator(".djs-palette").WaitForAsync();
+        await Palette.NewProcessAsync(page, "Round trip " + Guid.NewGuid().ToString("N")[..8]);
 
         var result = await page.EvaluateAsync<JsonElement>(
             "async xml => { const r = await window.weopsDesigner.modeler.importXML(xml); return { warnings: r.warnings.map(w => w.message), xml: (await window.weopsDesigner.modeler.saveXML({ format: true })).xml }; }",

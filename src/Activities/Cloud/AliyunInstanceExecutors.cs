@@ -9,23 +9,23 @@ namespace WeOps.Activities.Cloud;
 /// <summary>Inputs of the ready-made ECS instance actions.</summary>
 public record AliyunInstancesInputs
 {
-    [Input(Description = "ECS instance ids, such as [\"i-bp67acfmxazb4p****\"].", Required = true, UiHint = "json")]
+    [Input(Description = "ECS instance ids, such as [\"i-bp67acfmxazb4p****\"].", Required = true, UiHint = "json", DescriptionZh = "ECS 实例 ID，例如 [\"i-bp67acfmxazb4p****\"]。")]
     public List<string>? InstanceIds { get; init; }
 
-    [Input(Description = "Region, such as cn-hangzhou.", Required = true)]
+    [Input(Description = "Region, such as cn-hangzhou.", Required = true, DescriptionZh = "地域，例如 cn-hangzhou。")]
     public string? Region { get; init; }
 
-    [Input(Description = "An 'aliyun' credential: accessKeyId, accessKeySecret, optional securityToken.", Required = true, UiHint = "credential")]
+    [Input(Description = "An 'aliyun' credential: accessKeyId, accessKeySecret, optional securityToken.", Required = true, UiHint = "credential", DescriptionZh = "'aliyun' 凭据：accessKeyId、accessKeySecret，可选 securityToken。")]
     public string? Credential { get; init; }
 
-    [Input(Description = "Endpoint URL overriding https://ecs.{region}.aliyuncs.com.")]
+    [Input(Description = "Endpoint URL overriding https://ecs.{region}.aliyuncs.com.", DescriptionZh = "覆盖 https://ecs.{region}.aliyuncs.com 的接入地址。")]
     public string? Endpoint { get; init; }
 }
 
 /// <summary>Inputs of the ECS actions that can be forced (stop, reboot).</summary>
 public sealed record AliyunForcibleInstancesInputs : AliyunInstancesInputs
 {
-    [Input(Description = "Force it, as pulling the power: unsaved data in the instance's memory is lost.", Default = "false")]
+    [Input(Description = "Force it, as pulling the power: unsaved data in the instance's memory is lost.", Default = "false", DescriptionZh = "强制执行，相当于断电：实例内存中未保存的数据会丢失。")]
     public bool Force { get; init; }
 }
 
@@ -76,6 +76,9 @@ public abstract class AliyunInstancesExecutor<TInputs>(ICredentialStore credenti
 
 /// <summary>Stops ECS instances.</summary>
 [Executor("cloud.aliyun.stopInstances", DisplayName = "Alibaba Cloud: stop ECS instances", Category = "Cloud",
+    DisplayNameZh = "阿里云：停止 ECS 实例", Summary = "Stops Alibaba Cloud ECS instances.",
+    SummaryZh = "停止阿里云 ECS 实例。",
+    DescriptionZh = "停止 ECS 实例（StopInstances）。错误以 ALIYUN_<Code> 形式的 BPMN 错误抛出，例如 ALIYUN_Forbidden.RAM。",
     Description = "Stops ECS instances (StopInstances). Errors are raised as BPMN errors coded ALIYUN_<Code>, such as ALIYUN_Forbidden.RAM.")]
 [Output("instances", Type = "array", Description = "One entry per instance: instanceId, previousState, currentState.")]
 [Output("requestId", Type = "string")]
@@ -88,6 +91,9 @@ public sealed class AliyunStopInstancesExecutor(ICredentialStore credentials, Cl
 
 /// <summary>Starts ECS instances.</summary>
 [Executor("cloud.aliyun.startInstances", DisplayName = "Alibaba Cloud: start ECS instances", Category = "Cloud",
+    DisplayNameZh = "阿里云：启动 ECS 实例", Summary = "Starts stopped Alibaba Cloud ECS instances.",
+    SummaryZh = "启动已停止的阿里云 ECS 实例。",
+    DescriptionZh = "启动 ECS 实例（StartInstances）。错误以 ALIYUN_<Code> 形式的 BPMN 错误抛出。",
     Description = "Starts ECS instances (StartInstances). Errors are raised as BPMN errors coded ALIYUN_<Code>.")]
 [Output("instances", Type = "array", Description = "One entry per instance: instanceId, previousState, currentState.")]
 [Output("requestId", Type = "string")]
@@ -100,6 +106,9 @@ public sealed class AliyunStartInstancesExecutor(ICredentialStore credentials, C
 
 /// <summary>Reboots ECS instances.</summary>
 [Executor("cloud.aliyun.rebootInstances", DisplayName = "Alibaba Cloud: reboot ECS instances", Category = "Cloud",
+    DisplayNameZh = "阿里云：重启 ECS 实例", Summary = "Reboots Alibaba Cloud ECS instances.",
+    SummaryZh = "重启阿里云 ECS 实例。",
+    DescriptionZh = "重启 ECS 实例（RebootInstances）。错误以 ALIYUN_<Code> 形式的 BPMN 错误抛出。",
     Description = "Reboots ECS instances (RebootInstances). Errors are raised as BPMN errors coded ALIYUN_<Code>.")]
 [Output("instances", Type = "array", Description = "One entry per instance: instanceId, previousState, currentState.")]
 [Output("requestId", Type = "string")]

@@ -9,23 +9,23 @@ namespace WeOps.Activities.Cloud;
 /// <summary>Inputs of the ready-made EC2 instance actions.</summary>
 public record AwsInstancesInputs
 {
-    [Input(Description = "EC2 instance ids, such as [\"i-0abc123\"].", Required = true, UiHint = "json")]
+    [Input(Description = "EC2 instance ids, such as [\"i-0abc123\"].", Required = true, UiHint = "json", DescriptionZh = "EC2 实例 ID，例如 [\"i-0abc123\"]。")]
     public List<string>? InstanceIds { get; init; }
 
-    [Input(Description = "Region, such as us-east-1.", Required = true)]
+    [Input(Description = "Region, such as us-east-1.", Required = true, DescriptionZh = "地域，例如 us-east-1。")]
     public string? Region { get; init; }
 
-    [Input(Description = "An 'aws' credential: accessKeyId, secretAccessKey, optional sessionToken.", Required = true, UiHint = "credential")]
+    [Input(Description = "An 'aws' credential: accessKeyId, secretAccessKey, optional sessionToken.", Required = true, UiHint = "credential", DescriptionZh = "'aws' 凭据：accessKeyId、secretAccessKey，可选 sessionToken。")]
     public string? Credential { get; init; }
 
-    [Input(Description = "Endpoint URL overriding https://ec2.{region}.amazonaws.com.")]
+    [Input(Description = "Endpoint URL overriding https://ec2.{region}.amazonaws.com.", DescriptionZh = "覆盖 https://ec2.{region}.amazonaws.com 的接入地址。")]
     public string? Endpoint { get; init; }
 }
 
 /// <summary>Inputs of <c>cloud.aws.stopInstances</c>.</summary>
 public sealed record AwsStopInstancesInputs : AwsInstancesInputs
 {
-    [Input(Description = "Force the stop (no orderly shutdown; the instance gets no chance to flush caches).", Default = "false")]
+    [Input(Description = "Force the stop (no orderly shutdown; the instance gets no chance to flush caches).", Default = "false", DescriptionZh = "强制停止（不做有序关机，实例没有机会刷新缓存）。")]
     public bool Force { get; init; }
 }
 
@@ -66,6 +66,9 @@ public abstract class AwsInstancesExecutor<TInputs>(ICredentialStore credentials
 
 /// <summary>Stops EC2 instances.</summary>
 [Executor("cloud.aws.stopInstances", DisplayName = "AWS: stop EC2 instances", Category = "Cloud",
+    DisplayNameZh = "AWS：停止 EC2 实例", Summary = "Stops EC2 instances.",
+    SummaryZh = "停止 EC2 实例。",
+    DescriptionZh = "停止 EC2 实例（StopInstances）。AWS 错误以 AWS_<Code> 形式的 BPMN 错误抛出，例如 AWS_InvalidInstanceID.NotFound。",
     Description = "Stops EC2 instances (StopInstances). AWS errors are raised as BPMN errors coded AWS_<Code>, such as AWS_InvalidInstanceID.NotFound.")]
 [Output("instances", Type = "array", Description = "One entry per instance: instanceId, previousState, currentState.")]
 [Output("requestId", Type = "string")]
@@ -78,6 +81,9 @@ public sealed class AwsStopInstancesExecutor(ICredentialStore credentials, Cloud
 
 /// <summary>Starts EC2 instances.</summary>
 [Executor("cloud.aws.startInstances", DisplayName = "AWS: start EC2 instances", Category = "Cloud",
+    DisplayNameZh = "AWS：启动 EC2 实例", Summary = "Starts stopped EC2 instances.",
+    SummaryZh = "启动已停止的 EC2 实例。",
+    DescriptionZh = "启动 EC2 实例（StartInstances）。AWS 错误以 AWS_<Code> 形式的 BPMN 错误抛出。",
     Description = "Starts EC2 instances (StartInstances). AWS errors are raised as BPMN errors coded AWS_<Code>.")]
 [Output("instances", Type = "array", Description = "One entry per instance: instanceId, previousState, currentState.")]
 [Output("requestId", Type = "string")]
@@ -90,6 +96,9 @@ public sealed class AwsStartInstancesExecutor(ICredentialStore credentials, Clou
 
 /// <summary>Reboots EC2 instances.</summary>
 [Executor("cloud.aws.rebootInstances", DisplayName = "AWS: reboot EC2 instances", Category = "Cloud",
+    DisplayNameZh = "AWS：重启 EC2 实例", Summary = "Reboots EC2 instances.",
+    SummaryZh = "重启 EC2 实例。",
+    DescriptionZh = "重启 EC2 实例（RebootInstances）。AWS 错误以 AWS_<Code> 形式的 BPMN 错误抛出。",
     Description = "Reboots EC2 instances (RebootInstances). AWS errors are raised as BPMN errors coded AWS_<Code>.")]
 [Output("instances", Type = "array", Description = "Empty: EC2 answers a reboot with no per-instance state.")]
 [Output("requestId", Type = "string")]

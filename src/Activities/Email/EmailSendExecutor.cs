@@ -21,6 +21,9 @@ public sealed class EmailDeliveryException(string message, Exception inner) : Ex
 /// <c>EMAIL_REJECTED</c> instead of failing: the other recipients may already have the message, so
 /// a retry would send it to them twice, and a process can branch to another channel.</summary>
 [Executor("email.send", DisplayName = "Send email", Category = "Notify",
+    DisplayNameZh = "发送邮件", Summary = "Sends an email in text, HTML or both through SMTP.",
+    SummaryZh = "通过 SMTP 发送文本或 HTML 邮件。",
+    DescriptionZh = "通过 SMTP 发送邮件（纯文本、HTML 或两者）。收件人被永久拒收时抛出 BPMN 错误 EMAIL_REJECTED。",
     Description = "Sends an email (text, HTML or both) through SMTP. Permanently rejected recipients raise the BPMN error EMAIL_REJECTED.")]
 [Output("messageId", Type = "string", Description = "The Message-ID header of the message sent.")]
 [Output("from", Type = "string", Description = "The sender address used.")]
@@ -34,28 +37,28 @@ public sealed class EmailSendExecutor(ICredentialStore credentials, SmtpOptions 
 
     public sealed record Inputs
     {
-        [Input(Description = "Recipients: an address, addresses separated by commas, or an array of addresses.", Required = true)]
+        [Input(Description = "Recipients: an address, addresses separated by commas, or an array of addresses.", Required = true, DescriptionZh = "收件人：一个地址、逗号分隔的多个地址，或地址数组。")]
         public JsonNode? To { get; init; }
 
-        [Input(Description = "Copy recipients, written like 'to'.")]
+        [Input(Description = "Copy recipients, written like 'to'.", DescriptionZh = "抄送，写法同 'to'。")]
         public JsonNode? Cc { get; init; }
 
-        [Input(Description = "Blind copy recipients, written like 'to'.")]
+        [Input(Description = "Blind copy recipients, written like 'to'.", DescriptionZh = "密送，写法同 'to'。")]
         public JsonNode? Bcc { get; init; }
 
-        [Input(Description = "Subject line.", Required = true)]
+        [Input(Description = "Subject line.", Required = true, DescriptionZh = "邮件主题。")]
         public string Subject { get; init; } = "";
 
-        [Input(Description = "Plain text body. With 'html' as well, mail readers choose one (multipart/alternative).", UiHint = "multiline")]
+        [Input(Description = "Plain text body. With 'html' as well, mail readers choose one (multipart/alternative).", UiHint = "multiline", DescriptionZh = "纯文本正文。同时有 'html' 时由邮件客户端选择其一（multipart/alternative）。")]
         public string? Text { get; init; }
 
-        [Input(Description = "HTML body.", UiHint = "code")]
+        [Input(Description = "HTML body.", UiHint = "code", DescriptionZh = "HTML 正文。")]
         public string? Html { get; init; }
 
-        [Input(Description = "Sender, e.g. 'Ops <ops@example.com>'; default: the credential's or the server's 'from'.")]
+        [Input(Description = "Sender, e.g. 'Ops <ops@example.com>'; default: the credential's or the server's 'from'.", DescriptionZh = "发件人，例如 'Ops <ops@example.com>'；默认取凭据或服务器的 'from'。")]
         public string? From { get; init; }
 
-        [Input(Description = "An smtp credential (host, port, username, password, startTls, from); default: the server's SMTP settings.", UiHint = "credential")]
+        [Input(Description = "An smtp credential (host, port, username, password, startTls, from); default: the server's SMTP settings.", UiHint = "credential", DescriptionZh = "smtp 凭据（host、port、username、password、startTls、from）；默认用服务器的 SMTP 设置。")]
         public string? Credential { get; init; }
     }
 

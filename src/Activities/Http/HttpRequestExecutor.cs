@@ -11,12 +11,37 @@ using WeOps.Engine.Executors;
 
 namespace WeOps.Activities.Http;
 
-public enum HttpVerb { Get, Post, Put, Patch, Delete, Head, Options }
+public enum HttpVerb
+{
+    [OptionLabel("GET", "GET（读取）")]
+    Get,
+
+    [OptionLabel("POST", "POST（提交）")]
+    Post,
+
+    [OptionLabel("PUT", "PUT（替换）")]
+    Put,
+
+    [OptionLabel("PATCH", "PATCH（部分修改）")]
+    Patch,
+
+    [OptionLabel("DELETE", "DELETE（删除）")]
+    Delete,
+
+    [OptionLabel("HEAD", "HEAD（仅响应头）")]
+    Head,
+
+    [OptionLabel("OPTIONS", "OPTIONS（查询支持的方法）")]
+    Options,
+}
 
 /// <summary>Calls an HTTP API. An answer outside <c>expectStatus</c> is the BPMN error
 /// <c>HTTP_&lt;status&gt;</c>; a connection failure or a timeout, once the retries are spent, is a
 /// technical failure. A webhook credential's <c>secret</c> goes out as a bearer token.</summary>
 [Executor("http.request", DisplayName = "HTTP request", Category = "Integration",
+    DisplayNameZh = "HTTP 请求", Summary = "Calls an HTTP API and returns its status, headers and body.",
+    SummaryZh = "调用 HTTP 接口，返回状态码、响应头和响应体。",
+    DescriptionZh = "调用 HTTP 接口并返回状态码、响应头和响应体。非预期的状态码会抛出 BPMN 错误 HTTP_<状态码>。",
     Description = "Calls an HTTP API and returns its status, headers and body. An unexpected status raises the BPMN error HTTP_<status>.")]
 [Output("status", Type = "integer", Description = "The response status code.")]
 [Output("headers", Type = "object", Description = "Response headers, names in lower case, repeated values joined with ', '.")]
@@ -40,42 +65,42 @@ public sealed class HttpRequestExecutor(OutboundHttp http, ICredentialStore cred
 
     public sealed record Inputs
     {
-        [Input(Description = "HTTP method.", Default = "get")]
+        [Input(Description = "HTTP method.", Default = "get", DescriptionZh = "HTTP 方法。")]
         public HttpVerb Method { get; init; } = HttpVerb.Get;
 
         [Input(Description = "Absolute http:// or https:// address. A ${...} in its path or query is percent-encoded as one component; "
             + "one that begins the address is its base (${baseUrl}/items/${id}); ${raw(expr)} splices URL text as it is (the validator warns).",
-            Required = true, Syntax = InputSyntax.Url)]
+            Required = true, Syntax = InputSyntax.Url, DescriptionZh = "以 http:// 或 https:// 开头的完整地址。路径或查询中的 ${...} 作为一个组成部分做百分号编码；位于地址开头的作为基地址。")]
         public string Url { get; init; } = "";
 
-        [Input(Description = "Request headers: an object of header name to value.", UiHint = "json")]
+        [Input(Description = "Request headers: an object of header name to value.", UiHint = "json", DescriptionZh = "请求头：头名称到值的对象。")]
         public JsonObject? Headers { get; init; }
 
-        [Input(Description = "Query parameters added to the URL: name to value, or to an array of values.", UiHint = "json")]
+        [Input(Description = "Query parameters added to the URL: name to value, or to an array of values.", UiHint = "json", DescriptionZh = "附加到 URL 的查询参数：名称到值，或到值的数组。")]
         public JsonObject? Query { get; init; }
 
-        [Input(Description = "Request body. An object, array, number or boolean is sent as JSON; a string as text, or as contentType says. With application/x-www-form-urlencoded an object is sent as a form.", UiHint = "json")]
+        [Input(Description = "Request body. An object, array, number or boolean is sent as JSON; a string as text, or as contentType says. With application/x-www-form-urlencoded an object is sent as a form.", UiHint = "json", DescriptionZh = "请求体。对象、数组、数字或布尔值以 JSON 发送；字符串以文本发送，或按 contentType 发送。")]
         public JsonNode? Body { get; init; }
 
-        [Input(Description = "Content type of the body (default: application/json, or text/plain for a string).")]
+        [Input(Description = "Content type of the body (default: application/json, or text/plain for a string).", DescriptionZh = "请求体的内容类型（默认：application/json，字符串为 text/plain）。")]
         public string? ContentType { get; init; }
 
-        [Input(Description = "Time allowed for each attempt, ISO 8601. The step's own timeout still bounds the whole.", Default = "PT30S")]
+        [Input(Description = "Time allowed for each attempt, ISO 8601. The step's own timeout still bounds the whole.", Default = "PT30S", DescriptionZh = "每次尝试的时间上限，ISO 8601 格式。整体仍受步骤自身超时限制。")]
         public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
-        [Input(Description = "Statuses that count as success: numbers, classes like \"2xx\" or ranges like \"200-204\".", UiHint = "json", Default = "[\"2xx\"]")]
+        [Input(Description = "Statuses that count as success: numbers, classes like \"2xx\" or ranges like \"200-204\".", UiHint = "json", Default = "[\"2xx\"]", DescriptionZh = "视为成功的状态码：数字、\"2xx\" 这样的类别或 \"200-204\" 这样的范围。")]
         public JsonNode? ExpectStatus { get; init; }
 
-        [Input(Description = "Further attempts after a 5xx answer, a refused connection or an attempt that timed out (also for POST).", Default = "2")]
+        [Input(Description = "Further attempts after a 5xx answer, a refused connection or an attempt that timed out (also for POST).", Default = "2", DescriptionZh = "遇到 5xx 应答、连接被拒或尝试超时时的额外重试次数（POST 也重试）。")]
         public int Retries { get; init; } = 2;
 
-        [Input(Description = "Bytes of the body kept in the output; a longer body is cut there and stored whole in the output store.", Default = "1048576")]
+        [Input(Description = "Bytes of the body kept in the output; a longer body is cut there and stored whole in the output store.", Default = "1048576", DescriptionZh = "输出中保留的响应体字节数；更长的响应体在此截断，完整内容存入输出存储。")]
         public int MaxResponseBytes { get; init; } = 1024 * 1024;
 
-        [Input(Description = "Follow redirects (at most 5), never to another scheme; headers and credential go only to the origin of 'url'.", Default = "true")]
+        [Input(Description = "Follow redirects (at most 5), never to another scheme; headers and credential go only to the origin of 'url'.", Default = "true", DescriptionZh = "跟随重定向（最多 5 次），不切换协议；请求头和凭据只发给 'url' 的源站。")]
         public bool FollowRedirects { get; init; } = true;
 
-        [Input(Description = "A webhook credential: its 'secret' is sent as 'Authorization: Bearer <secret>'.", UiHint = "credential")]
+        [Input(Description = "A webhook credential: its 'secret' is sent as 'Authorization: Bearer <secret>'.", UiHint = "credential", DescriptionZh = "Webhook 凭据：其 'secret' 以 'Authorization: Bearer <secret>' 发送。")]
         public string? Credential { get; init; }
     }
 

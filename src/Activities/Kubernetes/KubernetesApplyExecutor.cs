@@ -7,19 +7,22 @@ namespace WeOps.Activities.Kubernetes;
 /// <summary>Server-side apply of one or more manifests, as <c>kubectl apply --server-side</c>: the API
 /// server merges each object and records <c>fieldManager</c> as the owner of its fields.</summary>
 [Executor("k8s.apply", DisplayName = "Kubernetes: apply", Category = "Kubernetes",
+    DisplayNameZh = "Kubernetes：应用清单", Summary = "Applies YAML or JSON manifests server-side, like kubectl apply.",
+    SummaryZh = "以服务端方式应用 YAML 或 JSON 清单，相当于 kubectl apply。",
+    DescriptionZh = "以服务端应用（server-side apply）方式应用 YAML 或 JSON 清单（多个文档用 --- 分隔）。由其他管理者拥有的字段会返回 K8S_CONFLICT，除非设置了 'force'。" + ErrorsDescriptionZh,
     Description = "Server-side apply of YAML or JSON manifests (several documents separated by ---). Fields owned by another manager give K8S_CONFLICT unless 'force' is set." + ErrorsDescription)]
 [Output("applied", Type = "array", Description = "[{kind, name, namespace, resourceVersion}] in manifest order.")]
 public sealed class KubernetesApplyExecutor(KubernetesConnector connector) : KubernetesExecutor<KubernetesApplyExecutor.Inputs>(connector)
 {
     public sealed record Inputs : KubernetesInputs
     {
-        [Input(Description = "Manifests, YAML or JSON; documents separated by '---'. A namespaced object without metadata.namespace goes to 'namespace'.", Required = true, UiHint = "code")]
+        [Input(Description = "Manifests, YAML or JSON; documents separated by '---'. A namespaced object without metadata.namespace goes to 'namespace'.", Required = true, UiHint = "code", DescriptionZh = "清单，YAML 或 JSON；多个文档用 '---' 分隔。没有 metadata.namespace 的命名空间级对象放到 'namespace'。")]
         public string Manifest { get; init; } = "";
 
-        [Input(Description = "Field manager recorded as owner of the applied fields.", Default = "weops")]
+        [Input(Description = "Field manager recorded as owner of the applied fields.", Default = "weops", DescriptionZh = "记录为所应用字段所有者的字段管理者名称。")]
         public string FieldManager { get; init; } = "weops";
 
-        [Input(Description = "Take over fields owned by other managers instead of failing with K8S_CONFLICT.", Default = "false")]
+        [Input(Description = "Take over fields owned by other managers instead of failing with K8S_CONFLICT.", Default = "false", DescriptionZh = "接管其他管理者拥有的字段，而不是以 K8S_CONFLICT 失败。")]
         public bool Force { get; init; }
     }
 

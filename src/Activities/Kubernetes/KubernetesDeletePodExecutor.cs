@@ -5,6 +5,9 @@ namespace WeOps.Activities.Kubernetes;
 
 /// <summary>Deletes a pod, so its controller replaces it: the classic "kill the stuck pod" remediation.</summary>
 [Executor("k8s.deletePod", DisplayName = "Kubernetes: delete pod", Category = "Kubernetes",
+    DisplayNameZh = "Kubernetes：删除 Pod", Summary = "Deletes a pod so that its controller starts a fresh one.",
+    SummaryZh = "删除 Pod，由其控制器重新拉起一个新的。",
+    DescriptionZh = "删除一个 Pod（其控制器会启动新的 Pod）。Pod 已不存在时返回 K8S_NOT_FOUND。" + ErrorsDescriptionZh,
     Description = "Deletes a pod (its controller starts a new one). A pod that is already gone gives K8S_NOT_FOUND." + ErrorsDescription)]
 [Output("name", Type = "string")]
 [Output("namespace", Type = "string")]
@@ -13,10 +16,10 @@ public sealed class KubernetesDeletePodExecutor(KubernetesConnector connector) :
 {
     public sealed record Inputs : KubernetesInputs
     {
-        [Input(Description = "Name of the pod.", Required = true)]
+        [Input(Description = "Name of the pod.", Required = true, DescriptionZh = "Pod 名称。")]
         public string Name { get; init; } = "";
 
-        [Input(Description = "Seconds the pod gets to stop; the pod's own setting when empty, 0 to delete at once.")]
+        [Input(Description = "Seconds the pod gets to stop; the pod's own setting when empty, 0 to delete at once.", DescriptionZh = "Pod 停止的宽限秒数；留空用 Pod 自己的设置，0 表示立即删除。")]
         public int? GracePeriodSeconds { get; init; }
     }
 

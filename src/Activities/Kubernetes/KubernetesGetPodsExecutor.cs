@@ -7,6 +7,9 @@ namespace WeOps.Activities.Kubernetes;
 
 /// <summary>Lists pods by label (and field) selector with what a runbook branches on: phase, readiness, restarts.</summary>
 [Executor("k8s.getPods", DisplayName = "Kubernetes: get pods", Category = "Kubernetes",
+    DisplayNameZh = "Kubernetes：查询 Pod", Summary = "Lists the pods of a namespace that match a label selector.",
+    SummaryZh = "列出命名空间中与标签选择器匹配的 Pod。",
+    DescriptionZh = "列出某命名空间中与标签选择器（app=web,tier in (front)）及可选字段选择器匹配的 Pod。" + ErrorsDescriptionZh,
     Description = "Lists the pods of a namespace that match a label selector (app=web,tier in (front)) and optional field selector." + ErrorsDescription)]
 [Output("pods", Type = "array", Description = "[{name, phase, ready, restarts, node, ip, startTime}]")]
 [Output("count", Type = "integer")]
@@ -14,10 +17,10 @@ public sealed partial class KubernetesGetPodsExecutor(KubernetesConnector connec
 {
     public sealed record Inputs : KubernetesInputs
     {
-        [Input(Description = "Label selector, as kubectl -l takes it: app=web, tier in (front,back), !canary. Empty lists every pod.")]
+        [Input(Description = "Label selector, as kubectl -l takes it: app=web, tier in (front,back), !canary. Empty lists every pod.", DescriptionZh = "标签选择器，写法同 kubectl -l：app=web, tier in (front,back), !canary。留空列出全部 Pod。")]
         public string? LabelSelector { get; init; }
 
-        [Input(Description = "Field selector: status.phase=Running, spec.nodeName=node-1, metadata.name!=x.")]
+        [Input(Description = "Field selector: status.phase=Running, spec.nodeName=node-1, metadata.name!=x.", DescriptionZh = "字段选择器：status.phase=Running, spec.nodeName=node-1, metadata.name!=x。")]
         public string? FieldSelector { get; init; }
     }
 

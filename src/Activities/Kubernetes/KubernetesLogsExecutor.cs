@@ -5,6 +5,9 @@ namespace WeOps.Activities.Kubernetes;
 
 /// <summary>Fetches a container's log; a long log is capped in the output and kept whole in the large-output store.</summary>
 [Executor("k8s.logs", DisplayName = "Kubernetes: pod logs", Category = "Kubernetes",
+    DisplayNameZh = "Kubernetes：Pod 日志", Summary = "Reads the log of a pod's container, also the crashed previous one.",
+    SummaryZh = "读取 Pod 中容器的日志，也可读取上一次崩溃的容器。",
+    DescriptionZh = "读取 Pod 中某个容器的日志（可选上一次已终止的实例）。过长的日志在 'log' 中截断，完整内容保存在 'logRef'。" + ErrorsDescriptionZh,
     Description = "Reads the log of a pod's container (optionally the previous, crashed one). A long log is capped in 'log' and stored whole under 'logRef'." + ErrorsDescription)]
 [Output("pod", Type = "string")]
 [Output("log", Type = "string", Description = "The log text, capped.")]
@@ -14,19 +17,19 @@ public sealed class KubernetesLogsExecutor(KubernetesConnector connector) : Kube
 {
     public sealed record Inputs : KubernetesInputs
     {
-        [Input(Description = "Name of the pod.", Required = true)]
+        [Input(Description = "Name of the pod.", Required = true, DescriptionZh = "Pod 名称。")]
         public string Pod { get; init; } = "";
 
-        [Input(Description = "Container; may be empty when the pod has one.")]
+        [Input(Description = "Container; may be empty when the pod has one.", DescriptionZh = "容器名；Pod 只有一个容器时可留空。")]
         public string? Container { get; init; }
 
-        [Input(Description = "Only the last N lines.")]
+        [Input(Description = "Only the last N lines.", DescriptionZh = "只取最后 N 行。")]
         public int? TailLines { get; init; }
 
-        [Input(Description = "Only lines written in the last N seconds.")]
+        [Input(Description = "Only lines written in the last N seconds.", DescriptionZh = "只取最近 N 秒内写入的行。")]
         public int? SinceSeconds { get; init; }
 
-        [Input(Description = "The log of the previous (terminated) instance of the container: why it crashed.", Default = "false")]
+        [Input(Description = "The log of the previous (terminated) instance of the container: why it crashed.", Default = "false", DescriptionZh = "读取该容器上一次（已终止）实例的日志：看它为什么崩溃。")]
         public bool Previous { get; init; }
     }
 

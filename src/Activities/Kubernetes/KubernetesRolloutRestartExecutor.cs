@@ -7,6 +7,9 @@ namespace WeOps.Activities.Kubernetes;
 /// <summary>Restarts the pods of a workload the way <c>kubectl rollout restart</c> does: by stamping the
 /// pod template with a <c>kubectl.kubernetes.io/restartedAt</c> annotation, which starts a rollout.</summary>
 [Executor("k8s.rolloutRestart", DisplayName = "Kubernetes: rollout restart", Category = "Kubernetes",
+    DisplayNameZh = "Kubernetes：滚动重启", Summary = "Rolling restart of a Deployment, StatefulSet or DaemonSet.",
+    SummaryZh = "滚动重启 Deployment、StatefulSet 或 DaemonSet。",
+    DescriptionZh = "滚动重启 Deployment、StatefulSet 或 DaemonSet（与 kubectl rollout restart 发送相同的 strategic-merge 补丁）。" + ErrorsDescriptionZh,
     Description = "Rolling restart of a Deployment, StatefulSet or DaemonSet (the strategic-merge patch kubectl rollout restart sends)." + ErrorsDescription)]
 [Output("name", Type = "string")]
 [Output("namespace", Type = "string")]
@@ -15,14 +18,24 @@ public sealed class KubernetesRolloutRestartExecutor(KubernetesConnector connect
 {
     public const string RestartedAtAnnotation = "kubectl.kubernetes.io/restartedAt";
 
-    public enum RestartableKind { Deployment, StatefulSet, DaemonSet }
+    public enum RestartableKind
+    {
+        [OptionLabel("Deployment", "Deployment（无状态）")]
+        Deployment,
+
+        [OptionLabel("StatefulSet", "StatefulSet（有状态）")]
+        StatefulSet,
+
+        [OptionLabel("DaemonSet", "DaemonSet（守护进程集）")]
+        DaemonSet,
+    }
 
     public sealed record Inputs : KubernetesInputs
     {
-        [Input(Description = "Kind of workload.", Default = "deployment")]
+        [Input(Description = "Kind of workload.", Default = "deployment", DescriptionZh = "工作负载类型。")]
         public RestartableKind Kind { get; init; } = RestartableKind.Deployment;
 
-        [Input(Description = "Name of the workload.", Required = true)]
+        [Input(Description = "Name of the workload.", Required = true, DescriptionZh = "工作负载名称。")]
         public string Name { get; init; } = "";
     }
 

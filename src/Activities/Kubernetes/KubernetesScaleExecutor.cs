@@ -8,6 +8,9 @@ namespace WeOps.Activities.Kubernetes;
 /// or moves it by a number of replicas within bounds, which is what a runbook that scales up under load needs:
 /// it cannot know the count before the step reads it.</summary>
 [Executor("k8s.scale", DisplayName = "Kubernetes: scale", Category = "Kubernetes",
+    DisplayNameZh = "Kubernetes：扩缩容", Summary = "Sets or changes the replica count of a workload within limits.",
+    SummaryZh = "在上下限内设置或调整工作负载的副本数。",
+    DescriptionZh = "设置 Deployment、StatefulSet 或 ReplicaSet 的副本数（PATCH 其 scale 子资源），或在 minReplicas 与 maxReplicas 之间按数量增减；副本数不变时不做任何写入。" + ErrorsDescriptionZh,
     Description = "Sets the replicas of a Deployment, StatefulSet or ReplicaSet (PATCH of its scale subresource), "
         + "or changes them by a number within minReplicas and maxReplicas; nothing is written when the count would not change." + ErrorsDescription)]
 [Output("name", Type = "string")]
@@ -16,26 +19,36 @@ namespace WeOps.Activities.Kubernetes;
 [Output("previousReplicas", Type = "integer", Description = "The replica count before the change.")]
 public sealed class KubernetesScaleExecutor(KubernetesConnector connector) : KubernetesExecutor<KubernetesScaleExecutor.Inputs>(connector)
 {
-    public enum ScalableKind { Deployment, StatefulSet, ReplicaSet }
+    public enum ScalableKind
+    {
+        [OptionLabel("Deployment", "Deployment（无状态）")]
+        Deployment,
+
+        [OptionLabel("StatefulSet", "StatefulSet（有状态）")]
+        StatefulSet,
+
+        [OptionLabel("ReplicaSet", "ReplicaSet（副本集）")]
+        ReplicaSet,
+    }
 
     public sealed record Inputs : KubernetesInputs
     {
-        [Input(Description = "Kind of workload.", Default = "deployment")]
+        [Input(Description = "Kind of workload.", Default = "deployment", DescriptionZh = "工作负载类型。")]
         public ScalableKind Kind { get; init; } = ScalableKind.Deployment;
 
-        [Input(Description = "Name of the workload.", Required = true)]
+        [Input(Description = "Name of the workload.", Required = true, DescriptionZh = "工作负载名称。")]
         public string Name { get; init; } = "";
 
-        [Input(Description = "Desired number of replicas (0 or more). Give this or 'by'.")]
+        [Input(Description = "Desired number of replicas (0 or more). Give this or 'by'.", DescriptionZh = "期望的副本数（0 或以上）。与 'by' 二选一。")]
         public int? Replicas { get; init; }
 
-        [Input(Description = "Change the current count by this many (2 scales up by two, -1 down by one). Give this or 'replicas'.")]
+        [Input(Description = "Change the current count by this many (2 scales up by two, -1 down by one). Give this or 'replicas'.", DescriptionZh = "在当前副本数上增减（2 表示加两个，-1 表示减一个）。与 'replicas' 二选一。")]
         public int? By { get; init; }
 
-        [Input(Description = "The fewest replicas the step leaves. Going down it stops here; a count already below is not lowered further.")]
+        [Input(Description = "The fewest replicas the step leaves. Going down it stops here; a count already below is not lowered further.", DescriptionZh = "步骤保留的最少副本数。缩容到此为止；已低于此数的不再降低。")]
         public int? MinReplicas { get; init; }
 
-        [Input(Description = "The most replicas the step leaves. Going up it stops here; a count already above is not raised further.")]
+        [Input(Description = "The most replicas the step leaves. Going up it stops here; a count already above is not raised further.", DescriptionZh = "步骤保留的最多副本数。扩容到此为止；已高于此数的不再增加。")]
         public int? MaxReplicas { get; init; }
     }
 

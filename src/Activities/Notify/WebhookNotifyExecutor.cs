@@ -10,7 +10,23 @@ using WeOps.Engine.Executors;
 
 namespace WeOps.Activities.Notify;
 
-public enum ChatPlatform { Dingtalk, Feishu, Wecom, Slack, Generic }
+public enum ChatPlatform
+{
+    [OptionLabel("DingTalk", "钉钉")]
+    Dingtalk,
+
+    [OptionLabel("Feishu", "飞书")]
+    Feishu,
+
+    [OptionLabel("WeCom", "企业微信")]
+    Wecom,
+
+    [OptionLabel("Slack", "Slack")]
+    Slack,
+
+    [OptionLabel("Any webhook (JSON)", "任意 Webhook（JSON）")]
+    Generic,
+}
 
 /// <summary>The platform answered, but did not accept the message. <see cref="Code"/> is the platform's
 /// own error code (DingTalk/WeCom <c>errcode</c>, Feishu <c>code</c>, Slack's error text, or the HTTP status).</summary>
@@ -25,6 +41,9 @@ public sealed class WebhookRejectedException(string platform, string code, strin
 /// when the credential holds a secret. A rejection is a technical failure (retried by the engine:
 /// rate limits pass), carrying the platform's error code.</summary>
 [Executor("notify.webhook", DisplayName = "Chat notification", Category = "Notify",
+    DisplayNameZh = "群聊通知", Summary = "Posts a message to a DingTalk, Feishu, WeCom or Slack group robot.",
+    SummaryZh = "向钉钉、飞书、企业微信或 Slack 群机器人发送消息。",
+    DescriptionZh = "向钉钉、飞书、企业微信或 Slack 群机器人发送消息，或以 JSON 发送到任意 Webhook。",
     Description = "Sends a message to a DingTalk, Feishu, WeCom or Slack group robot, or to any webhook as JSON.")]
 [Output("platform", Type = "string", Description = "The platform the message went to.")]
 [Output("status", Type = "integer", Description = "The HTTP status of the platform's answer.")]
@@ -40,29 +59,29 @@ public sealed class WebhookNotifyExecutor(OutboundHttp http, ICredentialStore cr
 
     public sealed record Inputs
     {
-        [Input(Description = "Which chat platform the webhook belongs to.", Required = true)]
+        [Input(Description = "Which chat platform the webhook belongs to.", Required = true, DescriptionZh = "Webhook 所属的聊天平台。")]
         public ChatPlatform Platform { get; init; }
 
         [Input(Description = "The webhook address; leave empty when the credential holds it (a DingTalk or WeCom address carries its token). "
-            + "A ${...} after its start is percent-encoded, as in http.request's url.", Syntax = InputSyntax.Url)]
+            + "A ${...} after its start is percent-encoded, as in http.request's url.", Syntax = InputSyntax.Url, DescriptionZh = "Webhook 地址；凭据中已有时留空（钉钉、企业微信的地址自带 token）。地址开头之后的 ${...} 会做百分号编码。")]
         public string? Url { get; init; }
 
-        [Input(Description = "A webhook credential: 'url' (optional) and 'secret' (signing key; optional).", UiHint = "credential")]
+        [Input(Description = "A webhook credential: 'url' (optional) and 'secret' (signing key; optional).", UiHint = "credential", DescriptionZh = "Webhook 凭据：'url'（可选）和 'secret'（签名密钥，可选）。")]
         public string? Credential { get; init; }
 
-        [Input(Description = "Title. With a title the message is sent as markdown (Feishu: rich text post).")]
+        [Input(Description = "Title. With a title the message is sent as markdown (Feishu: rich text post).", DescriptionZh = "标题。有标题时以 markdown 发送（飞书：富文本 post）。")]
         public string? Title { get; init; }
 
-        [Input(Description = "The message: markdown with a title, plain text without.", UiHint = "multiline")]
+        [Input(Description = "The message: markdown with a title, plain text without.", UiHint = "multiline", DescriptionZh = "消息内容：有标题时为 markdown，否则为纯文本。")]
         public string? Text { get; init; }
 
-        [Input(Description = "Who to mention: user ids, mobile numbers (DingTalk, WeCom), or \"all\".")]
+        [Input(Description = "Who to mention: user ids, mobile numbers (DingTalk, WeCom), or \"all\".", DescriptionZh = "要 @ 的人：用户 ID、手机号（钉钉、企业微信）或 \"all\"。")]
         public List<string>? Mentions { get; init; }
 
-        [Input(Description = "Generic platform only: the JSON body to send as it is.", UiHint = "json")]
+        [Input(Description = "Generic platform only: the JSON body to send as it is.", UiHint = "json", DescriptionZh = "仅限通用平台：原样发送的 JSON 请求体。")]
         public JsonNode? Payload { get; init; }
 
-        [Input(Description = "Time allowed for the platform to answer, ISO 8601.", Default = "PT15S")]
+        [Input(Description = "Time allowed for the platform to answer, ISO 8601.", Default = "PT15S", DescriptionZh = "等待平台应答的时间，ISO 8601 格式。")]
         public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(15);
     }
 

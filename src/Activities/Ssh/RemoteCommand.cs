@@ -8,7 +8,10 @@ namespace WeOps.Activities.Ssh;
 /// <summary>The shell that reads a script from stdin on the remote host.</summary>
 public enum ScriptShell
 {
+    [OptionLabel("sh", "sh")]
     Sh,
+
+    [OptionLabel("bash", "bash")]
     Bash,
 }
 

@@ -15,6 +15,9 @@ namespace WeOps.Activities.Ssh;
 /// time. A host that fails (non-zero exit, unreachable, refused, timed out) is reported in the output;
 /// whether that fails the step is <c>failWhen</c>'s choice.</summary>
 [Executor("ssh.exec", DisplayName = "Run over SSH", Category = "Remote",
+    DisplayNameZh = "通过 SSH 执行", Summary = "Runs a shell command or script on one or more hosts over SSH.",
+    SummaryZh = "通过 SSH 在一台或多台主机上执行命令或脚本。",
+    DescriptionZh = "用 OpenSSH 客户端在一台或多台主机上执行命令或脚本（密钥登录，校验主机密钥）。主机可以是资产清单中的名称、地址（host[:port]）或标签筛选（'tags: web+env:prod !env:staging'）。默认任一主机失败即抛出 BPMN 错误 SSH_FAILED（failWhen: anyHost）；failWhen: never 时步骤成功，失败主机列在 'failedHosts' 中。超过服务器上限的输出在变量中被截断，完整内容保存在实例旁（stdoutRef/stderrRef）。",
     Description = "Runs a command or a script on one or more hosts with the OpenSSH client (key login, host keys checked). "
         + "Hosts are inventory names, addresses (host[:port]) or tag filters ('tags: web+env:prod !env:staging'). "
         + "By default any failed host raises the BPMN error SSH_FAILED (failWhen: anyHost); with failWhen: never the step "
@@ -48,56 +51,56 @@ public sealed partial class SshExecutor : Executor<SshExecutor.Inputs>
     public sealed record Inputs
     {
         [Input(Description = "Where to run: a host name from the inventory, an address (10.0.0.5, 10.0.0.5:2222, db1.example.com), "
-            + "a tag filter ('tags: web+env:prod !env:staging'), or a list of these.", Required = true, UiHint = "hosts")]
+            + "a tag filter ('tags: web+env:prod !env:staging'), or a list of these.", Required = true, UiHint = "hosts", DescriptionZh = "在哪里执行：资产清单中的主机名、地址（10.0.0.5、10.0.0.5:2222、db1.example.com）或标签筛选（'tags: web+env:prod !env:staging'）；多个用逗号分隔或给一个数组。")]
         public JsonNode? Hosts { get; init; }
 
         [Input(Description = "A shell command line, run by the login shell of the remote user. Each ${...} in it becomes one "
             + "quoted word, whatever the value holds; ${raw(expr)} splices shell text unquoted (the validator warns). Give this or 'script'.",
-            UiHint = "code", Syntax = InputSyntax.Shell)]
+            UiHint = "code", Syntax = InputSyntax.Shell, DescriptionZh = "一行 shell 命令，由远端用户的登录 shell 执行。其中每个 ${...} 都会成为一个带引号的单词；${raw(expr)} 原样拼入。与 'script' 二选一。")]
         public string? Command { get; init; }
 
         [Input(Description = "A script sent on stdin to 'shell -s'; 'args' become $1, $2... Each ${...} in it becomes one quoted word, "
-            + "as in 'command'. Give this or 'command'.", UiHint = "code", Syntax = InputSyntax.Shell)]
+            + "as in 'command'. Give this or 'command'.", UiHint = "code", Syntax = InputSyntax.Shell, DescriptionZh = "通过 stdin 交给 'shell -s' 执行的脚本；'args' 成为 $1、$2……其中的 ${...} 与 'command' 中一样加引号。与 'command' 二选一。")]
         public string? Script { get; init; }
 
-        [Input(Description = "The shell that reads 'script'.", Default = "sh")]
+        [Input(Description = "The shell that reads 'script'.", Default = "sh", DescriptionZh = "读取 'script' 的 shell。")]
         public ScriptShell Shell { get; init; }
 
-        [Input(Description = "Values added to the command (or passed to the script as $1, $2...) as separate arguments, each quoted.", UiHint = "json")]
+        [Input(Description = "Values added to the command (or passed to the script as $1, $2...) as separate arguments, each quoted.", UiHint = "json", DescriptionZh = "附加到命令后（或作为脚本的 $1、$2……）的参数，每个单独加引号。")]
         public List<JsonNode?>? Args { get; init; }
 
-        [Input(Description = "Environment variables exported on the remote side; values are quoted and never logged.", UiHint = "json")]
+        [Input(Description = "Environment variables exported on the remote side; values are quoted and never logged.", UiHint = "json", DescriptionZh = "在远端导出的环境变量；值会加引号，且从不写入日志。")]
         public Dictionary<string, JsonNode?>? Env { get; init; }
 
-        [Input(Description = "Run as root through 'sudo -n' (fails instead of prompting when sudo wants a password).", Default = "false")]
+        [Input(Description = "Run as root through 'sudo -n' (fails instead of prompting when sudo wants a password).", Default = "false", DescriptionZh = "通过 'sudo -n' 以 root 身份执行（sudo 需要密码时直接失败，不会等待输入）。")]
         public bool Sudo { get; init; }
 
-        [Input(Description = "Log in as this user, over the inventory's user and the credential's username.")]
+        [Input(Description = "Log in as this user, over the inventory's user and the credential's username.", DescriptionZh = "以此用户登录，优先于资产清单中的用户和凭据中的用户名。")]
         public string? User { get; init; }
 
-        [Input(Description = "SSH port, over the inventory's port (an address written host:port keeps its own).")]
+        [Input(Description = "SSH port, over the inventory's port (an address written host:port keeps its own).", DescriptionZh = "SSH 端口，优先于资产清单中的端口（写成 host:port 的地址保留自己的端口）。")]
         public int? Port { get; init; }
 
         [Input(Description = "Name of an SSH credential (privateKey, username), over the inventory's credential. "
-            + "Without one, ssh uses the server account's own keys.", UiHint = "credential")]
+            + "Without one, ssh uses the server account's own keys.", UiHint = "credential", DescriptionZh = "SSH 凭据名称（privateKey、username），优先于资产清单中的凭据。不填时 ssh 使用服务器账号自己的密钥。")]
         public string? Credential { get; init; }
 
         [Input(Description = "Time limit per host, ISO 8601 (PT5M); ssh is killed and the host fails when it is reached. "
-            + "Without it only the step's own timeout applies.")]
+            + "Without it only the step's own timeout applies.", DescriptionZh = "每台主机的时间上限，ISO 8601 格式（PT5M）；到时 ssh 被终止，该主机记为失败。不填时只受步骤自身超时限制。")]
         public TimeSpan? Timeout { get; init; }
 
-        [Input(Description = "How many hosts run at once (1-100).", Default = "10")]
+        [Input(Description = "How many hosts run at once (1-100).", Default = "10", DescriptionZh = "同时执行的主机数（1-100）。")]
         public int Parallelism { get; init; } = 10;
 
-        [Input(Description = "continue: every host runs; stop: no new host starts after a failure (the rest are skipped).", Default = "continue")]
+        [Input(Description = "continue: every host runs; stop: no new host starts after a failure (the rest are skipped).", Default = "continue", DescriptionZh = "continue：所有主机都执行；stop：一台失败后不再启动新的主机（其余记为跳过）。")]
         public OnFailure OnFailure { get; init; }
 
         [Input(Description = "When host failures fail the step with BPMN error SSH_FAILED: anyHost, allHosts, or never "
-            + "(then only 'failedHosts' tells).", Default = "anyHost")]
+            + "(then only 'failedHosts' tells).", Default = "anyHost", DescriptionZh = "主机失败何时使步骤以 BPMN 错误 SSH_FAILED 失败：anyHost、allHosts 或 never（此时只在 'failedHosts' 中体现）。")]
         public FailWhen FailWhen { get; init; }
 
         [Input(Description = "strict: a host's key must be known (inventory or the server's known_hosts); acceptNew: "
-            + "trust an unknown key on first use, if the server allows it.", Default = "strict")]
+            + "trust an unknown key on first use, if the server allows it.", Default = "strict", DescriptionZh = "strict：主机密钥必须已知（资产清单或服务器的 known_hosts）；acceptNew：服务器允许时，首次连接信任未知密钥。")]
         public HostKeyPolicy HostKeyPolicy { get; init; }
     }
 

@@ -6,6 +6,9 @@ namespace WeOps.Activities.Tickets;
 /// <summary>Adds a comment to a ticket's timeline. A re-run of the step does not add the same comment
 /// twice: the step is the comment's author, and its last comment is compared.</summary>
 [Executor("ticket.comment", DisplayName = "Comment on ticket", Category = "Tickets",
+    DisplayNameZh = "评论工单", Summary = "Adds a comment to a ticket, such as what a step did.",
+    SummaryZh = "给工单添加评论，例如记录自动步骤做了什么。",
+    DescriptionZh = "给工单添加一条评论（自动步骤做了什么、它的输出、一个决定）。",
     Description = "Adds a comment to a ticket (what an automatic step did, its output, a decision).")]
 [Output("number", Type = "string")]
 [Output("state", Type = "string")]
@@ -16,10 +19,10 @@ public sealed class TicketCommentExecutor(TicketStore tickets) : Executor<Ticket
 
     public sealed record Inputs
     {
-        [Input(Description = "The ticket number, e.g. INC-000123.", Required = true)]
+        [Input(Description = "The ticket number, e.g. INC-000123.", Required = true, DescriptionZh = "工单号，例如 INC-000123。")]
         public string? Number { get; init; }
 
-        [Input(Description = "The comment.", Required = true, UiHint = "multiline")]
+        [Input(Description = "The comment.", Required = true, UiHint = "multiline", DescriptionZh = "评论内容。")]
         public string? Text { get; init; }
     }
 

@@ -6,6 +6,9 @@ namespace WeOps.Activities.Tickets;
 /// <summary>Reads the tickets linked to a ticket, so a process can act on each of them: the incidents a
 /// problem caused, the changes in a release. Links made by other processes after this one started count.</summary>
 [Executor("ticket.links", DisplayName = "Linked tickets", Category = "Tickets",
+    DisplayNameZh = "查询关联工单", Summary = "Lists the tickets linked to a ticket.",
+    SummaryZh = "列出与某张工单关联的工单。",
+    DescriptionZh = "列出与某张工单关联的工单，可只列出某一类型和关联方式的，例如某问题导致的事件（type incident，kind causedBy）。",
     Description = "Lists the tickets linked to a ticket, optionally only those of one type and kind, e.g. the incidents a problem caused (type incident, kind causedBy).")]
 [Output("number", Type = "string")]
 [Output("numbers", Type = "array", Description = "The linked tickets' numbers: loop over them.")]
@@ -19,13 +22,13 @@ public sealed class TicketLinksExecutor(TicketStore tickets) : Executor<TicketLi
 
     public sealed record Inputs
     {
-        [Input(Description = "The ticket number, e.g. PRB-000007.", Required = true)]
+        [Input(Description = "The ticket number, e.g. PRB-000007.", Required = true, DescriptionZh = "工单号，例如 PRB-000007。")]
         public string? Number { get; init; }
 
-        [Input(Description = "Only linked tickets of this type: incident, change, problem or release.")]
+        [Input(Description = "Only linked tickets of this type: incident, change, problem or release.", DescriptionZh = "只列出此类型的关联工单：incident、change、problem 或 release。")]
         public string? Type { get; init; }
 
-        [Input(Description = "Only links of this kind: causedBy, fixedBy or partOf.")]
+        [Input(Description = "Only links of this kind: causedBy, fixedBy or partOf.", DescriptionZh = "只列出此关联方式：causedBy、fixedBy 或 partOf。")]
         public string? Kind { get; init; }
     }
 

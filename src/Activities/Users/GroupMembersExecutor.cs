@@ -8,6 +8,9 @@ namespace WeOps.Activities.Users;
 /// <c>approvers="${cab}"</c> with policy <c>all</c> needs every member, where <c>group:cab</c> is one seat any
 /// member fills.</summary>
 [Executor("directory.members", DisplayName = "Group members", Category = "Directory",
+    DisplayNameZh = "组成员", Summary = "Looks up the usernames of a group's members in the user directory.",
+    SummaryZh = "从用户目录查询某个组的成员用户名。",
+    DescriptionZh = "从用户目录（/api/users）读取某个组成员的用户名，例如需要全部 CAB 成员审批时。成员少于 'minimum' 时抛出 BPMN 错误 GROUP_TOO_SMALL。",
     Description = "The usernames of a group's members from the user directory (/api/users), e.g. every CAB member for an approval that needs all of them. "
         + "Fewer members than 'minimum' is the BPMN error GROUP_TOO_SMALL.")]
 [Output("members", Type = "array", Description = "Usernames, in name order.")]
@@ -19,10 +22,10 @@ public sealed class GroupMembersExecutor(UserDirectory directory) : Executor<Gro
 
     public sealed record Inputs
     {
-        [Input(Description = "The group's name, e.g. cab.", Required = true)]
+        [Input(Description = "The group's name, e.g. cab.", Required = true, DescriptionZh = "组名，例如 cab。")]
         public string? Group { get; init; }
 
-        [Input(Description = "The fewest members the step accepts (default 1): an empty group would make an approval nobody can decide.", Default = "1")]
+        [Input(Description = "The fewest members the step accepts (default 1): an empty group would make an approval nobody can decide.", Default = "1", DescriptionZh = "步骤接受的最少成员数（默认 1）：空组会让审批无人能决定。")]
         public int? Minimum { get; init; }
     }
 

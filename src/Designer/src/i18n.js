@@ -5,9 +5,10 @@ import core from './i18n/core.zh.js';
 import tickets from './i18n/tickets.zh.js';
 import shell from './i18n/shell.zh.js';
 import tasks from './i18n/tasks.zh.js';
+import palette from './i18n/palette.zh.js';
 
 // One dictionary per area of the UI, so pages keep their own strings; a later part wins on a clash.
-const zhParts = [core, tickets, shell, tasks];
+const zhParts = [core, tickets, shell, tasks, palette];
 
 const STORAGE_KEY = 'weops.lang';
 

@@ -3,6 +3,7 @@ import { clear, h, notice } from './dom.js';
 import { language, onLanguageChange, setLanguage, t } from './i18n.js';
 import { currentUser, signOut } from './session.js';
 import { stopTaskBadge, taskBadge } from './pages/taskBadge.js';
+import { mayLeave } from './navigation.js';
 
 // Routes live in the URL fragment (#/instances/...), so the server needs no route of its own for them.
 // Each page is its own module, loaded when its route is first opened: the first page needs neither bpmn-js
@@ -79,6 +80,13 @@ function header(user, hash) {
     user ? h('button', { id: 'sign-out', onclick: () => { signOut(); stopTaskBadge(); location.hash = '#/signin'; } }, t('Sign out')) : null);
 }
 
-window.addEventListener('hashchange', render);
+// A page with unsaved work may keep the user (its guard asks); the address then goes back to it.
+window.addEventListener('hashchange', (event) => {
+  if (!mayLeave()) {
+    history.replaceState(null, '', new URL(event.oldURL).hash || '#/processes');
+    return;
+  }
+  render();
+});
 onLanguageChange(render);
 render();

@@ -8,6 +8,17 @@ public sealed class ExecutorAttribute(string type) : Attribute
     public string? DisplayName { get; init; }
     public string Category { get; init; } = "General";
     public string? Description { get; init; }
+
+    /// <summary>The display name in Simplified Chinese.</summary>
+    public string? DisplayNameZh { get; init; }
+
+    /// <summary>One short sentence saying what the step does, for the palette's tooltip.</summary>
+    public string? Summary { get; init; }
+
+    public string? SummaryZh { get; init; }
+
+    /// <summary>The description in Simplified Chinese.</summary>
+    public string? DescriptionZh { get; init; }
 }
 
 /// <summary>Describes one input of an executor: a property of its inputs record.</summary>
@@ -15,6 +26,10 @@ public sealed class ExecutorAttribute(string type) : Attribute
 public sealed class InputAttribute : Attribute
 {
     public string? Description { get; init; }
+
+    /// <summary>The description in Simplified Chinese.</summary>
+    public string? DescriptionZh { get; init; }
+
     public bool Required { get; init; }
 
     /// <summary>How the designer edits the value: <c>text</c>, <c>multiline</c>, <c>code</c>, <c>credential</c>, <c>json</c>...</summary>
@@ -36,4 +51,12 @@ public sealed class OutputAttribute(string name) : Attribute
     public string Name { get; } = name;
     public string Type { get; init; } = "any";
     public string? Description { get; init; }
+}
+
+/// <summary>How the designer names one value of an enumeration input, in English and Simplified Chinese.</summary>
+[AttributeUsage(AttributeTargets.Field, Inherited = false)]
+public sealed class OptionLabelAttribute(string english, string chinese) : Attribute
+{
+    public string English { get; } = english;
+    public string Chinese { get; } = chinese;
 }

@@ -36,10 +36,24 @@ public enum InputSyntax
     [JsonStringEnumMemberName("url")] Url,
 }
 
+/// <summary>A text the designer shows, in English and Simplified Chinese; a missing translation is null.</summary>
+public sealed record LocalizedText(
+    [property: JsonPropertyName("en")] string? En,
+    [property: JsonPropertyName("zh-CN")] string? ZhCn);
+
+/// <summary>One value of an enumeration input and what the designer calls it.</summary>
+public sealed record OptionLabel(string Value, LocalizedText Label);
+
 public sealed record InputDescriptor(string Name, InputType Type, bool Required, string? Description, string? UiHint, string? Default)
 {
     /// <summary>Allowed values of an enumeration input.</summary>
     public IReadOnlyList<string> Options { get; init; } = [];
+
+    /// <summary>The description in both languages.</summary>
+    public LocalizedText Descriptions { get; init; } = new(Description, null);
+
+    /// <summary>Labels of the <see cref="Options"/>, in their order.</summary>
+    public IReadOnlyList<OptionLabel> OptionLabels { get; init; } = [];
 
     public InputSyntax Syntax { get; init; }
 
@@ -65,6 +79,15 @@ public sealed record ExecutorDescriptor(
     IReadOnlyList<InputDescriptor> Inputs,
     IReadOnlyList<OutputDescriptor> Outputs)
 {
+    /// <summary>The display name in both languages.</summary>
+    public LocalizedText Names { get; init; } = new(DisplayName, null);
+
+    /// <summary>One short sentence saying what the step does, in both languages.</summary>
+    public LocalizedText Summaries { get; init; } = new(null, null);
+
+    /// <summary>The description in both languages.</summary>
+    public LocalizedText Descriptions { get; init; } = new(Description, null);
+
     public InputDescriptor? Input(string name) => Inputs.FirstOrDefault(i => i.Name == name);
 
     /// <summary>Reads the descriptor of an executor class and the record it takes as inputs.</summary>
@@ -88,7 +111,12 @@ public sealed record ExecutorDescriptor(
             attribute.Category,
             attribute.Description,
             inputs,
-            outputs);
+            outputs)
+        {
+            Names = new(attribute.DisplayName ?? attribute.Type, attribute.DisplayNameZh),
+            Summaries = new(attribute.Summary, attribute.SummaryZh),
+            Descriptions = new(attribute.Description, attribute.DescriptionZh),
+        };
     }
 
     private static InputDescriptor Describe(PropertyInfo property, InputAttribute attribute)
@@ -105,8 +133,17 @@ public sealed record ExecutorDescriptor(
         {
             Options = options,
             Syntax = attribute.Syntax,
+            Descriptions = new(attribute.Description, attribute.DescriptionZh),
+            OptionLabels = type.IsEnum ? OptionLabels(type) : [],
         };
     }
+
+    // In the order of Options (ExecutorJson.EnumNames), whatever the order the fields are declared in.
+    private static IReadOnlyList<OptionLabel> OptionLabels(Type enumType) =>
+        Enum.GetNames(enumType)
+            .Select(name => (Value: JsonNamingPolicy.CamelCase.ConvertName(name), Label: enumType.GetField(name)!.GetCustomAttribute<OptionLabelAttribute>()))
+            .Select(x => new OptionLabel(x.Value, new LocalizedText(x.Label?.English ?? x.Value, x.Label?.Chinese)))
+            .ToList();
 
     private static (InputType, IReadOnlyList<string>) Classify(Type type)
     {

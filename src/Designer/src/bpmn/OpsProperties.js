@@ -6,6 +6,7 @@ import { SelectEntry, TextAreaEntry, TextFieldEntry, isSelectEntryEdited, isText
 import { useService } from 'bpmn-js-properties-panel';
 import { getBusinessObject, is } from 'bpmn-js/lib/util/ModelUtil';
 import { t } from '../i18n.js';
+import { executorDescription, executorName, inputDescription, optionLabel } from './executorText.js';
 import {
   BatchHandler, opsElement, opsInput, outputsText, setExecutorType, setOpsAttribute, setOpsInput, setOutputsText
 } from './opsModel.js';
@@ -95,12 +96,13 @@ export default class OpsPropertiesProvider {
       isEdited: isSelectEntryEdited,
       component: OpsSelect,
       label: t('Executor type'),
+      description: executorHelp(executors, element),
       getValue: () => opsElement(element, 'ops:Task')?.type || '',
       setValue: (value) => setExecutorType(injector, element, value, executors.find((d) => d.type === value)),
       getOptions: () => {
           const current = opsElement(element, 'ops:Task')?.type;
           const options = [{ value: '', label: t('Choose an executor') },
-            ...executors.map((d) => ({ value: d.type, label: `${d.displayName} (${d.type})` }))];
+            ...executors.map((d) => ({ value: d.type, label: `${executorName(d)} (${d.type})` }))];
           // A type this server does not know still shows, so opening a file never changes it.
         if (current && !executors.some((d) => d.type === current)) options.push({ value: current, label: current });
         return options;
@@ -114,7 +116,7 @@ export default class OpsPropertiesProvider {
     const descriptor = this._descriptor(element);
     return {
       id: 'ops-executor',
-      label: descriptor ? `${t('Executor')}: ${descriptor.displayName}` : t('Executor'),
+      label: descriptor ? `${t('Executor')}: ${executorName(descriptor)}` : t('Executor'),
       entries
     };
   }
@@ -130,7 +132,7 @@ export default class OpsPropertiesProvider {
     const injector = this._injector;
     const id = `ops-input-${input.name}`;
     const label = input.required ? `${input.name} *` : input.name;
-    const notes = [input.description, input.default !== undefined && input.default !== null ? t('default: {value}', { value: input.default }) : null,
+    const notes = [inputDescription(input), input.default !== undefined && input.default !== null ? t('default: {value}', { value: input.default }) : null,
       input.required ? t('required') : null].filter(Boolean).join(' · ');
     const getValue = () => opsInput(element, input.name)?.value || '';
     const setValue = (value) => setOpsInput(injector, element, input.name, value);
@@ -141,7 +143,7 @@ export default class OpsPropertiesProvider {
     if (choices) {
       // An expression or a name this server does not list stays selectable.
       return { id, element, isEdited: isSelectEntryEdited, component: OpsSelect, label, description: notes, getValue, setValue,
-        getOptions: () => choiceOptions(choices, getValue()) };
+        getOptions: () => choiceOptions(choices, getValue(), (value) => optionLabel(input, value)) };
     }
     const multiline = ['code', 'json', 'multiline'].includes(input.uiHint) || ['object', 'array'].includes(input.type);
     return { id, element, isEdited: isTextFieldEntryEdited, component: OpsText, multiline, label, getValue, setValue,
@@ -246,10 +248,16 @@ function OpsSelect(props) {
 }
 
 /** Select options: empty, the choices, and the current value when it is not one of them (an expression). */
-function choiceOptions(choices, current) {
+function choiceOptions(choices, current, label = (value) => value) {
   const values = ['', ...choices];
   if (current && !values.includes(current)) values.push(current);
-  return values.map((v) => ({ value: v, label: v || '—' }));
+  return values.map((v) => ({ value: v, label: v ? label(v) : '—' }));
+}
+
+/** The chosen executor's description in the user's language, shown under the executor type. */
+function executorHelp(executors, element) {
+  const descriptor = executors.find((d) => d.type === opsElement(element, 'ops:Task')?.type);
+  return descriptor ? executorDescription(descriptor) : undefined;
 }
 
 function eventDefinitions(element) {

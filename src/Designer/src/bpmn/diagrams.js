@@ -35,14 +35,19 @@ export function createViewer(container) {
 
 let counter = 0;
 
-/** A new process: a start event to begin with, and an id that is a valid process key. */
-export function newDiagramXml() {
+/** A new process named in the "New process" dialog; without a key, an id that is a valid process key. */
+export function newDiagramXml({ key, name } = {}) {
   const suffix = `${Date.now().toString(36)}${(counter++).toString(36)}`;
+  const id = key || `process-${suffix}`;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:ops="urn:weops:bpmn:1.0" id="Definitions_${suffix}" targetNamespace="urn:weops:processes" exporter="WeOps Designer" exporterVersion="1.0.0">
-  <bpmn:process id="process-${suffix}" name="New process" isExecutable="true" />
+  <bpmn:process id="${xmlAttribute(id)}" name="${xmlAttribute(name || 'New process')}" isExecutable="true" />
   <bpmndi:BPMNDiagram id="BPMNDiagram_${suffix}">
-    <bpmndi:BPMNPlane id="BPMNPlane_${suffix}" bpmnElement="process-${suffix}" />
+    <bpmndi:BPMNPlane id="BPMNPlane_${suffix}" bpmnElement="${xmlAttribute(id)}" />
   </bpmndi:BPMNDiagram>
 </bpmn:definitions>`;
+}
+
+function xmlAttribute(text) {
+  return String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
 }

@@ -1,5 +1,5 @@
-// Draw, validate, save, publish; versions read-only; compare two versions; import and export;
-// start an instance.
+// Draw, validate, save, publish; never lose a drawing (a guard before leaving, a local copy while
+// editing); versions read-only; compare two versions; import and export; start an instance.
 
 import { api, ApiError } from '../api.js';
 import { clear, download, formatTime, h, notice } from '../dom.js';
@@ -8,6 +8,9 @@ import { can } from '../session.js';
 import { compareVersions } from '../bpmn/compare.js';
 import { createModeler, createViewer, newDiagramXml } from '../bpmn/diagrams.js';
 import { markDifferences, selectElement, showProblems } from '../bpmn/marks.js';
+import { Autosave } from '../bpmn/autosave.js';
+import { clearLeaveGuard, mayLeave, setLeaveGuard } from '../navigation.js';
+import { askNewProcess } from './newProcess.js';
 
 const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
@@ -19,6 +22,7 @@ export async function designerPage(main, [key, version, compareFrom, compareTo])
 
 async function editPage(main, key) {
   const status = h('div', { class: 'status-line', id: 'status' });
+  const restoreBar = h('div', { id: 'restore' });
   const canvas = h('div', { class: 'canvas', id: 'canvas' });
   const panel = h('div', { class: 'properties', id: 'properties' });
   const problemList = h('ul', { class: 'problems', id: 'problems' });
@@ -36,8 +40,20 @@ async function editPage(main, key) {
   let currentKey = key;
   let dirty = false;
   let validateTimer = null;
+  const autosave = new Autosave(key);
 
   const xml = async () => (await modeler.saveXML({ format: true })).xml;
+  const processName = () => modeler.get('canvas').getRootElement()?.businessObject?.name || currentKey || t('This process');
+
+  // Leaving with unsaved changes asks first; leaving on purpose drops the local copy too.
+  const leaveGuard = () => {
+    if (!dirty) return true;
+    if (!window.confirm(t('{name} has unsaved changes. Leave and discard them?', { name: processName() }))) return false;
+    autosave.clear();
+    dirty = false;
+    return true;
+  };
+  setLeaveGuard(leaveGuard);
 
   async function open(text) {
     try {
@@ -87,6 +103,7 @@ async function editPage(main, key) {
       listProblems(result.problems, result.totalProblems);
       currentKey = result.key;
       dirty = false;
+      autosave.saved(result.key);
       history.replaceState(null, '', `#/designer/${encodeURIComponent(result.key)}`);
       notice(status, 'ok', t('Saved draft of {key}.', { key: result.key }));
       await loadVersions();
@@ -162,6 +179,43 @@ async function editPage(main, key) {
     }
     await open(await file.text());
     dirty = true;
+    autosave.schedule(xml);
+  }
+
+  async function newProcess({ cancelTo } = {}) {
+    if (!mayLeave()) return;
+    const answer = await askNewProcess();
+    if (!answer) {
+      if (cancelTo) location.hash = cancelTo;
+      return;
+    }
+    clear(restoreBar);
+    autosave.useKey(answer.key);
+    currentKey = answer.key;
+    history.replaceState(null, '', `#/designer/${encodeURIComponent(answer.key)}`);
+    await open(newDiagramXml(answer));
+    clear(versionsBox);
+    notice(status, 'info', t('New process {name} ({key}): draw it, then save the draft.', answer));
+  }
+
+  /** Offers the local copy of this process when it differs from what was opened (after a crash or a reload). */
+  async function offerRestore() {
+    const copy = autosave.read();
+    if (!copy) return;
+    if (copy.xml === await xml().catch(() => null)) {
+      autosave.clear();
+      return;
+    }
+    clear(restoreBar, h('div', { class: 'notice info restore', role: 'status' },
+      t('An unsaved drawing of {key} from {time} was kept in this browser.', { key: autosave.key, time: formatTime(copy.savedAt) }), ' ',
+      h('button', { id: 'restore-draft', class: 'primary', onclick: async () => {
+        clear(restoreBar);
+        await open(copy.xml);
+        dirty = true;
+        autosave.schedule(xml);
+        notice(status, 'ok', t('Restored the unsaved drawing. Save the draft to keep it.'));
+      } }, t('Restore it')), ' ',
+      h('button', { id: 'discard-draft', onclick: () => { autosave.clear(); clear(restoreBar); } }, t('Discard it'))));
   }
 
   fileInput.addEventListener('change', () => importFile(fileInput.files[0]).finally(() => { fileInput.value = ''; }));
@@ -173,11 +227,19 @@ async function editPage(main, key) {
     }
   };
   document.addEventListener('keydown', onKey);
-  const beforeUnload = (event) => { if (dirty) event.preventDefault(); };
+  // Closing the tab or reloading with unsaved changes: the browser asks, and the local copy is written now.
+  const beforeUnload = (event) => {
+    if (!dirty) return;
+    autosave.flush();
+    event.preventDefault();
+    event.returnValue = '';
+  };
   window.addEventListener('beforeunload', beforeUnload);
 
-  modeler.on('commandStack.changed', () => {
+  modeler.on('commandStack.changed', (event) => {
+    if (event.trigger === 'clear') return;
     dirty = true;
+    autosave.schedule(xml);
     clearTimeout(validateTimer);
     validateTimer = setTimeout(validate, 1200);
   });
@@ -185,7 +247,7 @@ async function editPage(main, key) {
   main.classList.add('designer');
   main.append(
     h('div', { class: 'toolbar' },
-      h('button', { id: 'new', onclick: () => { location.hash = '#/designer'; if (!key) open(newDiagramXml()); } }, t('New process')),
+      writable ? h('button', { id: 'new', onclick: () => newProcess() }, t('New process')) : null,
       h('button', { id: 'import', onclick: () => fileInput.click() }, t('Import')), fileInput,
       h('button', { id: 'export-bpmn', onclick: async () => download(`${currentKey || 'process'}.bpmn`, await xml(), 'application/xml') }, t('Export BPMN')),
       h('button', { id: 'export-svg', onclick: async () => download(`${currentKey || 'process'}.svg`, (await modeler.saveSVG()).svg, 'image/svg+xml') }, t('Export SVG')),
@@ -194,6 +256,7 @@ async function editPage(main, key) {
       writable ? h('span', { class: 'group' }, note, h('button', { id: 'publish', onclick: publish }, t('Publish'))) : null,
       can('instances:operate') ? h('span', { class: 'group' }, variables, h('button', { id: 'start', onclick: start }, t('Start instance'))) : null),
     status,
+    restoreBar,
     h('div', { class: 'workspace' }, canvas, panel),
     h('div', { class: 'below' }, h('div', {}, h('h3', {}, t('Problems')), problemList), versionsBox));
 
@@ -211,20 +274,33 @@ async function editPage(main, key) {
   if (key) {
     try {
       await open(await api.draft(key));
+      await loadVersions();
     } catch (e) {
-      notice(status, 'error', e.message);
+      // A new process not saved yet has no draft on the server; its local copy may still be here. Any
+      // other failure leaves the canvas empty, so that a save cannot overwrite the draft with nothing.
+      if (!(e instanceof ApiError && e.status === 404)) notice(status, 'error', e.message);
+      else {
+        await open(newDiagramXml({ key }));
+        if (!autosave.read()) notice(status, 'info', t('{key} is not saved yet.', { key }));
+      }
     }
-    await loadVersions();
+    await offerRestore();
   } else {
     await open(newDiagramXml());
+    // After this page is shown, so that leaving it from the dialog is an ordinary navigation. Who may
+    // not save sees an empty drawing to look around in.
+    if (writable) setTimeout(() => newProcess({ cancelTo: '#/processes' }));
   }
 
   return () => {
     document.removeEventListener('keydown', onKey);
     window.removeEventListener('beforeunload', beforeUnload);
+    clearLeaveGuard(leaveGuard);
     clearTimeout(validateTimer);
     delete window.weopsDesigner;
-    modeler.destroy();
+    // The local copy is written before the modeler goes (a language switch redraws the page).
+    const pending = dirty ? autosave.flush() : Promise.resolve();
+    pending.finally(() => modeler.destroy());
   };
 }
 
