@@ -160,7 +160,7 @@ public sealed class EventRulesTests
             {Declarations}
             """));
 
-        Single(document, "x", Severity.Error, "names no error code");
+        Single(document, "x", Severity.Error, ProblemCodes.ErrorEndNoCode);
     }
 
     [Fact]
@@ -239,7 +239,7 @@ public sealed class EventRulesTests
             """));
 
         Assert.Equal(["t Error"], Keys(document));
-        Single(document, "t", Severity.Error, "follows event-based gateway");
+        Assert.Equal("g", Single(document, "t", Severity.Error, ProblemCodes.EventGatewayTargetNotEvent).Args["gateway"]);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class FlowRulesTests
     {
         var document = Body("""<bpmn:startEvent id="start"/><bpmn:sequenceFlow id="f" sourceRef="start"/>""");
 
-        Single(document, "f", Severity.Error, "has no end");
+        Single(document, "f", Severity.Error, ProblemCodes.FlowNoTarget);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class FlowRulesTests
             {Condition("toA", "g", "a", "${big}")}{Condition("toB", "g", "b", "${!big}")}
             """ + Flows("start>g"));
 
-        Single(document, "toB", Severity.Warning, "default flow");
+        Single(document, "toB", Severity.Warning, ProblemCodes.ConditionIgnoredOnDefault);
     }
 
     [Fact]
@@ -161,7 +161,7 @@ public sealed class FlowRulesTests
         var document = Body("""<bpmn:startEvent id="start"/><bpmn:task id="t"/>""" + Flows("start>t"));
 
         Assert.Equal(["t Warning"], Keys(document));
-        Single(document, "t", Severity.Warning, "the token ends here");
+        Single(document, "t", Severity.Warning, ProblemCodes.DeadEnd);
     }
 
     [Fact]
@@ -182,7 +182,7 @@ public sealed class FlowRulesTests
         var document = Body("""<bpmn:startEvent id="start"/><bpmn:task id="orphan"/><bpmn:endEvent id="end"/>""" + Flows("start>end", "orphan>end"));
 
         Assert.Equal(["orphan Warning"], Keys(document));
-        Single(document, "orphan", Severity.Warning, "unreachable");
+        Single(document, "orphan", Severity.Warning, ProblemCodes.Unconnected);
     }
 
     [Fact]
@@ -194,7 +194,7 @@ public sealed class FlowRulesTests
             """ + Flows("start>end", "x>y>x"));
 
         Assert.Equal(["x Warning", "y Warning"], Keys(document));
-        Single(document, "x", Severity.Warning, "unreachable from the start event");
+        Assert.Equal("process", Single(document, "x", Severity.Warning, ProblemCodes.Unreachable).Args["scope"]);
     }
 
     [Fact]

@@ -8,6 +8,7 @@ import { can } from '../session.js';
 import { compareVersions } from '../bpmn/compare.js';
 import { createModeler, createViewer, newDiagramXml } from '../bpmn/diagrams.js';
 import { markDifferences, selectElement, showProblems } from '../bpmn/marks.js';
+import { problemText } from '../bpmn/problemText.js';
 
 const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
@@ -64,8 +65,8 @@ async function editPage(main, key) {
         dataset: { elementId: p.elementId || '' },
         title: p.elementId || '',
         onclick: () => p.elementId && selectElement(modeler, p.elementId)
-      }, h('span', { class: 'severity' }, p.severity), ' ',
-      p.elementId ? h('code', {}, p.elementId) : null, p.line ? ` (${p.line})` : '', ' ', p.message,
+      }, h('span', { class: 'severity' }, t(p.severity)), ' ',
+      p.elementId ? h('code', {}, p.elementId) : null, p.line ? ` (${p.line})` : '', ' ', problemText(p),
       unplaced.includes(p) && p.elementId ? ' ⚠' : '')), ...more]);
   }
 
