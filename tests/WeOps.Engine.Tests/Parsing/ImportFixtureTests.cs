@@ -88,7 +88,7 @@ public sealed class ImportFixtureTests
         var document = Validate.Fixture("import", "camunda-modeler-5-zeebe-release.bpmn");
 
         Assert.Equal(["Activity_0d4zq8m Error", "Activity_1r2e7gx Error", "Event_1p7g0kd Warning"], Validate.Keys(document));
-        Validate.Single(document, "Event_1p7g0kd", Severity.Warning, "no correlation key");
+        Validate.Single(document, "Event_1p7g0kd", Severity.Warning, ProblemCodes.MessageNoCorrelation);
     }
 
     [Fact]

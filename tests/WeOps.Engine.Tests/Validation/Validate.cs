@@ -40,8 +40,21 @@ internal static class Validate
         Assert.Equal(code.Code, problem.Code);
         Assert.Equal(code.Format(problem.Args), problem.Message);
         Assert.All(code.Placeholders, name => Assert.True(problem.Args.ContainsKey(name), $"{problem.Code} has no argument '{name}'"));
-        Assert.Equal(elementName ?? elementId, problem.Args["element"]);
+        Assert.Equal(elementName ?? NameIn(document, elementId), problem.Args["element"]);
         return problem;
+    }
+
+    /// <summary>How problems name the element, flow or process with that id: its name, or the id when it has none.</summary>
+    private static string NameIn(BpmnDocument document, string id)
+    {
+        foreach (var process in document.Processes)
+        {
+            if (process.Key == id) return string.IsNullOrWhiteSpace(process.Name) ? id : process.Name;
+            if (process.TryGetNode(id, out var node)) return string.IsNullOrWhiteSpace(node.Name) ? id : node.Name;
+            if (process.TryGetFlow(id, out var flow)) return string.IsNullOrWhiteSpace(flow.Name) ? id : flow.Name;
+        }
+
+        return id;
     }
 
     /// <summary>The problems as "elementId severity" pairs, for comparing whole sets.</summary>
