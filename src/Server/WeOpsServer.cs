@@ -11,6 +11,7 @@ using WeOps.Server.Endpoints;
 using WeOps.Server.Engine;
 using WeOps.Server.Hooks;
 using WeOps.Server.Logging;
+using WeOps.Server.Validation;
 
 namespace WeOps.Server;
 
@@ -37,6 +38,7 @@ public static class WeOpsServer
         builder.Services.AddWeOpsActivities(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(sp => new ExecutorCatalog(sp.GetServices<IExecutor>()));
         builder.Services.AddSingleton<Tasks.Worklist>();
+        builder.Services.AddSingleton<ReferenceCheck>();
         builder.AddWeOpsApprovals();
         builder.AddWeOpsHooks();
         builder.AddWeOpsAudit();

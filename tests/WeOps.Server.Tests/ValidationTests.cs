@@ -29,6 +29,8 @@ public sealed class ValidationTests(ServerFixture server)
         Assert.Equal("unknown-executor", (string?)json["key"]);
         var problem = Assert.Single(json["problems"]!.AsArray(), p => (string?)p!["elementId"] == "restart")!;
         Assert.Equal("error", (string?)problem["severity"]);
+        Assert.Equal("executor.unknown", (string?)problem["code"]);
+        Assert.Equal("ssh.teleport", (string?)problem["args"]!["type"]);
         Assert.Contains("ssh.teleport", (string?)problem["message"]);
         Assert.True((int?)problem["line"] > 0);
     }

@@ -6,9 +6,10 @@ import tickets from './i18n/tickets.zh.js';
 import shell from './i18n/shell.zh.js';
 import tasks from './i18n/tasks.zh.js';
 import palette from './i18n/palette.zh.js';
+import validation from './i18n/validation.zh.js';
 
 // One dictionary per area of the UI, so pages keep their own strings; a later part wins on a clash.
-const zhParts = [core, tickets, shell, tasks, palette];
+const zhParts = [core, tickets, shell, tasks, palette, validation];
 
 const STORAGE_KEY = 'weops.lang';
 

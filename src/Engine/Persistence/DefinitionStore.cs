@@ -144,9 +144,14 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
         var mine = HookRouteTable.Of(graph, version).ToList();
         if (mine.Count == 0) return [];
         var others = (await HookRoutesAsync(cancellationToken)).Bindings.Where(b => b.ProcessKey != graph.Key);
-        return HookRouteTable.Clashes(mine, others).Select(c => ValidationProblem.Error(c.Hook.StartEventId,
-            $"Start event '{c.Hook.StartEventId}' answers {HookRouteTable.Describe(c.Hook)}, which process '{c.Other.ProcessKey}' (start event '{c.Other.StartEventId}') already answers: " +
-            "change the path or the method of one of them.", c.Hook.Line > 0 ? c.Hook.Line : null)).ToList();
+        return HookRouteTable.Clashes(mine, others).Select(c => ValidationProblem.Of(ProblemCodes.HookTaken, Severity.Error, c.Hook.StartEventId,
+            new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["element"] = graph.TryGetNode(c.Hook.StartEventId, out var start) ? ProcessCheck.NameOf(start) : c.Hook.StartEventId,
+                ["route"] = HookRouteTable.Describe(c.Hook),
+                ["process"] = c.Other.ProcessKey,
+                ["other"] = c.Other.StartEventId,
+            }, c.Hook.Line > 0 ? c.Hook.Line : null)).ToList();
     }
 
     public async Task<IReadOnlyList<DefinitionSummary>> ListAsync(CancellationToken cancellationToken)

@@ -17,8 +17,8 @@ internal static class ActivityRules
     {
         foreach (var activity in check.Nodes.OfType<Activity>())
         {
-            foreach (var input in activity.Inputs) check.CheckTemplate(activity, $"value of input '{input.Name}'", input.Value);
-            foreach (var output in activity.Outputs) check.CheckTemplate(activity, $"value of output '{output.Name}'", output.Value);
+            foreach (var input in activity.Inputs) check.CheckTemplate(activity, ProblemCodes.InputTemplateInvalid, ("input", input.Name), input.Value);
+            foreach (var output in activity.Outputs) check.CheckTemplate(activity, ProblemCodes.OutputTemplateInvalid, ("output", output.Name), output.Value);
             if (activity.Loop is { } loop) CheckLoop(check, activity, loop);
 
             switch (activity)
@@ -27,7 +27,7 @@ internal static class ActivityRules
                     CheckTask(check, task);
                     break;
                 case CallActivity { CalledProcessKey.Length: 0 } call:
-                    check.Error(call, $"Call activity {call.DisplayName} does not say which process to call: set the key in ops:calledProcess (or calledElement).");
+                    check.Error(call, ProblemCodes.CallNoProcess);
                     break;
             }
         }
@@ -37,8 +37,7 @@ internal static class ActivityRules
     {
         if (loop.Collection is null && loop.Cardinality is null)
         {
-            check.Error(activity, $"{activity.DisplayName} is multi-instance but says neither what to loop over nor how many times: " +
-                "set a collection (ops:loop collection) or a loop cardinality.");
+            check.Error(activity, ProblemCodes.LoopNothingToRepeat);
         }
 
         check.CheckExpressionOrTemplate(activity, "loop collection", loop.Collection);
@@ -52,10 +51,10 @@ internal static class ActivityRules
         switch (task.Kind)
         {
             case TaskKind.Service when task.Task is null:
-                check.Error(task, $"Service task {task.DisplayName} has no ops:task type: choose what it runs.");
+                check.Error(task, ProblemCodes.ServiceNoType);
                 break;
             case TaskKind.Send when task.Task is null && task.Message is null && task.Reply is null:
-                check.Error(task, $"Send task {task.DisplayName} sends nothing: choose a message to send, an ops:task type that sends it, or an ops:httpReply.");
+                check.Error(task, ProblemCodes.SendNothing);
                 break;
             case TaskKind.Script:
                 CheckScript(check, task);
@@ -73,19 +72,18 @@ internal static class ActivityRules
     {
         if (task.Script is null)
         {
-            check.Error(task, $"Script task {task.DisplayName} has no script: write the JavaScript it runs.");
+            check.Error(task, ProblemCodes.ScriptMissing);
             return;
         }
 
         if (!string.IsNullOrWhiteSpace(task.ScriptFormat) && !JavaScriptFormats.Contains(task.ScriptFormat.Trim(), StringComparer.OrdinalIgnoreCase))
         {
-            check.Error(task, $"Script task {task.DisplayName} is written in '{task.ScriptFormat}', but scripts run as JavaScript: " +
-                "rewrite it in JavaScript and set the script format to javascript.");
+            check.Error(task, ProblemCodes.ScriptNotJavaScript, ("format", task.ScriptFormat));
             return;
         }
 
         if (check.Expressions.CheckScript(task.Script) is { } error)
-            check.Error(task, $"Script task {task.DisplayName}: the script does not parse: {error}");
+            check.Error(task, ProblemCodes.ScriptInvalid, ("error", error));
     }
 
     private static void CheckExecutor(ProcessCheck check, TaskNode task, TaskDefinition definition)
@@ -94,10 +92,8 @@ internal static class ActivityRules
         if (descriptor is null)
         {
             var known = check.Executors.Descriptors.Select(d => d.Type).Order(StringComparer.Ordinal).ToList();
-            var list = known.Count == 0
-                ? "No executors are registered."
-                : $"Known types: {string.Join(", ", known.Take(MaxListedExecutors))}{(known.Count > MaxListedExecutors ? $" and {known.Count - MaxListedExecutors} more" : "")}.";
-            check.Error(task, $"{task.DisplayName} runs '{definition.Type}', which is not a known executor type. {list}");
+            var list = string.Join(", ", known.Take(MaxListedExecutors)) + (known.Count > MaxListedExecutors ? $" (+{known.Count - MaxListedExecutors})" : "");
+            check.Error(task, ProblemCodes.ExecutorUnknown, ("type", definition.Type), ("known", list.Length == 0 ? "-" : list));
             return;
         }
 
@@ -111,22 +107,28 @@ internal static class ActivityRules
             {
                 if (input.Required && input.Default is null)
                 {
-                    var about = string.IsNullOrWhiteSpace(input.Description) ? "" : $" ({input.Description.TrimEnd('.')})";
-                    check.Error(task, $"{task.DisplayName}: executor '{descriptor.Type}' needs input '{input.Name}'{about}: add an ops:input named '{input.Name}'.");
+                    var about = string.IsNullOrWhiteSpace(input.Description) ? input.Name : input.Description.TrimEnd('.');
+                    check.Error(task, ProblemCodes.InputMissing, Step(descriptor), ("executorType", descriptor.Type), ("input", input.Name), ("description", about));
                 }
 
                 continue;
             }
 
             if (!value.Contains("${", StringComparison.Ordinal) && Literal(input, value) is { } literal && !ExecutorInputValidator.Fits(input, literal))
-                check.Error(task, $"{task.DisplayName}: input '{input.Name}' of '{descriptor.Type}' {Expectation(input)}; {ProcessCheck.Quote(value)} does not fit.");
+            {
+                if (input.Type == InputType.Enum)
+                    check.Error(task, ProblemCodes.InputNotAnOption, Step(descriptor), ("input", input.Name), ("options", string.Join(", ", input.Options)), ("value", ProcessCheck.Quote(value)));
+                else
+                    check.Error(task, ProblemCodes.InputWrongValue, Step(descriptor), ("input", input.Name), ("expected", Expectation(input)), ("value", ProcessCheck.Quote(value)));
+            }
+
             CheckSplices(check, task, descriptor, input, value);
         }
 
         foreach (var name in given.Keys.Where(n => descriptor.Input(n) is null))
         {
-            var declared = descriptor.Inputs.Count == 0 ? "it takes no inputs" : $"its inputs are {string.Join(", ", descriptor.Inputs.Select(i => i.Name))}";
-            check.Warning(task, $"{task.DisplayName}: executor '{descriptor.Type}' has no input '{name}', so the value is ignored ({declared}).");
+            var declared = descriptor.Inputs.Count == 0 ? "none" : string.Join(", ", descriptor.Inputs.Select(i => i.Name));
+            check.Warning(task, ProblemCodes.InputUnknown, Step(descriptor), ("input", name), ("inputs", declared));
         }
     }
 
@@ -142,27 +144,23 @@ internal static class ActivityRules
             {
                 if (input.Encoding?.Refusal(splice.Before) is { } why)
                 {
-                    check.Error(task, $"{task.DisplayName}: in input '{input.Name}' of '{descriptor.Type}' the value of {ProcessCheck.Quote($"${{{splice.Code}}}")} "
-                        + $"is spliced {why}.");
+                    check.Error(task, ProblemCodes.SpliceRefused, Step(descriptor), ("input", input.Name), ("splice", ProcessCheck.Quote($"${{{splice.Code}}}")), ("reason", why));
                 }
 
                 continue;
             }
 
-            var splices = $"{task.DisplayName}: input '{input.Name}' of '{descriptor.Type}' splices {ProcessCheck.Quote($"${{{TemplateEncoding.RawName}({splice.Code})}}")}";
+            (string, object?)[] args = [Step(descriptor), ("input", input.Name), ("splice", ProcessCheck.Quote($"${{{TemplateEncoding.RawName}({splice.Code})}}"))];
             switch (input.Syntax)
             {
                 case InputSyntax.Shell:
-                    check.Warning(task, $"{splices} into the shell command unquoted: whatever that value holds runs as shell code. Keep raw() "
-                        + "for shell text the process writes itself; pass values from alerts, hooks or forms as ${...} (one quoted word) "
-                        + "or as separate arguments.");
+                    check.Warning(task, ProblemCodes.RawInShell, args);
                     break;
                 case InputSyntax.Url:
-                    check.Warning(task, $"{splices} into the URL unencoded: a '/', '?', '#' or '&' in that value changes the path or adds "
-                        + "parameters. Keep raw() for URL text the process writes itself; values spliced as ${...} are percent-encoded.");
+                    check.Warning(task, ProblemCodes.RawInUrl, args);
                     break;
                 case InputSyntax.Text:
-                    check.Error(task, $"{splices}, but raw() only means something in a shell command or a URL: write ${{...}} without raw().");
+                    check.Error(task, ProblemCodes.RawInText, args);
                     break;
             }
         }
@@ -183,15 +181,18 @@ internal static class ActivityRules
         }
     }
 
+    /// <summary>How problems name a step: the executor's display name.</summary>
+    private static (string, object?) Step(ExecutorDescriptor descriptor) => ("executor", descriptor.DisplayName);
+
+    /// <summary>What a value of the input must be: a phrase from a fixed set, which pages translate.</summary>
     private static string Expectation(InputDescriptor input) => input.Type switch
     {
-        InputType.Enum => $"must be one of {string.Join(", ", input.Options)}",
-        InputType.Duration => "must be an ISO 8601 duration such as PT5M",
-        InputType.Integer => "must be a whole number",
-        InputType.Number => "must be a number",
-        InputType.Boolean => "must be true or false",
-        InputType.Array => "must be a JSON array such as [\"a\", \"b\"]",
-        InputType.Object => "must be a JSON object such as {\"key\": \"value\"}",
-        _ => "has the wrong type",
+        InputType.Duration => "a duration such as PT5M",
+        InputType.Integer => "a whole number",
+        InputType.Number => "a number",
+        InputType.Boolean => "true or false",
+        InputType.Array => "a list such as [\"a\", \"b\"]",
+        InputType.Object => "a JSON object",
+        _ => "of another type",
     };
 }

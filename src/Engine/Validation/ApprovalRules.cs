@@ -12,30 +12,30 @@ internal static class ApprovalRules
         {
             if (task.UserTask?.Approval is not { } approval) continue;
             if (approval.Approvers.Count == 0)
-                check.Error(task, $"{task.DisplayName}: ops:approval names no approvers: list users, group:name entries or an expression in approvers.");
+                check.Error(task, ProblemCodes.ApprovalNoApprovers);
 
             foreach (var entry in approval.Approvers.Where(ExpressionEvaluator.IsTemplate))
-                check.CheckTemplate(task, "approvers entry", entry);
+                check.CheckTemplate(task, "approvers", entry);
             if (approval.Title is not null) check.CheckTemplate(task, "approval title", approval.Title);
             foreach (var show in approval.Show)
-                check.CheckExpression(task, "approval show field", show);
+                check.CheckExpression(task, "field shown to approvers", show);
 
             // Only a list without expressions has a known size; a group is one seat.
             var literal = approval.Approvers.All(a => !ExpressionEvaluator.IsTemplate(a));
             if (approval.Policy == ApprovalPolicy.Quorum && literal && approval.Quorum > approval.Approvers.Distinct().Count())
-                check.Error(task, $"{task.DisplayName}: ops:approval needs a quorum of {approval.Quorum} but lists only {approval.Approvers.Distinct().Count()} approvers.");
+                check.Error(task, ProblemCodes.ApprovalQuorumTooHigh, ("quorum", approval.Quorum), ("count", approval.Approvers.Distinct().Count()));
 
             var timerBoundary = check.Process.BoundaryEventsOf(task).Any(b => b.Definition is TimerEventDefinition && b.CancelActivity);
             if (approval.OnExpiry == ApprovalExpiryOutcome.Escalate)
             {
                 if (approval.Expiry is not null)
-                    check.Error(task, $"{task.DisplayName}: onExpiry=\"escalate\" leaves the expiry to an interrupting timer boundary event; remove expiry and draw the timer on the task.");
+                    check.Error(task, ProblemCodes.ApprovalEscalateWithExpiry);
                 if (!timerBoundary)
-                    check.Error(task, $"{task.DisplayName}: onExpiry=\"escalate\" needs an interrupting timer boundary event on the task: its path is the escalation.");
+                    check.Error(task, ProblemCodes.ApprovalEscalateNeedsTimer);
             }
 
             if (approval.Remind is { } remind && approval.Expiry is { } expiry && remind >= expiry)
-                check.Warning(task, $"{task.DisplayName}: remind ({remind}) is not shorter than expiry ({expiry}), so no reminder is ever sent.");
+                check.Warning(task, ProblemCodes.ApprovalReminderTooLate, ("remind", System.Xml.XmlConvert.ToString(remind)), ("expiry", System.Xml.XmlConvert.ToString(expiry)));
         }
     }
 }

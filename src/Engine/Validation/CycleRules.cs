@@ -28,9 +28,8 @@ internal static class CycleRules
             var isLoop = component.Count > 1 || successors[component[0].Id].Contains(component[0].Id);
             if (!isLoop) continue;
             var ordered = component.OrderBy(n => position[n.Id]).ToList();
-            var names = string.Join(", ", ordered.Take(MaxNamed).Select(n => n.DisplayName)) + (ordered.Count > MaxNamed ? ", …" : "");
-            check.Warning(ordered[0], $"This loop has no wait state: {names} can run again and again within one step " +
-                "until a gateway condition lets the token out; if it never does, the instance spins. Make sure the loop ends, or add a wait (a timer, a user or service task) to it.");
+            var names = string.Join(", ", ordered.Take(MaxNamed).Select(ProcessCheck.NameOf)) + (ordered.Count > MaxNamed ? ", …" : "");
+            check.Warning(ordered[0], ProblemCodes.LoopWithoutWait, ("elements", names));
         }
     }
 

@@ -25,7 +25,7 @@ internal static class EventRules
                 case EndEvent end:
                     CheckThrownOrStarting(check, end, end.Definition, "it sends");
                     if (end.Definition is ErrorEventDefinition { ErrorCode: null })
-                        check.Error(end, $"Error end event {end.DisplayName} names no error code: choose an error with an error code for it to throw.");
+                        check.Error(end, ProblemCodes.ErrorEndNoCode);
                     break;
                 case BoundaryEvent boundary:
                     CheckBoundary(check, boundary);
@@ -50,17 +50,16 @@ internal static class EventRules
         switch (definition)
         {
             case MessageEventDefinition { MessageName.Length: 0 }:
-                check.Error(node, $"{node.DisplayName} waits for a message but names none: choose the message it waits for.");
+                check.Error(node, ProblemCodes.MessageWaitUnnamed);
                 break;
             case MessageEventDefinition { CorrelationKey: null }:
-                check.Warning(node, $"{node.DisplayName} has no correlation key (ops:subscription correlationKey), so every instance waiting for this message receives it. " +
-                    "Set a key such as ${orderId} if the message is meant for one instance.");
+                check.Warning(node, ProblemCodes.MessageNoCorrelation);
                 break;
             case MessageEventDefinition message:
                 check.CheckTemplate(node, "correlation key", message.CorrelationKey);
                 break;
             case SignalEventDefinition { SignalName.Length: 0 }:
-                check.Error(node, $"{node.DisplayName} waits for a signal but names none: choose the signal it waits for.");
+                check.Error(node, ProblemCodes.SignalWaitUnnamed);
                 break;
             case TimerEventDefinition timer:
                 CheckTimer(check, node, timer);
@@ -73,13 +72,13 @@ internal static class EventRules
         switch (definition)
         {
             case MessageEventDefinition { MessageName.Length: 0 }:
-                check.Error(node, $"{node.DisplayName} names no message: choose the message {role}.");
+                check.Error(node, ProblemCodes.MessageUnnamed, ("role", role));
                 break;
             case MessageEventDefinition message:
                 check.CheckTemplate(node, "correlation key", message.CorrelationKey);
                 break;
             case SignalEventDefinition { SignalName.Length: 0 }:
-                check.Error(node, $"{node.DisplayName} names no signal: choose the signal {role}.");
+                check.Error(node, ProblemCodes.SignalUnnamed, ("role", role));
                 break;
             case TimerEventDefinition timer:
                 CheckTimer(check, node, timer);
@@ -90,11 +89,11 @@ internal static class EventRules
     private static void CheckTimer(ProcessCheck check, FlowNode node, TimerEventDefinition timer)
     {
         if (timer.Value.Length == 0)
-            check.Error(node, $"{node.DisplayName} has a timer without a value: set a date, a duration or a cycle.");
+            check.Error(node, ProblemCodes.TimerNoValue);
         else if (timer.Value.Contains("${", StringComparison.Ordinal))
             check.CheckTemplate(node, "timer", timer.Value);
         else if (TimerSchedule.Check(timer.Kind, timer.Value, timer.TimeZone) is { } error)
-            check.Error(node, $"{node.DisplayName}: the timer {error}");
+            check.Error(node, ProblemCodes.TimerInvalid, ("error", error));
     }
 
     private static void CheckBoundary(ProcessCheck check, BoundaryEvent boundary)
@@ -103,18 +102,17 @@ internal static class EventRules
         if (host is UnsupportedNode) return;
         if (host is not Activity)
         {
-            var what = boundary.AttachedToId.Length == 0 ? "nothing"
-                : host is null ? $"'{boundary.AttachedToId}', which is not in the process,"
-                : $"{host.DisplayName}, which is not a task, sub-process or call activity,";
-            check.Error(boundary, $"Boundary event {boundary.DisplayName} is attached to {what} so it can never fire: attach it to an activity.");
+            if (boundary.AttachedToId.Length == 0) check.Error(boundary, ProblemCodes.BoundaryOnNothing);
+            else if (host is null) check.Error(boundary, ProblemCodes.BoundaryOnMissing, ("host", boundary.AttachedToId));
+            else check.Error(boundary, ProblemCodes.BoundaryOnNonActivity, ("host", ProcessCheck.NameOf(host)));
         }
         else if (host.ScopeId != boundary.ScopeId)
         {
-            check.Error(boundary, $"Boundary event {boundary.DisplayName} is not in the same process or sub-process as {host.DisplayName}, which it is attached to.");
+            check.Error(boundary, ProblemCodes.BoundaryOtherScope, ("host", ProcessCheck.NameOf(host)));
         }
 
         if (boundary.Definition is ErrorEventDefinition && !boundary.CancelActivity)
-            check.Error(boundary, $"Error boundary event {boundary.DisplayName} is non-interrupting, but an error always ends the activity: make it interrupting.");
+            check.Error(boundary, ProblemCodes.ErrorBoundaryNonInterrupting);
         else
             CheckWait(check, boundary, boundary.Definition);
     }
@@ -123,8 +121,7 @@ internal static class EventRules
     {
         if (gateway.Outgoing.Count < 2)
         {
-            check.Error(gateway, $"Event-based gateway {gateway.DisplayName} needs at least two outgoing flows, each to an event to wait for: " +
-                "the first event that happens decides the path.");
+            check.Error(gateway, ProblemCodes.EventGatewayTooFewPaths);
         }
 
         foreach (var flowId in gateway.Outgoing)
@@ -135,8 +132,7 @@ internal static class EventRules
                 or UnsupportedNode;
             if (!waits)
             {
-                check.Error(target, $"{target.DisplayName} follows event-based gateway {gateway.DisplayName}, but only timer, message or signal " +
-                    "catch events and receive tasks can: the gateway waits for one of them to happen.");
+                check.Error(target, ProblemCodes.EventGatewayTargetNotEvent, ("gateway", ProcessCheck.NameOf(gateway)));
             }
         }
     }

@@ -16,34 +16,32 @@ internal static class FlowRules
 
     private static void CheckFlow(ProcessCheck check, SequenceFlow flow)
     {
-        var who = ProcessCheck.Describe(flow);
-        var source = End(check, flow, flow.SourceId, "comes from", "start");
-        var target = End(check, flow, flow.TargetId, "goes to", "end");
+        var source = End(check, flow, flow.SourceId, ProblemCodes.FlowNoSource, ProblemCodes.FlowSourceMissing);
+        var target = End(check, flow, flow.TargetId, ProblemCodes.FlowNoTarget, ProblemCodes.FlowTargetMissing);
         if ((source is not null && source.ScopeId != flow.ScopeId) || (target is not null && target.ScopeId != flow.ScopeId))
         {
-            check.Error(flow, $"{who} crosses a sub-process boundary: a flow must stay inside one process or sub-process. " +
-                "Connect to the sub-process itself, or use its start and end events.");
+            check.Error(flow, ProblemCodes.FlowCrossesSubProcess);
         }
 
         if (target is StartEvent or BoundaryEvent)
-            check.Error(flow, $"{who} leads into {target.DisplayName}, which cannot have incoming flows: connect it to another element.");
+            check.Error(flow, ProblemCodes.FlowIntoStart, ("target", ProcessCheck.NameOf(target)));
         if (source is EndEvent)
-            check.Error(flow, $"{who} leaves end event {source.DisplayName}: nothing follows an end event. Remove the flow, or use an intermediate event.");
+            check.Error(flow, ProblemCodes.FlowOutOfEnd, ("source", ProcessCheck.NameOf(source)));
 
         if (flow.Condition is null || source is null or UnsupportedNode) return;
         switch (source)
         {
             case Gateway { Kind: GatewayKind.Exclusive or GatewayKind.Inclusive } gateway when gateway.DefaultFlowId == flow.Id:
-                check.Warning(flow, $"The condition on {who} is ignored: it is the default flow of {gateway.DisplayName}, taken when no other condition holds.");
+                check.Warning(flow, ProblemCodes.ConditionIgnoredOnDefault, ("gateway", ProcessCheck.NameOf(gateway)));
                 break;
             case Gateway { Kind: GatewayKind.Exclusive or GatewayKind.Inclusive }:
                 check.CheckExpression(flow, "condition", flow.Condition);
                 break;
             case Gateway { Kind: GatewayKind.Parallel } gateway:
-                check.Warning(flow, $"The condition on {who} is ignored: parallel gateway {gateway.DisplayName} takes every outgoing flow.");
+                check.Warning(flow, ProblemCodes.ConditionIgnoredAfterParallel, ("gateway", ProcessCheck.NameOf(gateway)));
                 break;
             case Gateway { Kind: GatewayKind.EventBased } gateway:
-                check.Warning(flow, $"The condition on {who} is ignored: event-based gateway {gateway.DisplayName} takes the flow of the event that comes first.");
+                check.Warning(flow, ProblemCodes.ConditionIgnoredAfterEventGateway, ("gateway", ProcessCheck.NameOf(gateway)));
                 break;
             // An activity or an event leaving by conditional flows: the token takes each flow whose condition holds.
             default:
@@ -52,17 +50,17 @@ internal static class FlowRules
         }
     }
 
-    private static FlowNode? End(ProcessCheck check, SequenceFlow flow, string id, string verb, string end)
+    private static FlowNode? End(ProcessCheck check, SequenceFlow flow, string id, ProblemCode none, ProblemCode missing)
     {
         if (id.Length == 0)
         {
-            check.Error(flow, $"{ProcessCheck.Describe(flow)} has no {end}: connect it or delete it.");
+            check.Error(flow, none);
             return null;
         }
 
         var node = check.NodeOrNull(id);
         if (node is null)
-            check.Error(flow, $"{ProcessCheck.Describe(flow)} {verb} '{id}', which is not in the process: reconnect it or delete it.");
+            check.Error(flow, missing, ("id", id));
         return node;
     }
 
@@ -71,16 +69,14 @@ internal static class FlowRules
         if (gateway.Kind is not (GatewayKind.Exclusive or GatewayKind.Inclusive)) return;
         if (gateway.DefaultFlowId is { } defaultFlow && !gateway.Outgoing.Contains(defaultFlow))
         {
-            check.Error(gateway, $"{gateway.DisplayName} names '{defaultFlow}' as its default flow, but that flow does not leave it: " +
-                "choose one of its outgoing flows as the default.");
+            check.Error(gateway, ProblemCodes.GatewayDefaultNotOutgoing, ("flow", defaultFlow));
         }
 
         if (gateway.Outgoing.Count < 2) return;
         foreach (var flowId in gateway.Outgoing)
         {
             if (flowId == gateway.DefaultFlowId || !check.Process.TryGetFlow(flowId, out var flow) || flow.Condition is not null) continue;
-            check.Error(flow, $"{ProcessCheck.Describe(flow)} leaves gateway {gateway.DisplayName} without a condition: " +
-                "give it a condition, or make it the gateway's default flow.");
+            check.Error(flow, ProblemCodes.GatewayFlowWithoutCondition, ("gateway", ProcessCheck.NameOf(gateway)));
         }
     }
 
@@ -90,9 +86,9 @@ internal static class FlowRules
         {
             if (node.Outgoing.Count > 0 || node is EndEvent or UnsupportedNode or SubProcess { TriggeredByEvent: true }) continue;
             if (node is BoundaryEvent)
-                check.Error(node, $"Boundary event {node.DisplayName} has no outgoing flow: draw where the process goes when it fires.");
+                check.Error(node, ProblemCodes.BoundaryNoOutgoing);
             else
-                check.Warning(node, $"{node.DisplayName} has no outgoing flow, so the token ends here. Add an end event to make that explicit.");
+                check.Warning(node, ProblemCodes.DeadEnd);
         }
     }
 
@@ -128,9 +124,8 @@ internal static class FlowRules
             // of an unreachable activity, and for what is reported as unsupported.
             if (reached.Contains(node.Id) || !scopesWithStart.Contains(node.ScopeId ?? string.Empty)
                 || node is BoundaryEvent or UnsupportedNode or SubProcess { TriggeredByEvent: true }) continue;
-            check.Warning(node, node.Incoming.Count == 0
-                ? $"{node.DisplayName} is unreachable: no sequence flow leads to it, so it never runs. Connect it or delete it."
-                : $"{node.DisplayName} is unreachable from the start event of its {(node.ScopeId is null ? "process" : "sub-process")}, so it never runs.");
+            if (node.Incoming.Count == 0) check.Warning(node, ProblemCodes.Unconnected);
+            else check.Warning(node, ProblemCodes.Unreachable, ("scope", node.ScopeId is null ? "process" : "sub-process"));
         }
     }
 }

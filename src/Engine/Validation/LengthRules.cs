@@ -11,21 +11,22 @@ internal static class LengthRules
     {
         var process = check.Process;
         if (process.Key.Length > StoredLengths.Key)
-            check.Problems.Add(ValidationProblem.Error(process.Key, TooLong("The process id", process.Key, StoredLengths.Key)));
+            check.ProcessError(ProblemCodes.TooLong, TooLong("the process id", process.Key, StoredLengths.Key));
         if (process.Name is { Length: > StoredLengths.Name } processName)
-            check.Problems.Add(ValidationProblem.Error(process.Key, TooLong("The process name", processName, StoredLengths.Name)));
+            check.ProcessError(ProblemCodes.TooLong, TooLong("the process name", processName, StoredLengths.Name));
 
         foreach (var node in check.Nodes)
         {
-            if (node.Id.Length > StoredLengths.Key) check.Error(node, TooLong("The element id", node.Id, StoredLengths.Key));
-            if (node.Name is { Length: > StoredLengths.Name } name) check.Error(node, TooLong("The element name", name, StoredLengths.Name));
-            if (EventName(node) is { Length: > StoredLengths.Key } eventName) check.Error(node, TooLong("The message or signal name", eventName, StoredLengths.Key));
-            if (node is TaskNode { UserTask.FormKey: { Length: > StoredLengths.Key } formKey }) check.Error(node, TooLong("The form key", formKey, StoredLengths.Key));
+            if (node.Id.Length > StoredLengths.Key) check.Error(node, ProblemCodes.TooLong, TooLong("the element id", node.Id, StoredLengths.Key));
+            if (node.Name is { Length: > StoredLengths.Name } name) check.Error(node, ProblemCodes.TooLong, TooLong("the element name", name, StoredLengths.Name));
+            if (EventName(node) is { Length: > StoredLengths.Key } eventName) check.Error(node, ProblemCodes.TooLong, TooLong("the message or signal name", eventName, StoredLengths.Key));
+            if (node is TaskNode { UserTask.FormKey: { Length: > StoredLengths.Key } formKey }) check.Error(node, ProblemCodes.TooLong, TooLong("the form key", formKey, StoredLengths.Key));
         }
     }
 
-    private static string TooLong(string what, string value, int max) =>
-        $"{what} {ProcessCheck.Quote(value)} has {value.Length} characters; it may have at most {max}.";
+    /// <summary>The arguments of <see cref="ProblemCodes.TooLong"/>; <paramref name="part"/> is a phrase pages translate.</summary>
+    private static (string, object?)[] TooLong(string part, string value, int max) =>
+        [("part", part), ("value", ProcessCheck.Quote(value)), ("length", value.Length), ("max", max)];
 
     private static string? EventName(FlowNode node) => (node switch
     {

@@ -34,45 +34,72 @@ internal sealed class ProcessCheck
 
     public List<ValidationProblem> Problems { get; } = [];
 
-    public string ProcessName => string.IsNullOrWhiteSpace(Process.Name) ? $"'{Process.Key}'" : $"'{Process.Name}' ({Process.Key})";
+    /// <summary>How problems name the process: its name, or its key when it has none.</summary>
+    public string ProcessName => string.IsNullOrWhiteSpace(Process.Name) ? Process.Key : Process.Name;
 
-    public void Error(FlowNode node, string message) => Problems.Add(ValidationProblem.Error(node.Id, message, Line(node.Line)));
+    public void Error(FlowNode node, ProblemCode code, params (string Name, object? Value)[] args) => Add(node, Severity.Error, code, args);
 
-    public void Warning(FlowNode node, string message) => Problems.Add(ValidationProblem.Warning(node.Id, message, Line(node.Line)));
+    public void Warning(FlowNode node, ProblemCode code, params (string Name, object? Value)[] args) => Add(node, Severity.Warning, code, args);
 
-    public void Error(SequenceFlow flow, string message) => Problems.Add(ValidationProblem.Error(flow.Id, message, Line(flow.Line)));
+    public void Error(SequenceFlow flow, ProblemCode code, params (string Name, object? Value)[] args) => Add(flow, Severity.Error, code, args);
 
-    public void Warning(SequenceFlow flow, string message) => Problems.Add(ValidationProblem.Warning(flow.Id, message, Line(flow.Line)));
+    public void Warning(SequenceFlow flow, ProblemCode code, params (string Name, object? Value)[] args) => Add(flow, Severity.Warning, code, args);
+
+    /// <summary>A problem of the process as a whole, reported on its key.</summary>
+    public void ProcessError(ProblemCode code, params (string Name, object? Value)[] args) =>
+        Problems.Add(ValidationProblem.Of(code, Severity.Error, Process.Key, Args(ProcessName, args)));
 
     public FlowNode? NodeOrNull(string id) => Process.TryGetNode(id, out var node) ? node : null;
 
-    public static string Describe(SequenceFlow flow) =>
-        string.IsNullOrWhiteSpace(flow.Name) ? $"Sequence flow {flow.Id}" : $"Sequence flow '{flow.Name}' ({flow.Id})";
+    /// <summary>How problems name an element: its name, or its id when it has none.</summary>
+    public static string NameOf(FlowNode node) => string.IsNullOrWhiteSpace(node.Name) ? node.Id : node.Name;
+
+    public static string NameOf(SequenceFlow flow) => string.IsNullOrWhiteSpace(flow.Name) ? flow.Id : flow.Name;
 
     public static string Quote(string text) =>
         $"\"{(text.Length > MaxQuoted ? text[..MaxQuoted] + "…" : text)}\"";
 
-    public void CheckExpression(FlowNode node, string what, string? text) =>
-        Report(node.Id, node.Line, node.DisplayName, what, text, Expressions.CheckExpression, "expression");
+    /// <summary>An expression in <paramref name="part"/> (a phrase from a fixed set, e.g. "condition").</summary>
+    public void CheckExpression(FlowNode node, string part, string? text) =>
+        Report(() => (NameOf(node), node.Id, node.Line), ProblemCodes.ExpressionInvalid, ("part", part), text, Expressions.CheckExpression);
 
-    public void CheckExpression(SequenceFlow flow, string what, string? text) =>
-        Report(flow.Id, flow.Line, Describe(flow), what, text, Expressions.CheckExpression, "expression");
+    public void CheckExpression(SequenceFlow flow, string part, string? text) =>
+        Report(() => (NameOf(flow), flow.Id, flow.Line), ProblemCodes.ExpressionInvalid, ("part", part), text, Expressions.CheckExpression);
 
     /// <summary>A value the engine reads as a template when it holds <c>${...}</c>, else as a bare expression (a
     /// loop's collection and cardinality).</summary>
-    public void CheckExpressionOrTemplate(FlowNode node, string what, string? text)
+    public void CheckExpressionOrTemplate(FlowNode node, string part, string? text)
     {
-        if (text is not null && global::WeOps.Engine.Expressions.ExpressionEvaluator.IsTemplate(text)) CheckTemplate(node, what, text);
-        else CheckExpression(node, what, text);
+        if (text is not null && global::WeOps.Engine.Expressions.ExpressionEvaluator.IsTemplate(text)) CheckTemplate(node, part, text);
+        else CheckExpression(node, part, text);
     }
 
-    public void CheckTemplate(FlowNode node, string what, string? text) =>
-        Report(node.Id, node.Line, node.DisplayName, what, text, Expressions.CheckTemplate, "template");
+    public void CheckTemplate(FlowNode node, string part, string? text) =>
+        CheckTemplate(node, ProblemCodes.TemplateInvalid, ("part", part), text);
 
-    private void Report(string elementId, int line, string who, string what, string? text, Func<string, string?> check, string kind)
+    /// <summary>A template reported under <paramref name="code"/>, whose other argument is <paramref name="what"/>.</summary>
+    public void CheckTemplate(FlowNode node, ProblemCode code, (string Name, string Value) what, string? text) =>
+        Report(() => (NameOf(node), node.Id, node.Line), code, what, text, Expressions.CheckTemplate);
+
+    private void Report(Func<(string Name, string Id, int Line)> element, ProblemCode code, (string Name, string Value) what, string? text, Func<string, string?> check)
     {
         if (string.IsNullOrWhiteSpace(text) || check(text) is not { } error) return;
-        Problems.Add(ValidationProblem.Error(elementId, $"{who}: the {what} {Quote(text)} is not a valid {kind}: {error}", Line(line)));
+        var (name, id, line) = element();
+        Problems.Add(ValidationProblem.Of(code, Severity.Error, id, Args(name, [(what.Name, what.Value), ("text", Quote(text)), ("error", error)]), Line(line)));
+    }
+
+    private void Add(FlowNode node, Severity severity, ProblemCode code, (string Name, object? Value)[] args) =>
+        Problems.Add(ValidationProblem.Of(code, severity, node.Id, Args(NameOf(node), args), Line(node.Line)));
+
+    private void Add(SequenceFlow flow, Severity severity, ProblemCode code, (string Name, object? Value)[] args) =>
+        Problems.Add(ValidationProblem.Of(code, severity, flow.Id, Args(NameOf(flow), args), Line(flow.Line)));
+
+    private static Dictionary<string, string> Args(string element, (string Name, object? Value)[] args)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal) { ["element"] = element };
+        foreach (var (name, value) in args)
+            result[name] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+        return result;
     }
 
     private bool IsInEventSubProcess(string? scopeId)

@@ -9,8 +9,7 @@ internal static class StartEventRules
     {
         if (!check.Process.StartEventsIn(null).Any())
         {
-            check.Problems.Add(ValidationProblem.Error(check.Process.Key,
-                $"Process {check.ProcessName} has no start event: add one where the process begins."));
+            check.ProcessError(ProblemCodes.ProcessNoStart);
         }
 
         foreach (var scopeId in check.Scopes)
@@ -20,8 +19,7 @@ internal static class StartEventRules
             var noneStarts = starts.Where(s => s.Definition is null && s.Http is null).ToList();
             foreach (var extra in noneStarts.Skip(1))
             {
-                check.Error(extra, $"{extra.DisplayName} is a second start event without a trigger in the same {ScopeWord(scopeId)}: " +
-                    "the engine would not know where to begin. Keep one, or give the others a trigger.");
+                check.Error(extra, ProblemCodes.StartSecondPlain, ("scope", ScopeWord(scopeId)));
             }
 
             if (scopeId is null)
@@ -29,14 +27,12 @@ internal static class StartEventRules
                 // Storm control (concurrency, cooldown, breaker) is per process: two rules would compete.
                 foreach (var extra in starts.Where(s => s.Definition is AlertEventDefinition).Skip(1))
                 {
-                    check.Error(extra, $"{extra.DisplayName} is a second start event with ops:alert: a process has one alert rule. " +
-                        "Merge the matchers into one start event, or split the process.");
+                    check.Error(extra, ProblemCodes.StartSecondAlert);
                 }
 
                 foreach (var start in starts.Where(s => s.Definition is ErrorEventDefinition))
                 {
-                    check.Error(start, $"{start.DisplayName} is an error start event; those only belong in event sub-processes, " +
-                        "which are not supported yet. Catch the error with an error boundary event instead.");
+                    check.Error(start, ProblemCodes.StartError);
                 }
 
                 continue;
@@ -45,23 +41,21 @@ internal static class StartEventRules
             var subProcess = check.Process.Node(scopeId);
             if (noneStarts.Count == 0)
             {
-                check.Error(subProcess, $"Sub-process {subProcess.DisplayName} has no start event without a trigger: " +
-                    "add a none start event inside it where its work begins.");
+                check.Error(subProcess, ProblemCodes.SubProcessNoStart);
             }
 
             foreach (var start in starts.Where(s => s.Definition is not null))
             {
-                check.Error(start, $"{start.DisplayName} is inside a sub-process, so it cannot have a trigger: " +
-                    "use a none start event, and wait inside the sub-process or with a boundary event.");
+                check.Error(start, ProblemCodes.StartTriggeredInSubProcess);
             }
         }
 
         foreach (var node in check.Nodes)
         {
             if (node is UnsupportedNode unsupported)
-                check.Error(unsupported, unsupported.Reason);
+                check.Error(unsupported, ProblemCodes.ElementUnsupported, ("reason", unsupported.Reason), ("type", unsupported.ElementType));
             else if (node is SubProcess { TriggeredByEvent: true })
-                check.Error(node, $"{node.DisplayName}: event sub-processes are not supported yet. Use boundary events on a sub-process instead.");
+                check.Error(node, ProblemCodes.EventSubProcessUnsupported);
         }
     }
 

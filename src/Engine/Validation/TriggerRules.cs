@@ -26,11 +26,11 @@ internal static class TriggerRules
                     break;
                 case EndEvent { Reply: { } reply }:
                     replies = true;
-                    check.CheckTemplate(node, "ops:httpReply body", reply.Body);
+                    check.CheckTemplate(node, "HTTP reply body", reply.Body);
                     break;
                 case TaskNode { Reply: { } reply }:
                     replies = true;
-                    check.CheckTemplate(node, "ops:httpReply body", reply.Body);
+                    check.CheckTemplate(node, "HTTP reply body", reply.Body);
                     break;
             }
         }
@@ -38,7 +38,7 @@ internal static class TriggerRules
         if (replies && routes.Count == 0)
         {
             var first = check.Nodes.First(n => n is EndEvent { Reply: not null } or TaskNode { Reply: not null });
-            check.Warning(first, $"{first.DisplayName} has ops:httpReply, but no start event of the process has ops:http, so no caller waits for the reply.");
+            check.Warning(first, ProblemCodes.ReplyWithoutHook);
         }
     }
 
@@ -46,21 +46,21 @@ internal static class TriggerRules
     {
         if (start.ScopeId is not null)
         {
-            check.Error(start, $"{start.DisplayName} is inside a sub-process, so ops:http cannot start anything there: put it on a start event of the process.");
+            check.Error(start, ProblemCodes.HookInSubProcess);
             return;
         }
 
         if (start.Definition is not null)
-            check.Error(start, $"{start.DisplayName} has ops:http and a trigger of its own: a hook needs a start event without a trigger (a none start event).");
+            check.Error(start, ProblemCodes.HookWithTrigger);
         if (HookRoute.Parse(http.Path, out var problem) is not { } route)
         {
-            check.Error(start, $"{start.DisplayName}: the ops:http path {ProcessCheck.Quote(http.Path)} is not a hook path: {problem}");
+            check.Error(start, ProblemCodes.HookBadPath, ("path", ProcessCheck.Quote(http.Path)), ("error", problem));
             return;
         }
 
         var signature = http.Method + " " + route.Shape;
         if (routes.TryGetValue(signature, out var other))
-            check.Error(start, $"{start.DisplayName} answers {http.Method} /hooks/{route.Template} like {other.DisplayName} does: give the hooks different paths or methods.");
+            check.Error(start, ProblemCodes.HookDuplicate, ("method", http.Method), ("route", route.Template), ("other", ProcessCheck.NameOf(other)));
         else
             routes.Add(signature, start);
     }
@@ -68,12 +68,12 @@ internal static class TriggerRules
     private static void CheckScheduled(ProcessCheck check, StartEvent start, TimerEventDefinition timer)
     {
         if (timer.Kind == TimerKind.Duration && timer.Value.Length > 0)
-            check.Error(start, $"{start.DisplayName} is a timer start event with a duration, which says when nothing starts: use a cycle (R/PT1H), a date, or ops:cron.");
+            check.Error(start, ProblemCodes.ScheduleDuration);
         else if (timer.Value.Contains("${", StringComparison.Ordinal))
-            check.Error(start, $"{start.DisplayName} is a timer start event with an expression; there are no variables before the process starts, so write the value itself.");
+            check.Error(start, ProblemCodes.ScheduleExpression);
         else if (timer.Value.Length > MaxScheduleText)
-            check.Error(start, $"{start.DisplayName}: the timer value has {timer.Value.Length} characters; a schedule may have at most {MaxScheduleText}.");
+            check.Error(start, ProblemCodes.ScheduleTooLong, ("length", timer.Value.Length), ("max", MaxScheduleText));
         if (timer.TimeZone?.Length > 100)
-            check.Error(start, $"{start.DisplayName}: the time zone name has more than 100 characters.");
+            check.Error(start, ProblemCodes.TimeZoneTooLong, ("max", 100));
     }
 }

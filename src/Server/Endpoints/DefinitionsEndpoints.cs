@@ -1,9 +1,11 @@
 using System.Security.Claims;
 using FluentValidation;
+using WeOps.Engine.Parsing;
 using WeOps.Engine.Persistence;
 using WeOps.Engine.Validation;
 using WeOps.Server.Api;
 using WeOps.Server.Auth;
+using WeOps.Server.Validation;
 
 namespace WeOps.Server.Endpoints;
 
@@ -23,7 +25,8 @@ public static class DefinitionsEndpoints
         }
     }
 
-    public sealed record PublishResponse(string Key, int Version, bool Created);
+    /// <param name="Warnings">Names the published version uses that this server does not know (<see cref="ReferenceCheck"/>).</param>
+    public sealed record PublishResponse(string Key, int Version, bool Created, IReadOnlyList<ValidationProblem> Warnings);
 
     public sealed record PublishRefused(string Key, IReadOnlyList<ValidationProblem> Problems, int TotalProblems)
     {
@@ -34,15 +37,17 @@ public static class DefinitionsEndpoints
     {
         var definitions = app.MapGroup("/api/definitions").WithTags("Definitions");
 
-        definitions.MapPost("", async Task<IResult> (HttpRequest request, DefinitionStore store, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        definitions.MapPost("", async Task<IResult> (HttpRequest request, DefinitionStore store, ProcessValidator validator, ReferenceCheck references, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
             var body = await BpmnBody.ReadAsync(request, cancellationToken);
             if (body.Problem is not null) return body.Problem;
             var saved = await store.SaveDraftAsync(body.Xml!, user.Identity?.Name, cancellationToken);
             if (saved.OverLimit is { } over) return BpmnBody.OverLimit(over, saved.Problems);
-            return saved.Key is null
-                ? TypedResults.UnprocessableEntity(new DraftResponse(null, saved.Problems, saved.TotalProblems))
-                : TypedResults.Ok(new DraftResponse(saved.Key, saved.Problems, saved.TotalProblems));
+            if (saved.Key is null) return TypedResults.UnprocessableEntity(new DraftResponse(null, saved.Problems, saved.TotalProblems));
+            // After the save: what the server does not know is a warning, never a reason to keep a draft unsaved.
+            var warnings = await references.CheckAsync(BpmnParser.Parse(body.Xml!, validator.Limits), cancellationToken);
+            var (problems, total) = ReferenceCheck.Merge(saved.Problems, saved.TotalProblems, warnings, validator.Limits.MaxProblems);
+            return TypedResults.Ok(new DraftResponse(saved.Key, problems, total));
         }).RequirePermission(Permissions.DefinitionsWrite).Accepts<string>("application/xml", "text/xml", "text/plain");
 
         definitions.MapGet("", async (DefinitionStore store, CancellationToken cancellationToken) =>
@@ -52,13 +57,15 @@ public static class DefinitionsEndpoints
             await store.DraftAsync(key, cancellationToken) is { } xml ? TypedResults.Text(xml, "application/xml") : NoProcess(key))
             .RequirePermission(Permissions.DefinitionsRead);
 
-        definitions.MapPost("/{key}/publish", async Task<IResult> (string key, PublishRequest? request, DefinitionStore store, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        definitions.MapPost("/{key}/publish", async Task<IResult> (string key, PublishRequest? request, DefinitionStore store, ReferenceCheck references, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
             try
             {
                 var published = await store.PublishAsync(key, request?.Note, user.Identity?.Name, cancellationToken);
                 if (published is null) return NoProcess(key);
-                var response = new PublishResponse(key, published.Version, published.Created);
+                var xml = await store.VersionXmlAsync(key, published.Version, cancellationToken);
+                var warnings = xml is null ? [] : await references.CheckAsync(BpmnParser.Parse(xml), cancellationToken);
+                var response = new PublishResponse(key, published.Version, published.Created, warnings);
                 return published.Created ? TypedResults.Created($"/api/definitions/{key}/versions/{published.Version}", response) : TypedResults.Ok(response);
             }
             catch (DefinitionInvalidException e)

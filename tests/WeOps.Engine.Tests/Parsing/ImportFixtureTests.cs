@@ -24,7 +24,7 @@ public sealed class ImportFixtureTests
             ],
             Validate.Keys(document));
         Assert.All(document.Problems.Where(p => p.Severity == Severity.Error && p.ElementId != "Activity_0ui3g4k"),
-            p => Assert.Contains("has no ops:task type", p.Message, StringComparison.Ordinal));
+            p => Assert.Equal(ProblemCodes.ServiceNoType.Code, p.Code));
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class ImportFixtureTests
                 "Flow_1b7n4ka Error", // "no" has no condition
             ],
             Validate.Keys(document));
-        Validate.Single(document, "Activity_0q8m3zt", Severity.Warning, "this loop has no wait state");
+        Assert.Equal(ProblemCodes.LoopWithoutWait.Code, Assert.Single(document.Problems, p => p.ElementId == "Activity_0q8m3zt").Code);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class ImportFixtureTests
         var document = Validate.Fixture("import", "camunda-modeler-5-zeebe-release.bpmn");
 
         Assert.Equal(["Activity_0d4zq8m Error", "Activity_1r2e7gx Error", "Event_1p7g0kd Warning"], Validate.Keys(document));
-        Validate.Single(document, "Event_1p7g0kd", Severity.Warning, "no correlation key");
+        Validate.Single(document, "Event_1p7g0kd", Severity.Warning, ProblemCodes.MessageNoCorrelation);
     }
 
     [Fact]

@@ -23,8 +23,8 @@ public sealed class ActivityRulesTests
     {
         var document = Around("""<bpmn:serviceTask id="t" name="Restart nginx"/>""");
 
-        var problem = Single(document, "t", Severity.Error, "has no ops:task type: choose what it runs");
-        Assert.StartsWith("Service task Restart nginx (t)", problem.Message, StringComparison.Ordinal);
+        var problem = Single(document, "t", Severity.Error, ProblemCodes.ServiceNoType, "Restart nginx");
+        Assert.Equal("Restart nginx: choose what this service task runs.", problem.Message);
     }
 
     [Fact]
@@ -32,8 +32,9 @@ public sealed class ActivityRulesTests
     {
         var document = Around(Service("""<ops:task type="ssh.exce"/>"""));
 
-        var problem = Single(document, "t", Severity.Error, "'ssh.exce', which is not a known executor type");
-        Assert.Contains("Known types: noop, test.deploy.", problem.Message, StringComparison.Ordinal);
+        var problem = Single(document, "t", Severity.Error, ProblemCodes.ExecutorUnknown, "Deploy");
+        Assert.Equal("ssh.exce", problem.Args["type"]);
+        Assert.Equal("Deploy runs 'ssh.exce', which this server does not know. Known steps: noop, test.deploy.", problem.Message);
     }
 
     [Fact]
@@ -45,8 +46,8 @@ public sealed class ActivityRulesTests
         var document = validator.Validate(BpmnParser.Parse(Process(
             $"""<bpmn:startEvent id="start"/>{Service("""<ops:task type="nope"/>""")}<bpmn:endEvent id="end"/>""" + Flows("start>t>end"))));
 
-        var problem = Single(document, "t", Severity.Error, "not a known executor type");
-        Assert.Contains("x01, x02, x03, x04, x05, x06, x07, x08, x09, x10 and 2 more.", problem.Message, StringComparison.Ordinal);
+        var problem = Single(document, "t", Severity.Error, ProblemCodes.ExecutorUnknown, "Deploy");
+        Assert.Equal("x01, x02, x03, x04, x05, x06, x07, x08, x09, x10 (+2)", problem.Args["known"]);
     }
 
     [Fact]
@@ -54,8 +55,11 @@ public sealed class ActivityRulesTests
     {
         var document = Around(Service("""<ops:task type="test.deploy"/>"""));
 
-        var problem = Single(document, "t", Severity.Error, "needs input 'service'");
-        Assert.Contains("The service to deploy", problem.Message, StringComparison.Ordinal);
+        var problem = Single(document, "t", Severity.Error, ProblemCodes.InputMissing, "Deploy");
+        Assert.Equal("service", problem.Args["input"]);
+        Assert.Equal("test.deploy", problem.Args["executorType"]);
+        Assert.StartsWith("Deploy: the test.deploy step needs 'service' (The service to deploy", problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("ops:", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,19 +82,21 @@ public sealed class ActivityRulesTests
     }
 
     [Theory]
-    [InlineData("port", "eighty", "must be a whole number")]
-    [InlineData("dryRun", "yes", "must be true or false")]
-    [InlineData("mode", "canary", "must be one of rolling, blueGreen")]
-    [InlineData("wait", "5 minutes", "ISO 8601 duration")]
-    [InlineData("hosts", "web1", "JSON array")]
-    [InlineData("labels", "team=ops", "JSON object")]
+    [InlineData("port", "eighty", "a whole number")]
+    [InlineData("dryRun", "yes", "true or false")]
+    [InlineData("mode", "canary", "one of rolling, blueGreen")]
+    [InlineData("wait", "5 minutes", "a duration such as PT5M")]
+    [InlineData("hosts", "web1", "a list such as [\"a\", \"b\"]")]
+    [InlineData("labels", "team=ops", "a JSON object")]
     public void Literal_input_that_does_not_fit_its_type_is_an_error(string input, string value, string expectation)
     {
         var document = Around(Deploy($"""<ops:input name="{input}" value="{value}"/>"""));
 
-        var problem = Single(document, "t", Severity.Error, expectation);
-        Assert.Contains($"input '{input}'", problem.Message, StringComparison.Ordinal);
-        Assert.Contains($"\"{value}\"", problem.Message, StringComparison.Ordinal);
+        var code = input == "mode" ? ProblemCodes.InputNotAnOption : ProblemCodes.InputWrongValue;
+        var problem = Single(document, "t", Severity.Error, code, "Deploy");
+        Assert.Equal(input, problem.Args["input"]);
+        Assert.Equal($"\"{value}\"", problem.Args["value"]);
+        Assert.Contains($"must be {expectation};", problem.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -112,8 +118,9 @@ public sealed class ActivityRulesTests
     {
         var document = Around(Deploy("""<ops:input name="servce" value="api"/>"""));
 
-        var problem = Single(document, "t", Severity.Warning, "has no input 'servce'");
-        Assert.Contains("service, replicas, port", problem.Message, StringComparison.Ordinal);
+        var problem = Single(document, "t", Severity.Warning, ProblemCodes.InputUnknown, "Deploy");
+        Assert.Equal("servce", problem.Args["input"]);
+        Assert.StartsWith("service, replicas, port", problem.Args["inputs"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -121,8 +128,8 @@ public sealed class ActivityRulesTests
     {
         var document = Around(Deploy("""<ops:input name="command" value="systemctl ${raw(flags)} restart ${service}"/>"""));
 
-        var problem = Single(document, "t", Severity.Warning, "input 'command' of 'test.deploy' splices \"${raw(flags)}\" into the shell command unquoted");
-        Assert.StartsWith("Deploy (t): input 'command'", problem.Message, StringComparison.Ordinal);
+        var problem = Single(document, "t", Severity.Warning, ProblemCodes.RawInShell, "Deploy");
+        Assert.StartsWith("Deploy: 'command' of the test.deploy step puts \"${raw(flags)}\" into the shell command unquoted", problem.Message, StringComparison.Ordinal);
         Assert.Single(document.Problems);
     }
 
@@ -134,8 +141,8 @@ public sealed class ActivityRulesTests
         var document = Around(Deploy("""<ops:input name="command" value="${raw(a)} x ${ raw( b ) }"/>"""));
 
         Assert.Equal(["t Warning", "t Warning"], Keys(document));
-        Assert.Contains(document.Problems, p => p.Message.Contains("\"${raw(a)}\"", StringComparison.Ordinal));
-        Assert.Contains(document.Problems, p => p.Message.Contains("\"${raw(b)}\"", StringComparison.Ordinal));
+        Assert.Contains(document.Problems, p => p.Code == ProblemCodes.RawInShell.Code && p.Args["splice"] == "\"${raw(a)}\"");
+        Assert.Contains(document.Problems, p => p.Code == ProblemCodes.RawInShell.Code && p.Args["splice"] == "\"${raw(b)}\"");
     }
 
     [Fact]
@@ -143,7 +150,9 @@ public sealed class ActivityRulesTests
     {
         var document = Around(Deploy("""<ops:input name="command" value="echo &quot;${service}&quot;"/>"""));
 
-        Single(document, "t", Severity.Error, "in input 'command' of 'test.deploy' the value of \"${service}\" is spliced inside \"...\"");
+        var problem = Single(document, "t", Severity.Error, ProblemCodes.SpliceRefused, "Deploy");
+        Assert.Equal("\"${service}\"", problem.Args["splice"]);
+        Assert.StartsWith("inside \"...\"", problem.Args["reason"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -153,7 +162,8 @@ public sealed class ActivityRulesTests
 
         var document = Around(Deploy("""<ops:input name="url" value="https://api.example.com/${raw(path)}"/>"""));
 
-        Single(document, "t", Severity.Warning, "input 'url' of 'test.deploy' splices \"${raw(path)}\" into the URL unencoded");
+        var problem = Single(document, "t", Severity.Warning, ProblemCodes.RawInUrl, "Deploy");
+        Assert.Equal(("url", "\"${raw(path)}\""), (problem.Args["input"], problem.Args["splice"]));
     }
 
     [Fact]
@@ -161,7 +171,8 @@ public sealed class ActivityRulesTests
     {
         var document = Around(Deploy("""<ops:input name="port" value="${raw(port)}"/>"""));
 
-        Single(document, "t", Severity.Error, "input 'port' of 'test.deploy' splices \"${raw(port)}\", but raw() only means something in a shell command or a URL");
+        var problem = Single(document, "t", Severity.Error, ProblemCodes.RawInText, "Deploy");
+        Assert.Equal(("port", "\"${raw(port)}\""), (problem.Args["input"], problem.Args["splice"]));
     }
 
     [Fact]
@@ -170,14 +181,15 @@ public sealed class ActivityRulesTests
         var document = Around(Deploy("""<ops:input name="port" value="${@@}"/><ops:output name="url" value="http://${@@host}"/>"""));
 
         Assert.Equal(["t Error", "t Error"], Keys(document));
-        Assert.Contains(document.Problems, p => p.Message.Contains("input 'port' \"${@@}\" is not a valid template", StringComparison.Ordinal));
-        Assert.Contains(document.Problems, p => p.Message.Contains("output 'url'", StringComparison.Ordinal));
+        Assert.Contains(document.Problems, p => p.Code == ProblemCodes.InputTemplateInvalid.Code && p.Args["input"] == "port"
+            && p.Message.StartsWith("Deploy: the value of 'port' \"${@@}\" is not a valid template", StringComparison.Ordinal));
+        Assert.Contains(document.Problems, p => p.Code == ProblemCodes.OutputTemplateInvalid.Code && p.Args["output"] == "url");
     }
 
     [Fact]
     public void Script_task_without_a_script_is_an_error()
     {
-        Single(Around("""<bpmn:scriptTask id="t"/>"""), "t", Severity.Error, "has no script");
+        Single(Around("""<bpmn:scriptTask id="t"/>"""), "t", Severity.Error, ProblemCodes.ScriptMissing);
     }
 
     [Theory]
@@ -187,7 +199,7 @@ public sealed class ActivityRulesTests
     {
         var document = Around($"""<bpmn:scriptTask id="t" scriptFormat="{format}"><bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>""");
 
-        Single(document, "t", Severity.Error, $"written in '{format}', but scripts run as JavaScript");
+        Assert.Equal(format, Single(document, "t", Severity.Error, ProblemCodes.ScriptNotJavaScript).Args["format"]);
     }
 
     [Theory]
@@ -206,8 +218,8 @@ public sealed class ActivityRulesTests
     {
         var document = Around("""<bpmn:scriptTask id="t"><bpmn:script>x = @@</bpmn:script></bpmn:scriptTask>""");
 
-        var problem = Single(document, "t", Severity.Error, "the script does not parse");
-        Assert.EndsWith("Unexpected token '@' at 1:1", problem.Message, StringComparison.Ordinal);
+        var problem = Single(document, "t", Severity.Error, ProblemCodes.ScriptInvalid);
+        Assert.EndsWith("Unexpected token '@' at 1:1", problem.Args["error"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -215,7 +227,7 @@ public sealed class ActivityRulesTests
     {
         var document = Around("""<bpmn:userTask id="t"><bpmn:multiInstanceLoopCharacteristics/></bpmn:userTask>""");
 
-        Single(document, "t", Severity.Error, "neither what to loop over nor how many times");
+        Single(document, "t", Severity.Error, ProblemCodes.LoopNothingToRepeat);
     }
 
     [Theory]
@@ -226,7 +238,8 @@ public sealed class ActivityRulesTests
     {
         var document = Around($"""<bpmn:userTask id="t">{content}</bpmn:userTask>""");
 
-        Single(document, "t", Severity.Error, $"the {what} \"${{@@}}\" is not a valid");
+        var problem = Single(document, "t", Severity.Error, what == "completion condition" ? ProblemCodes.ExpressionInvalid : ProblemCodes.TemplateInvalid);
+        Assert.Equal((what, "\"${@@}\""), (problem.Args["part"], problem.Args["text"]));
     }
 
     [Theory]
@@ -236,20 +249,19 @@ public sealed class ActivityRulesTests
     {
         var document = Around($"""<bpmn:userTask id="t">{content}</bpmn:userTask>""");
 
-        Single(document, "t", Severity.Error, $"the {what} ");
-        Assert.Contains("is not a valid expression", Single(document, "t", Severity.Error, what).Message, StringComparison.Ordinal);
+        Assert.Equal(what, Single(document, "t", Severity.Error, ProblemCodes.ExpressionInvalid).Args["part"]);
     }
 
     [Fact]
     public void Call_activity_without_a_process_key_is_an_error()
     {
-        Single(Around("""<bpmn:callActivity id="t"/>"""), "t", Severity.Error, "does not say which process to call");
+        Single(Around("""<bpmn:callActivity id="t"/>"""), "t", Severity.Error, ProblemCodes.CallNoProcess);
     }
 
     [Fact]
     public void Send_task_that_sends_nothing_is_an_error()
     {
-        Single(Around("""<bpmn:sendTask id="t"/>"""), "t", Severity.Error, "sends nothing");
+        Single(Around("""<bpmn:sendTask id="t"/>"""), "t", Severity.Error, ProblemCodes.SendNothing);
     }
 
     [Fact]
@@ -257,7 +269,7 @@ public sealed class ActivityRulesTests
     {
         var document = Around("""<bpmn:userTask id="t"><bpmn:extensionElements><ops:assignment assignee="${@@}"/></bpmn:extensionElements></bpmn:userTask>""");
 
-        Single(document, "t", Severity.Error, "assignee");
+        Assert.Equal("assignee", Single(document, "t", Severity.Error, ProblemCodes.TemplateInvalid).Args["part"]);
     }
 
     /// <summary>An executor known only by its type, to fill a catalog.</summary>

@@ -50,7 +50,7 @@ public sealed class EventRulesTests
     {
         var document = Around(Catch(Timer(""), """<ops:cron expression="0 0 9 * *"/>"""));
 
-        Single(document, "x", Severity.Error, "not a cron expression");
+        Single(document, "x", Severity.Error, ProblemCodes.TimerInvalid);
     }
 
     [Theory]
@@ -99,7 +99,7 @@ public sealed class EventRulesTests
             <bpmn:startEvent id="x"><bpmn:messageEventDefinition/></bpmn:startEvent><bpmn:endEvent id="end"/>
             """ + Flows("x>end"));
 
-        Single(document, "x", Severity.Error, "names no message");
+        Single(document, "x", Severity.Error, ProblemCodes.MessageUnnamed);
     }
 
     [Theory]
@@ -110,7 +110,7 @@ public sealed class EventRulesTests
         var document = Around(element);
 
         Assert.Equal(["x Warning"], Keys(document));
-        Single(document, "x", Severity.Warning, "every instance waiting for this message receives it");
+        Single(document, "x", Severity.Warning, ProblemCodes.MessageNoCorrelation);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class EventRulesTests
     {
         var document = OnTask("""<bpmn:boundaryEvent id="x" attachedToRef="t"><bpmn:messageEventDefinition messageRef="m"/></bpmn:boundaryEvent>""");
 
-        Single(document, "x", Severity.Warning, "no correlation key");
+        Single(document, "x", Severity.Warning, ProblemCodes.MessageNoCorrelation);
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public sealed class EventRulesTests
     {
         var document = Around(Catch("""<bpmn:messageEventDefinition messageRef="m"/>""", """<ops:subscription correlationKey="${@@}"/>"""));
 
-        Single(document, "x", Severity.Error, "correlation key");
+        Single(document, "x", Severity.Error, ProblemCodes.TemplateInvalid);
     }
 
     [Theory]
@@ -149,7 +149,7 @@ public sealed class EventRulesTests
     {
         var document = Body("""<bpmn:startEvent id="start"/><bpmn:endEvent id="x"><bpmn:messageEventDefinition/></bpmn:endEvent>""" + Flows("start>x"));
 
-        Single(document, "x", Severity.Error, "names no message");
+        Single(document, "x", Severity.Error, ProblemCodes.MessageUnnamed);
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public sealed class EventRulesTests
             {Declarations}
             """));
 
-        Single(document, "x", Severity.Error, "names no error code");
+        Single(document, "x", Severity.Error, ProblemCodes.ErrorEndNoCode);
     }
 
     [Fact]
@@ -187,7 +187,7 @@ public sealed class EventRulesTests
             <bpmn:boundaryEvent id="x" attachedToRef="g">{Timer("<bpmn:timeDuration>PT1H</bpmn:timeDuration>")}</bpmn:boundaryEvent>
             """ + Flows("start>g>end", "x>after"));
 
-        Single(document, "x", Severity.Error, "which is not a task, sub-process or call activity");
+        Single(document, "x", Severity.Error, ProblemCodes.BoundaryOnNonActivity);
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public sealed class EventRulesTests
     {
         var document = OnTask($"""<bpmn:boundaryEvent id="x" attachedToRef="gone">{Timer("<bpmn:timeDuration>PT1H</bpmn:timeDuration>")}</bpmn:boundaryEvent>""");
 
-        Single(document, "x", Severity.Error, "'gone', which is not in the process");
+        Single(document, "x", Severity.Error, ProblemCodes.BoundaryOnMissing);
     }
 
     [Fact]
@@ -204,7 +204,7 @@ public sealed class EventRulesTests
         var document = OnTask("""<bpmn:boundaryEvent id="x" attachedToRef="t" cancelActivity="false"><bpmn:errorEventDefinition errorRef="e"/></bpmn:boundaryEvent>""");
 
         Assert.Equal(["x Error"], Keys(document));
-        Single(document, "x", Severity.Error, "make it interrupting");
+        Single(document, "x", Severity.Error, ProblemCodes.ErrorBoundaryNonInterrupting);
     }
 
     [Fact]
@@ -239,7 +239,7 @@ public sealed class EventRulesTests
             """));
 
         Assert.Equal(["t Error"], Keys(document));
-        Single(document, "t", Severity.Error, "follows event-based gateway");
+        Assert.Equal("g", Single(document, "t", Severity.Error, ProblemCodes.EventGatewayTargetNotEvent).Args["gateway"]);
     }
 
     [Fact]
@@ -249,7 +249,7 @@ public sealed class EventRulesTests
             <bpmn:startEvent id="start"/><bpmn:eventBasedGateway id="g"/>{Catch(Timer("<bpmn:timeDuration>PT1H</bpmn:timeDuration>"))}<bpmn:endEvent id="end"/>
             """ + Flows("start>g>x>end"));
 
-        Single(document, "g", Severity.Error, "needs at least two outgoing flows");
+        Single(document, "g", Severity.Error, ProblemCodes.EventGatewayTooFewPaths);
     }
 
     [Fact]

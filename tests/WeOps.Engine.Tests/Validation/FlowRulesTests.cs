@@ -17,7 +17,7 @@ public sealed class FlowRulesTests
         var document = Fixture("invalid", "flow-to-missing-target.bpmn");
 
         Assert.Equal(["Flow_ToGhost Error"], Keys(document));
-        Single(document, "Flow_ToGhost", Severity.Error, "goes to 'Activity_Deleted', which is not in the process");
+        Single(document, "Flow_ToGhost", Severity.Error, ProblemCodes.FlowTargetMissing);
     }
 
     [Fact]
@@ -28,7 +28,7 @@ public sealed class FlowRulesTests
             <bpmn:sequenceFlow id="f" sourceRef="ghost" targetRef="end"/>
             """ + Flows("start>end"));
 
-        Single(document, "f", Severity.Error, "comes from 'ghost'");
+        Single(document, "f", Severity.Error, ProblemCodes.FlowSourceMissing);
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class FlowRulesTests
     {
         var document = Body("""<bpmn:startEvent id="start"/><bpmn:sequenceFlow id="f" sourceRef="start"/>""");
 
-        Single(document, "f", Severity.Error, "has no end");
+        Single(document, "f", Severity.Error, ProblemCodes.FlowNoTarget);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class FlowRulesTests
             <bpmn:sequenceFlow id="out" sourceRef="inner" targetRef="end"/>
             """ + Flows("start>sub"));
 
-        Single(document, "out", Severity.Error, "crosses a sub-process boundary");
+        Single(document, "out", Severity.Error, ProblemCodes.FlowCrossesSubProcess);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class FlowRulesTests
     {
         var document = Body("""<bpmn:startEvent id="start"/><bpmn:task id="t"/>""" + Flows("start>t>start"));
 
-        Single(document, "t-start", Severity.Error, "cannot have incoming flows");
+        Single(document, "t-start", Severity.Error, ProblemCodes.FlowIntoStart);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class FlowRulesTests
     {
         var document = Body("""<bpmn:startEvent id="start"/><bpmn:endEvent id="end"/><bpmn:endEvent id="after"/>""" + Flows("start>end>after"));
 
-        Single(document, "end-after", Severity.Error, "nothing follows an end event");
+        Single(document, "end-after", Severity.Error, ProblemCodes.FlowOutOfEnd);
     }
 
     [Theory]
@@ -84,7 +84,7 @@ public sealed class FlowRulesTests
             """ + Flows("start>g"));
 
         Assert.Equal(["toC Error"], Keys(document));
-        Single(document, "toC", Severity.Error, "without a condition");
+        Single(document, "toC", Severity.Error, ProblemCodes.GatewayFlowWithoutCondition);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class FlowRulesTests
             {Condition("toA", "g", "a", "${big}")}{Condition("toB", "g", "b", "${!big}")}
             """ + Flows("start>g"));
 
-        Single(document, "g", Severity.Error, "does not leave it");
+        Single(document, "g", Severity.Error, ProblemCodes.GatewayDefaultNotOutgoing);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class FlowRulesTests
             """ + Flows("start>g"));
 
         Assert.Equal(["toA Warning"], Keys(document));
-        Single(document, "toA", Severity.Warning, "ignored");
+        Single(document, "toA", Severity.Warning, ProblemCodes.ConditionIgnoredAfterParallel);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class FlowRulesTests
             {Condition("toA", "g", "a", "${big}")}{Condition("toB", "g", "b", "${!big}")}
             """ + Flows("start>g"));
 
-        Single(document, "toB", Severity.Warning, "default flow");
+        Single(document, "toB", Severity.Warning, ProblemCodes.ConditionIgnoredOnDefault);
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class FlowRulesTests
     {
         var document = Body($"""<bpmn:startEvent id="start"/>{Ends}{Condition("toA", "start", "a", "${ready @@ 1}")}""" + Flows("start>b"));
 
-        Single(document, "toA", Severity.Error, "is not a valid expression");
+        Single(document, "toA", Severity.Error, ProblemCodes.ExpressionInvalid);
     }
 
     [Fact]
@@ -150,9 +150,9 @@ public sealed class FlowRulesTests
             {Condition("toA", "g", "a", "${size @@ 3}")}<bpmn:sequenceFlow id="toB" sourceRef="g" targetRef="b"/>
             """ + Flows("start>g"));
 
-        var problem = Single(document, "toA", Severity.Error, "is not a valid expression");
-        Assert.Contains("${size @@ 3}", problem.Message, StringComparison.Ordinal);
-        Assert.Contains("Unexpected token", problem.Message, StringComparison.Ordinal);
+        var problem = Single(document, "toA", Severity.Error, ProblemCodes.ExpressionInvalid);
+        Assert.Equal(("condition", "\"${size @@ 3}\""), (problem.Args["part"], problem.Args["text"]));
+        Assert.Contains("Unexpected token", problem.Args["error"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -161,7 +161,7 @@ public sealed class FlowRulesTests
         var document = Body("""<bpmn:startEvent id="start"/><bpmn:task id="t"/>""" + Flows("start>t"));
 
         Assert.Equal(["t Warning"], Keys(document));
-        Single(document, "t", Severity.Warning, "the token ends here");
+        Single(document, "t", Severity.Warning, ProblemCodes.DeadEnd);
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public sealed class FlowRulesTests
             """ + Flows("start>t>end"));
 
         Assert.Equal(["late Error"], Keys(document));
-        Single(document, "late", Severity.Error, "no outgoing flow");
+        Single(document, "late", Severity.Error, ProblemCodes.BoundaryNoOutgoing);
     }
 
     [Fact]
@@ -182,7 +182,7 @@ public sealed class FlowRulesTests
         var document = Body("""<bpmn:startEvent id="start"/><bpmn:task id="orphan"/><bpmn:endEvent id="end"/>""" + Flows("start>end", "orphan>end"));
 
         Assert.Equal(["orphan Warning"], Keys(document));
-        Single(document, "orphan", Severity.Warning, "unreachable");
+        Single(document, "orphan", Severity.Warning, ProblemCodes.Unconnected);
     }
 
     [Fact]
@@ -194,7 +194,7 @@ public sealed class FlowRulesTests
             """ + Flows("start>end", "x>y>x"));
 
         Assert.Equal(["x Warning", "y Warning"], Keys(document));
-        Single(document, "x", Severity.Warning, "unreachable from the start event");
+        Assert.Equal("process", Single(document, "x", Severity.Warning, ProblemCodes.Unreachable).Args["scope"]);
     }
 
     [Fact]

@@ -64,6 +64,6 @@ public sealed class LengthRulesTests
             </bpmn:process>
             """));
 
-        Single(document, "x", Severity.Error, "at most 200");
+        Single(document, "x", Severity.Error, ProblemCodes.TooLong);
     }
 }

@@ -44,8 +44,8 @@ public sealed class ProcessValidatorTests
             <bpmn:process id="b" isExecutable="false"><bpmn:task id="tb"/></bpmn:process>
             """));
 
-        Single(document, "ta", Severity.Error, "has no ops:task type");
-        Single(document, "b", Severity.Error, "has no start event");
+        Single(document, "ta", Severity.Error, ProblemCodes.ServiceNoType);
+        Single(document, "b", Severity.Error, ProblemCodes.ProcessNoStart);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class ProcessValidatorTests
             </bpmn:definitions>
             """);
 
-        Assert.Equal(5, Single(document, "t", Severity.Error, "ops:task").Line);
+        Assert.Equal(5, Single(document, "t", Severity.Error, ProblemCodes.ServiceNoType).Line);
     }
 
     /// <summary>The time it takes is measured by the benchmark (bench/, "parse + validate 10,000-element process").</summary>

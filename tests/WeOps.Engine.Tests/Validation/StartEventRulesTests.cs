@@ -11,7 +11,7 @@ public sealed class StartEventRulesTests
     {
         var document = Body("""<bpmn:task id="t"/><bpmn:endEvent id="end"/>""" + Flows("t>end"));
 
-        var problem = Single(document, "p", Severity.Error, "has no start event");
+        var problem = Single(document, "p", Severity.Error, ProblemCodes.ProcessNoStart);
         Assert.Null(problem.Line);
     }
 
@@ -37,7 +37,7 @@ public sealed class StartEventRulesTests
     {
         var document = Body("""<bpmn:startEvent id="s1"/><bpmn:startEvent id="s2"/><bpmn:endEvent id="end"/>""" + Flows("s1>end", "s2>end"));
 
-        Single(document, "s2", Severity.Error, "second start event without a trigger");
+        Single(document, "s2", Severity.Error, ProblemCodes.StartSecondPlain);
         Assert.DoesNotContain(document.Problems, p => p.ElementId == "s1");
     }
 
@@ -50,7 +50,7 @@ public sealed class StartEventRulesTests
             <bpmn:endEvent id="end"/>
             """ + Flows("start>sub>end"));
 
-        Single(document, "sub", Severity.Error, "has no start event without a trigger");
+        Single(document, "sub", Severity.Error, ProblemCodes.SubProcessNoStart);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class StartEventRulesTests
             """ + Flows("start>sub>end"));
 
         Assert.Equal(["timed Error"], Keys(document));
-        Single(document, "timed", Severity.Error, "cannot have a trigger");
+        Single(document, "timed", Severity.Error, ProblemCodes.StartTriggeredInSubProcess);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class StartEventRulesTests
             <bpmn:endEvent id="end"/>
             """ + Flows("start>end", "onError>end"));
 
-        Single(document, "onError", Severity.Error, "only belong in event sub-processes");
+        Single(document, "onError", Severity.Error, ProblemCodes.StartError);
     }
 
     [Fact]
@@ -105,6 +105,6 @@ public sealed class StartEventRulesTests
             """ + Flows("start>end"));
 
         Assert.Equal(["onFailure Error"], Keys(document));
-        Single(document, "onFailure", Severity.Error, "event sub-processes are not supported yet");
+        Single(document, "onFailure", Severity.Error, ProblemCodes.EventSubProcessUnsupported);
     }
 }

@@ -55,7 +55,7 @@ public sealed class TriggerRulesTests
         var document = Body(Hook("""path="deploy/{service}" """, "a") + Hook("""path="deploy/{name}" """, "b") + Hook("""path="deploy/{name}" method="GET" """, "c")
             + """<bpmn:endEvent id="end"/>""" + Flows("a>end", "b>end", "c>end"));
 
-        Single(document, "b", Severity.Error, "like a does");
+        Single(document, "b", Severity.Error, ProblemCodes.HookDuplicate);
         Assert.DoesNotContain(document.Problems, p => p.ElementId is "a" or "c");
     }
 
@@ -68,7 +68,7 @@ public sealed class TriggerRulesTests
             <bpmn:endEvent id="end"/>
             """ + Flows("start>t>end"));
 
-        Single(document, "start", Severity.Error, "trigger of its own");
+        Single(document, "start", Severity.Error, ProblemCodes.HookWithTrigger);
         Assert.Equal(2, document.Problems.Count(p => p.ElementId == "t" && p.Severity == Severity.Error));
     }
 
@@ -87,7 +87,7 @@ public sealed class TriggerRulesTests
     {
         var document = Body("""<bpmn:startEvent id="start"/><bpmn:endEvent id="end"><bpmn:extensionElements><ops:httpReply/></bpmn:extensionElements></bpmn:endEvent>""" + Flows("start>end"));
 
-        Single(document, "end", Severity.Warning, "no caller waits");
+        Single(document, "end", Severity.Warning, ProblemCodes.ReplyWithoutHook);
     }
 
     [Theory]

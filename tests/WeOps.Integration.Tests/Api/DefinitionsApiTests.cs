@@ -10,13 +10,15 @@ public sealed class DefinitionsApiTests(ServerOnPostgres server) : IClassFixture
     private HttpClient Client => server.Admin;
 
     [Fact]
-    public async Task Saving_a_valid_file_returns_its_key_and_no_problems()
+    public async Task Saving_a_valid_file_returns_its_key_and_only_the_warning_that_nobody_is_in_its_candidate_group()
     {
         using var response = await Client.SaveDraftAsync(Bpmn("noop-check-then-approval", "saved-valid"));
 
         var saved = await response.JsonAsync(HttpStatusCode.OK);
         Assert.Equal("saved-valid", (string?)saved["key"]);
-        Assert.Empty(saved["problems"]!.AsArray());
+        var problem = Assert.Single(saved["problems"]!.AsArray())!;
+        Assert.Equal(("approve", "warning", "directory.unknown-group"), ((string?)problem["elementId"], (string?)problem["severity"], (string?)problem["code"]));
+        Assert.Equal("'cab'", (string?)problem["args"]!["group"]);
     }
 
     [Fact]
@@ -30,7 +32,8 @@ public sealed class DefinitionsApiTests(ServerOnPostgres server) : IClassFixture
         Assert.Equal("service-task-with-unknown-executor-is-kept-as-draft", (string?)saved["key"]);
         var problem = Assert.Single(saved["problems"]!.AsArray(), p => (string?)p!["severity"] == "error")!;
         Assert.Equal("restart", (string?)problem["elementId"]);
-        Assert.Contains("ssh.teleport", (string?)problem["message"]);
+        Assert.Equal("executor.unknown", (string?)problem["code"]);
+        Assert.Equal("ssh.teleport", (string?)problem["args"]!["type"]);
         using var draft = await Client.GetAsync("/api/definitions/service-task-with-unknown-executor-is-kept-as-draft/draft");
         Assert.Equal(xml, await draft.Content.ReadAsStringAsync());
     }

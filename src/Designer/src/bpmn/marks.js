@@ -1,6 +1,8 @@
 // What the server says about a diagram, drawn on it: validation problems as markers and badges,
 // an instance's progress as colours (completed green, active blue, faulted red).
 
+import { problemText } from './problemText.js';
+
 const PROBLEM_MARKERS = ['ops-problem-error', 'ops-problem-warning'];
 const STATE_MARKERS = ['ops-completed', 'ops-active', 'ops-faulted', 'ops-added', 'ops-changed'];
 
@@ -30,7 +32,7 @@ export function showProblems(viewer, problems) {
     const badge = document.createElement('div');
     badge.className = `ops-problem-badge ${severity}`;
     badge.textContent = String(list.length);
-    badge.title = list.map((p) => p.message).join('\n');
+    badge.title = list.map(problemText).join('\n');
     overlays.add(element, 'ops-problem', { position: { top: -10, right: 10 }, html: badge });
   }
   return unplaced;

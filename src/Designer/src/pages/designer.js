@@ -11,6 +11,7 @@ import { markDifferences, selectElement, showProblems } from '../bpmn/marks.js';
 import { Autosave } from '../bpmn/autosave.js';
 import { clearLeaveGuard, mayLeave, setLeaveGuard } from '../navigation.js';
 import { askNewProcess } from './newProcess.js';
+import { problemText } from '../bpmn/problemText.js';
 
 const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
@@ -80,8 +81,8 @@ async function editPage(main, key) {
         dataset: { elementId: p.elementId || '' },
         title: p.elementId || '',
         onclick: () => p.elementId && selectElement(modeler, p.elementId)
-      }, h('span', { class: 'severity' }, p.severity), ' ',
-      p.elementId ? h('code', {}, p.elementId) : null, p.line ? ` (${p.line})` : '', ' ', p.message,
+      }, h('span', { class: 'severity' }, t(p.severity)), ' ',
+      p.elementId ? h('code', {}, p.elementId) : null, p.line ? ` (${p.line})` : '', ' ', problemText(p),
       unplaced.includes(p) && p.elementId ? ' ⚠' : '')), ...more]);
   }
 
