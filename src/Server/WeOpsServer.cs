@@ -9,6 +9,7 @@ using WeOps.Server.Auth;
 using WeOps.Server.Designer;
 using WeOps.Server.Endpoints;
 using WeOps.Server.Engine;
+using WeOps.Server.Forms;
 using WeOps.Server.Hooks;
 using WeOps.Server.Logging;
 
@@ -37,6 +38,7 @@ public static class WeOpsServer
         builder.Services.AddWeOpsActivities(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(sp => new ExecutorCatalog(sp.GetServices<IExecutor>()));
         builder.AddWeOpsApprovals();
+        builder.AddWeOpsForms();
         builder.AddWeOpsHooks();
         builder.AddWeOpsAudit();
         configure?.Invoke(builder);
@@ -57,6 +59,7 @@ public static class WeOpsServer
         DefinitionsEndpoints.Map(app);
         InstancesEndpoints.Map(app);
         TasksEndpoints.Map(app);
+        FormsEndpoints.Map(app);
         EventsEndpoints.Map(app);
         CredentialsEndpoints.Map(app);
         HostsEndpoints.Map(app);

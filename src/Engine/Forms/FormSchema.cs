@@ -20,6 +20,10 @@ public sealed record FormField
     /// <summary>The label as written; the key when the form has none.</summary>
     public required string Label { get; init; }
     public bool Required { get; init; }
+
+    /// <summary>The approval decision (approve or reject) that makes the field required: form-js
+    /// <c>properties.requiredOn</c>, e.g. a reason required only when rejecting.</summary>
+    public string? RequiredOn { get; init; }
     public double? Min { get; init; }
     public double? Max { get; init; }
     public int? MinLength { get; init; }

@@ -155,7 +155,14 @@ public static class FormSchemaReader
         if (field.Kind == FormFieldKind.DateTime && field.DateSubtype is not ("date" or "time" or "datetime"))
             problems.Add($"field \"{key}\": subtype \"{field.DateSubtype}\" is not date, time or datetime.");
 
-        var picker = Text((component["properties"] as JsonObject)?["picker"]);
+        var properties = component["properties"] as JsonObject;
+        if (Text(properties?["requiredOn"]) is { } decision)
+        {
+            if (decision is "approve" or "reject") field = field with { RequiredOn = decision };
+            else problems.Add($"field \"{key}\": properties.requiredOn \"{Short(decision)}\" is not approve or reject.");
+        }
+
+        var picker = Text(properties?["picker"]);
         if (picker is not null)
         {
             if (!Enum.TryParse<FormPicker>(picker, ignoreCase: true, out var chosen) || chosen == FormPicker.None || int.TryParse(picker, out _))

@@ -21,7 +21,8 @@ public static class FormSubmission
     private static readonly Regex Phone = new(@"^\+?[0-9 ()\-]{5,30}$", RegexOptions.CultureInvariant, PatternTimeout);
 
     /// <param name="data">The form data the form was shown with: where options named by <c>valuesKey</c> are found.</param>
-    public static FormCheck Check(FormSchema form, JsonObject? values, JsonObject? data = null)
+    /// <param name="decision">For an approval, the decision made with the values: fields required on it become required.</param>
+    public static FormCheck Check(FormSchema form, JsonObject? values, JsonObject? data = null, string? decision = null)
     {
         var variables = (JsonObject?)values?.DeepClone() ?? [];
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -31,7 +32,9 @@ public static class FormSubmission
             string? error;
             if (IsEmpty(value, field))
             {
-                error = field.Required ? $"{field.Label} is required." : null;
+                error = field.Required ? $"{field.Label} is required."
+                    : decision is not null && field.RequiredOn == decision ? $"{field.Label} is required to {decision}."
+                    : null;
             }
             else
             {
