@@ -22,7 +22,9 @@ public static class FormSubmission
 
     /// <param name="data">The form data the form was shown with: where options named by <c>valuesKey</c> are found.</param>
     /// <param name="decision">For an approval, the decision made with the values: fields required on it become required.</param>
-    public static FormCheck Check(FormSchema form, JsonObject? values, JsonObject? data = null, string? decision = null)
+    /// <param name="held">Variables the instance holds already: a required field left out of the submission keeps its value,
+    /// as the form showed it filled in.</param>
+    public static FormCheck Check(FormSchema form, JsonObject? values, JsonObject? data = null, string? decision = null, IReadOnlyDictionary<string, JsonNode?>? held = null)
     {
         var variables = (JsonObject?)values?.DeepClone() ?? [];
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -30,6 +32,7 @@ public static class FormSubmission
         {
             var value = variables[field.Key];
             string? error;
+            if (!variables.ContainsKey(field.Key) && held?.GetValueOrDefault(field.Key) is { } kept && !IsEmpty(kept, field)) continue;
             if (IsEmpty(value, field))
             {
                 error = field.Required ? $"{field.Label} is required."

@@ -67,7 +67,7 @@ public static class ApprovalPagesEndpoints
             JsonObject? variables = null;
             if (await FormOfAsync(view, queries, processForms, cancellationToken) is { } shown)
             {
-                var check = FormSubmission.Check(shown.Schema, ApprovalFormFields.Read(shown.Schema, form, shown.Data), shown.Data, decision);
+                var check = shown.Check(ApprovalFormFields.Read(shown.Schema, form, shown.Data), decision);
                 if (!check.IsValid)
                 {
                     var values = (JsonObject)shown.Data.DeepClone();

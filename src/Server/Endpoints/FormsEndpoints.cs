@@ -35,5 +35,5 @@ public static class FormsEndpoints
 
     /// <summary>The 422 of a submission that does not fit its form: errors keyed by field, nothing written.</summary>
     public static IResult Refused(FormCheck check) =>
-        TypedResults.ValidationProblem(check.Errors, title: "The form has errors", detail: "Correct the fields named in errors; nothing was saved.");
+        Results.ValidationProblem(check.Errors, detail: "Correct the fields named in errors; nothing was saved.", title: "The form has errors", statusCode: StatusCodes.Status422UnprocessableEntity);
 }

@@ -48,7 +48,7 @@ public static class InstancesEndpoints
             var variables = request.Variables;
             if (await forms.ForStartAsync(request.DefinitionKey!, request.Version, cancellationToken) is { Form: { } form } start)
             {
-                var check = FormSubmission.Check(form.Schema, variables, form.Data);
+                var check = form.Check(variables);
                 if (!check.IsValid) return FormsEndpoints.Refused(check);
                 // Pinned to the version whose form was checked, should another be published meanwhile.
                 request = request with { Version = start.Version };

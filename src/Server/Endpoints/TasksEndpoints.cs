@@ -131,7 +131,7 @@ public static class TasksEndpoints
             if (request?.Comment is { } comment) variables["comment"] = comment;
             if (await forms.ForTaskAsync(task, cancellationToken) is { } form)
             {
-                var check = FormSubmission.Check(form.Schema, variables, form.Data);
+                var check = form.Check(variables);
                 if (!check.IsValid) return FormsEndpoints.Refused(check);
                 variables = check.Variables;
             }
@@ -152,7 +152,7 @@ public static class TasksEndpoints
             var variables = request.Variables;
             if (await queries.TaskAsync(id, cancellationToken) is { State: UserTaskStates.Open } task && await forms.ForTaskAsync(task, cancellationToken) is { } form)
             {
-                var check = FormSubmission.Check(form.Schema, variables, form.Data, request.Decision);
+                var check = form.Check(variables, request.Decision);
                 if (!check.IsValid) return FormsEndpoints.Refused(check);
                 variables = check.Variables;
             }

@@ -7,8 +7,12 @@ using WeOps.Engine.Persistence;
 
 namespace WeOps.Server.Forms;
 
-/// <summary>A form as a person is shown it: the schema and the data it opens with.</summary>
-public sealed record ShownForm(FormSchema Schema, JsonObject Data);
+/// <summary>A form as a person is shown it: the schema and the data it opens with, and the variables the instance
+/// holds (a submission that leaves out a field keeps its value).</summary>
+public sealed record ShownForm(FormSchema Schema, JsonObject Data, IReadOnlyDictionary<string, JsonNode?> Held)
+{
+    public FormCheck Check(JsonObject? values, string? decision = null) => FormSubmission.Check(Schema, values, Data, decision, Held);
+}
 
 /// <summary>Finds the form of a task (in the version its instance is pinned to) or of a process's start, and the
 /// data it is shown with: current variables, defaults (<c>${expr}</c> within the configured expression limits) and
@@ -22,7 +26,8 @@ public sealed class ProcessForms(DefinitionStore definitions, InstanceQueries qu
         if (await queries.GetAsync(task.InstanceId, cancellationToken) is not { } instance) return null;
         var graph = await definitions.GraphAsync(instance.Summary.DefinitionKey, instance.Summary.Version, cancellationToken);
         if (graph is null || !graph.TryGetNode(task.ElementId, out var node) || node is not TaskNode { UserTask.Form: { } form }) return null;
-        return new ShownForm(form, await DataAsync(form, VariablesOf(instance.State, task.WaitId), cancellationToken));
+        var variables = VariablesOf(instance.State, task.WaitId);
+        return new ShownForm(form, await DataAsync(form, variables, cancellationToken), variables);
     }
 
     /// <summary>The start form of a published version (the latest when <paramref name="version"/> is null); null when
@@ -33,7 +38,8 @@ public sealed class ProcessForms(DefinitionStore definitions, InstanceQueries qu
         if (pinned is not { } found || await definitions.GraphAsync(key, found, cancellationToken) is not { } graph) return null;
         var start = graph.StartEventsIn(null).FirstOrDefault(s => s.Definition is null && s.Form is not null);
         if (start?.Form is not { } form) return (found, null);
-        return (found, new ShownForm(form, await DataAsync(form, new Dictionary<string, JsonNode?>(), cancellationToken)));
+        var none = new Dictionary<string, JsonNode?>();
+        return (found, new ShownForm(form, await DataAsync(form, none, cancellationToken), none));
     }
 
     private async Task<JsonObject> DataAsync(FormSchema form, IReadOnlyDictionary<string, JsonNode?> variables, CancellationToken cancellationToken)
