@@ -41,7 +41,9 @@ public static class ApprovalPages
         body.Append(CultureInfo.InvariantCulture, $"<input type=\"hidden\" name=\"form\" value=\"{E(formToken)}\">");
         if (errors is { Count: > 0 }) body.Append("<p class=\"error\" role=\"alert\">Nothing was decided: correct the fields marked below.</p>");
         if (form is not null) ApprovalFormFields.Render(body, form, values ?? [], errors);
-        body.Append("<label for=\"comment\">Comment (optional)</label><textarea id=\"comment\" name=\"comment\" maxlength=\"2000\" rows=\"4\"></textarea>");
+        // A form with its own "comment" field (a reason on reject) replaces the page's comment.
+        if (form?.Fields.Any(f => f.Key == "comment") != true)
+            body.Append("<label for=\"comment\">Comment (optional)</label><textarea id=\"comment\" name=\"comment\" maxlength=\"2000\" rows=\"4\"></textarea>");
         body.Append("<div class=\"buttons\">");
         body.Append(CultureInfo.InvariantCulture, $"<button type=\"submit\" name=\"decision\" value=\"approve\" id=\"approve\" class=\"approve\"{(approveFirst && preselected is not null ? " autofocus" : "")}>Approve</button>");
         body.Append(CultureInfo.InvariantCulture, $"<button type=\"submit\" name=\"decision\" value=\"reject\" id=\"reject\" class=\"reject\"{(!approveFirst ? " autofocus" : "")}>Reject</button>");

@@ -77,6 +77,7 @@ public static class ApprovalPagesEndpoints
                 }
 
                 variables = new JsonObject(shown.Schema.Fields.Select(f => KeyValuePair.Create(f.Key, check.Variables[f.Key]?.DeepClone())));
+                if (check.Variables["comment"] is JsonValue reason && shown.Schema.Fields.Any(f => f.Key == "comment")) comment = reason.ToString();
             }
 
             var result = await desk.DecideByLinkAsync(token, decision!, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), variables, cancellationToken);

@@ -152,6 +152,14 @@ public static class TasksEndpoints
             var variables = request.Variables;
             if (await queries.TaskAsync(id, cancellationToken) is { State: UserTaskStates.Open } task && await forms.ForTaskAsync(task, cancellationToken) is { } form)
             {
+                // A form's "comment" field is the decision's comment (a reason on reject), however it was sent.
+                if (request.Comment is { } comment && form.Schema.Fields.Any(f => f.Key == "comment") && variables?.ContainsKey("comment") != true)
+                {
+                    var withComment = (JsonObject?)variables?.DeepClone() ?? [];
+                    withComment["comment"] = comment;
+                    variables = withComment;
+                }
+
                 var check = form.Check(variables, request.Decision);
                 if (!check.IsValid) return FormsEndpoints.Refused(check);
                 variables = check.Variables;

@@ -137,3 +137,24 @@ public sealed class FormParsingTests
         Assert.Contains(document.Problems, p => p.ElementId == "review" && p.Severity == Severity.Warning && p.Message.Contains("zeebe:formDefinition \"review-form\"", StringComparison.Ordinal));
     }
 }
+
+/// <summary>Every user task and approval of the shipped processes is worked through a form.</summary>
+public sealed class ShippedFormsTests
+{
+    [Fact]
+    public void Every_shipped_user_task_has_a_form()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!Directory.Exists(Path.Combine(root, "workflows"))) root = Path.GetDirectoryName(root)!;
+        var withoutForm = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(root, "workflows"), "*.bpmn", SearchOption.AllDirectories))
+        {
+            var document = BpmnParser.Parse(File.ReadAllText(file));
+            Assert.DoesNotContain(document.Problems, p => p.Message.Contains("ops:form", StringComparison.Ordinal));
+            withoutForm.AddRange(document.Processes.SelectMany(p => p.Nodes).OfType<TaskNode>()
+                .Where(t => t.Kind == TaskKind.User && t.UserTask?.Form is null).Select(t => $"{Path.GetFileName(file)}#{t.Id}"));
+        }
+
+        Assert.Empty(withoutForm);
+    }
+}
