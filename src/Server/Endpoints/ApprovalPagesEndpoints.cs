@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
 using WeOps.Engine.Approvals;
 using WeOps.Engine.Execution;
-using WeOps.Engine.Forms;
 using WeOps.Engine.Persistence;
 using WeOps.Server.Approvals;
 using WeOps.Server.Forms;

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using FluentValidation;
-using WeOps.Engine.Forms;
 using WeOps.Engine.Persistence;
 using WeOps.Server.Api;
 using WeOps.Server.Auth;

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using FluentValidation;
 using WeOps.Engine.Approvals;
 using WeOps.Engine.Execution;
-using WeOps.Engine.Forms;
 using WeOps.Engine.Persistence;
 using WeOps.Server.Api;
 using WeOps.Server.Auth;
