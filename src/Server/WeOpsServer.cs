@@ -9,6 +9,7 @@ using WeOps.Server.Auth;
 using WeOps.Server.Designer;
 using WeOps.Server.Endpoints;
 using WeOps.Server.Engine;
+using WeOps.Server.Forms;
 using WeOps.Server.Hooks;
 using WeOps.Server.Logging;
 using WeOps.Server.Validation;
@@ -40,6 +41,7 @@ public static class WeOpsServer
         builder.Services.AddSingleton<Tasks.Worklist>();
         builder.Services.AddSingleton<ReferenceCheck>();
         builder.AddWeOpsApprovals();
+        builder.AddWeOpsForms();
         builder.AddWeOpsHooks();
         builder.AddWeOpsAudit();
         configure?.Invoke(builder);
@@ -60,6 +62,7 @@ public static class WeOpsServer
         DefinitionsEndpoints.Map(app);
         InstancesEndpoints.Map(app);
         TasksEndpoints.Map(app);
+        FormsEndpoints.Map(app);
         EventsEndpoints.Map(app);
         CredentialsEndpoints.Map(app);
         HostsEndpoints.Map(app);

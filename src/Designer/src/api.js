@@ -64,9 +64,14 @@ export const api = {
   unclaimTask: (id) => call('POST', `/api/tasks/${e(id)}/unclaim`),
   delegateTask: (id, to) => call('POST', `/api/tasks/${e(id)}/delegate`, { json: { to } }),
   taskPeople: () => call('GET', '/api/tasks/people'),
-  completeTask: (id, outcome, comment) => call('POST', `/api/tasks/${e(id)}/complete`, { json: { outcome, comment: comment || null } }),
+  completeTask: (id, outcome, comment, variables) =>
+    call('POST', `/api/tasks/${e(id)}/complete`, { json: { outcome, comment: comment || null, variables: variables || null } }),
   // An approval is decided seat by seat (the caller's own, or a group of theirs), not completed.
-  decideTask: (id, decision, comment) => call('POST', `/api/tasks/${e(id)}/decision`, { json: { decision, comment: comment || null, channel: 'designer' } }),
+  decideTask: (id, decision, comment, variables) =>
+    call('POST', `/api/tasks/${e(id)}/decision`, { json: { decision, comment: comment || null, channel: 'designer', variables: variables || null } }),
+  // A task's or a process's form (form-js schema, null when none) and the data it opens with.
+  taskForm: (id) => call('GET', `/api/tasks/${e(id)}/form`),
+  startForm: (key) => call('GET', `/api/definitions/${e(key)}/start-form`),
   tickets: (filter) => call('GET', '/api/tickets' + q(filter)),
   ticket: (number) => call('GET', `/api/tickets/${e(number)}`),
   commentTicket: (number, text) => call('POST', `/api/tickets/${e(number)}/comments`, { json: { text } }),

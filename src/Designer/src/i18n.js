@@ -7,9 +7,10 @@ import shell from './i18n/shell.zh.js';
 import tasks from './i18n/tasks.zh.js';
 import palette from './i18n/palette.zh.js';
 import validation from './i18n/validation.zh.js';
+import forms from './i18n/forms.zh.js';
 
 // One dictionary per area of the UI, so pages keep their own strings; a later part wins on a clash.
-const zhParts = [core, tickets, shell, tasks, palette, validation];
+const zhParts = [core, tickets, shell, tasks, palette, validation, forms];
 
 const STORAGE_KEY = 'weops.lang';
 

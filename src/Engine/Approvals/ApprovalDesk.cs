@@ -14,6 +14,9 @@ public enum LinkStatus { Open, Used, Expired, Closed, Unknown }
 public sealed record ApprovalLinkView(LinkStatus Status, string Message)
 {
     public long LinkId { get; init; }
+
+    /// <summary>The approval's user task, whose form (if any) the page shows.</summary>
+    public long TaskId { get; init; }
     public string? Approver { get; init; }
     public string? Seat { get; init; }
     public string? Title { get; init; }
@@ -87,7 +90,7 @@ public sealed class ApprovalDesk(InstanceStore store, TimeProvider time)
         return view;
     }
 
-    public async Task<DecisionResult> DecideByLinkAsync(string? token, string decision, string? comment, CancellationToken cancellationToken)
+    public async Task<DecisionResult> DecideByLinkAsync(string? token, string decision, string? comment, JsonObject? variables, CancellationToken cancellationToken)
     {
         var (view, link) = await LookUpAsync(token, cancellationToken);
         if (view.Status != LinkStatus.Open || link is null) return new DecisionResult(Map(view.Status), view.Message);
@@ -101,13 +104,13 @@ public sealed class ApprovalDesk(InstanceStore store, TimeProvider time)
             return marked == 1 ? null : "This link has already been used.";
         };
         var outcome = await store.HandleAsync(link.InstanceId,
-            new ApprovalDecided(link.WaitId, link.Seat, link.Approver, decision, comment, ApprovalChannels.Link), null, cancellationToken, guard);
+            new ApprovalDecided(link.WaitId, link.Seat, link.Approver, decision, comment, ApprovalChannels.Link, variables), null, cancellationToken, guard);
         return Result(outcome, link.WaitId);
     }
 
     /// <summary>A decision by a signed-in user (API or designer): for their own seat, else for a group of theirs.</summary>
     public async Task<DecisionResult> DecideAsync(long taskId, string username, IReadOnlyList<string> groups, string decision, string? comment, string channel,
-        CancellationToken cancellationToken)
+        JsonObject? variables, CancellationToken cancellationToken)
     {
         var (task, approval, problem) = await OpenApprovalAsync(taskId, cancellationToken);
         if (problem is not null) return problem;
@@ -120,7 +123,7 @@ public sealed class ApprovalDesk(InstanceStore store, TimeProvider time)
                 : new DecisionResult(DecisionStatus.Forbidden, $"{username} is not an approver of task {taskId} (approvers: {string.Join(", ", approval.Seats.Select(ApprovalState.Describe))}).");
         }
 
-        var outcome = await store.HandleAsync(task!.InstanceId, new ApprovalDecided(task.WaitId, seat, username, decision, comment, channel), null, cancellationToken);
+        var outcome = await store.HandleAsync(task!.InstanceId, new ApprovalDecided(task.WaitId, seat, username, decision, comment, channel, variables), null, cancellationToken);
         return Result(outcome, task.WaitId);
     }
 
@@ -198,6 +201,7 @@ public sealed class ApprovalDesk(InstanceStore store, TimeProvider time)
         return (new ApprovalLinkView(LinkStatus.Open, "")
         {
             LinkId = link.Id,
+            TaskId = task.Id,
             Approver = link.Approver,
             Seat = link.Seat,
             Title = approval.Title ?? task.Name,

@@ -119,6 +119,9 @@ internal sealed partial class Step
         if (approval.BarsAsRequester(s.Approver))
             return $"{s.Approver} {(s.Approver == approval.Requester ? "requested" : "started")} this and may not decide on it";
 
+        foreach (var (name, value) in s.Variables ?? [])
+            SetVariable(token.ScopeId, name, value?.DeepClone());
+
         var decided = approval with { Decisions = [.. approval.Decisions, new ApprovalDecision(s.Seat, s.Approver, s.Decision, s.Comment, s.Channel, now)] };
         var node = (Activity)graph.Node(wait.ElementId);
         var forSeat = s.Seat == ApprovalState.UserPrefix + s.Approver ? "" : $" for {ApprovalState.Describe(s.Seat)}";

@@ -38,6 +38,9 @@ public sealed record UserTaskDefinition
     public string? DueDate { get; init; }
     public string? FormKey { get; init; }
 
+    /// <summary>The form the task is worked with (<c>ops:form</c>); null when it has none.</summary>
+    public WeOps.Engine.Forms.FormSchema? Form { get; init; }
+
     /// <summary>Set when the task is an approval (<c>ops:approval</c>).</summary>
     public ApprovalDefinition? Approval { get; init; }
 }

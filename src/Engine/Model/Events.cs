@@ -31,6 +31,9 @@ public sealed record StartEvent : FlowNode
 
     /// <summary><c>ops:http</c>: the hook that starts the process here.</summary>
     public HttpTrigger? Http { get; init; }
+
+    /// <summary>The form a person fills to start the process here (<c>ops:form</c> on a none start event).</summary>
+    public WeOps.Engine.Forms.FormSchema? Form { get; init; }
 }
 
 public sealed record EndEvent : FlowNode

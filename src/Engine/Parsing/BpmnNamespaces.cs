@@ -12,4 +12,7 @@ public static class BpmnNamespaces
 
     /// <summary>Camunda 7 attributes, read where they have an obvious WeOps meaning so Camunda files import.</summary>
     public static readonly XNamespace Camunda = "http://camunda.org/schema/1.0/bpmn";
+
+    /// <summary>Camunda 8 extensions; read only to warn about what WeOps does not honour.</summary>
+    public static readonly XNamespace Zeebe = "http://camunda.org/schema/zeebe/1.0";
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
+using WeOps.Engine.Forms;
 using WeOps.Engine.Model;
 using static WeOps.Engine.Parsing.BpmnNamespaces;
 using static WeOps.Engine.Parsing.ParseContext;
@@ -83,9 +84,47 @@ internal sealed class ExtensionReader(ParseContext context)
             DueDate = Read("dueDate"),
             FormKey = NonEmpty((string?)OpsElement(owner, "form")?.Attribute("key"))
                 ?? NonEmpty((string?)owner.Attribute(Camunda + "formKey")),
+            Form = Form(owner, ownerId),
             Approval = Approval(owner, ownerId),
         };
     }
+
+    /// <summary>The form-js schema inside <c>ops:form</c> (ADR 0022); null when there is none or it is not valid
+    /// (reported with the field in error). Forms referred to by key (<c>ops:form key</c>, Camunda's formKey and
+    /// formRef, Zeebe's formKey) live outside the file, where WeOps cannot find them: each is a warning.</summary>
+    public FormSchema? Form(XElement owner, string ownerId)
+    {
+        var element = OpsElement(owner, "form");
+        foreach (var name in (string[])["formKey", "formRef"])
+        {
+            if (NonEmpty((string?)owner.Attribute(Camunda + name)) is { } reference)
+                context.Warning(ownerId, $"{Describe(owner)}: camunda:{name}=\"{Shorten(reference)}\" names a form outside the file, which WeOps cannot find; {UnresolvedAdvice}", owner);
+        }
+
+        foreach (var zeebe in Extensions(owner).Where(e => e.Name.Namespace == Zeebe && e.Name.LocalName is "formDefinition" or "userTaskForm"))
+        {
+            var reference = NonEmpty((string?)zeebe.Attribute("formKey")) ?? NonEmpty((string?)zeebe.Attribute("formId")) ?? NonEmpty((string?)zeebe.Attribute("externalReference")) ?? zeebe.Name.LocalName;
+            context.Warning(ownerId, $"{Describe(owner)}: zeebe:{zeebe.Name.LocalName} \"{Shorten(reference)}\" is a Camunda 8 form WeOps does not read; {UnresolvedAdvice}", zeebe);
+        }
+
+        if (element is null) return null;
+        var json = element.Value;
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            if (NonEmpty((string?)element.Attribute("key")) is { } key)
+                context.Warning(ownerId, $"{Describe(owner)}: ops:form key=\"{Shorten(key)}\" names a form outside the file, which WeOps cannot find; {UnresolvedAdvice}", element);
+            else
+                context.Error(ownerId, $"{Describe(owner)}: ops:form is empty: put the form-js JSON schema inside it.", element);
+            return null;
+        }
+
+        var form = FormSchemaReader.Read(json, out var problems);
+        foreach (var problem in problems)
+            context.Error(ownerId, $"{Describe(owner)}: ops:form: {problem}", element);
+        return form;
+    }
+
+    private const string UnresolvedAdvice = "the task shows no form until its form-js schema is embedded in <ops:form> (open it in the designer's Form group).";
 
     /// <summary><c>ops:approval</c>: null when absent. Unknown policies, outcomes, quorums and durations are
     /// reported with the element id; the value in error falls back to its default so the rest still reads.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using WeOps.Engine.Forms;
 using WeOps.Engine.Model;
 using static WeOps.Engine.Parsing.BpmnNamespaces;
 using static WeOps.Engine.Parsing.ParseContext;
@@ -82,7 +83,7 @@ internal sealed class NodeReader(ParseContext context)
         var read = definition is null ? null : Definition(definition, element, id);
         return type switch
         {
-            "startEvent" => new StartEvent { Id = id, ElementType = type, Definition = StartTrigger(element, id, read), Http = extensions.Http(element, id) },
+            "startEvent" => new StartEvent { Id = id, ElementType = type, Definition = StartTrigger(element, id, read), Http = extensions.Http(element, id), Form = StartForm(element, id, definition) },
             "endEvent" => new EndEvent { Id = id, ElementType = type, Definition = read, Reply = extensions.HttpReply(element, id) },
             "intermediateCatchEvent" => new IntermediateCatchEvent { Id = id, ElementType = type, Definition = read! },
             "intermediateThrowEvent" => new IntermediateThrowEvent { Id = id, ElementType = type, Definition = read },
@@ -95,6 +96,16 @@ internal sealed class NodeReader(ParseContext context)
                 Definition = read!,
             },
         };
+    }
+
+    /// <summary>A start form belongs to a none start event, the one a person starts from; on a message, timer or
+    /// signal start nobody fills it, which is reported.</summary>
+    private FormSchema? StartForm(XElement element, string id, XElement? definition)
+    {
+        var form = extensions.Form(element, id);
+        if (form is null || definition is null) return form;
+        context.Warning(id, $"{Describe(element)}: ops:form on a {definition.Name.LocalName[..^DefinitionSuffix.Length]} start event is never shown: only a none start event has a start form.", OpsElement(element, "form"));
+        return null;
     }
 
     /// <summary>An <c>ops:alert</c> start event is a none start event in BPMN terms (what modelers draw);

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Json.Nodes;
 using WeOps.Activities.Approvals;
 using WeOps.Engine.Approvals;
 using WeOps.Engine.Execution;
+using WeOps.Engine.Forms;
 using WeOps.Engine.Model;
 
 namespace WeOps.Server.Approvals;
@@ -14,7 +16,10 @@ public static class ApprovalPages
 {
     private static readonly HtmlEncoder Html = HtmlEncoder.Default;
 
-    public static string Confirmation(ApprovalLinkView view, string formToken, string? preselected)
+    /// <param name="form">The approval's form, if it has one; <paramref name="values"/> fill it (the form data, with
+    /// what was posted over it) and <paramref name="errors"/> are shown beside their fields.</param>
+    public static string Confirmation(ApprovalLinkView view, string formToken, string? preselected, FormSchema? form = null, JsonObject? values = null,
+        IReadOnlyDictionary<string, string[]>? errors = null)
     {
         var body = new StringBuilder();
         var forSeat = view.Seat!.StartsWith(ApprovalState.GroupPrefix, StringComparison.Ordinal) ? $" for {ApprovalState.Describe(view.Seat)}" : "";
@@ -34,7 +39,11 @@ public static class ApprovalPages
         var approveFirst = preselected != ApprovalOutcomes.Reject;
         body.Append("<form method=\"post\" action=\"\">");
         body.Append(CultureInfo.InvariantCulture, $"<input type=\"hidden\" name=\"form\" value=\"{E(formToken)}\">");
-        body.Append("<label for=\"comment\">Comment (optional)</label><textarea id=\"comment\" name=\"comment\" maxlength=\"2000\" rows=\"4\"></textarea>");
+        if (errors is { Count: > 0 }) body.Append("<p class=\"error\" role=\"alert\">Nothing was decided: correct the fields marked below.</p>");
+        if (form is not null) ApprovalFormFields.Render(body, form, values ?? [], errors);
+        // A form with its own "comment" field (a reason on reject) replaces the page's comment.
+        if (form?.Fields.Any(f => f.Key == "comment") != true)
+            body.Append("<label for=\"comment\">Comment (optional)</label><textarea id=\"comment\" name=\"comment\" maxlength=\"2000\" rows=\"4\"></textarea>");
         body.Append("<div class=\"buttons\">");
         body.Append(CultureInfo.InvariantCulture, $"<button type=\"submit\" name=\"decision\" value=\"approve\" id=\"approve\" class=\"approve\"{(approveFirst && preselected is not null ? " autofocus" : "")}>Approve</button>");
         body.Append(CultureInfo.InvariantCulture, $"<button type=\"submit\" name=\"decision\" value=\"reject\" id=\"reject\" class=\"reject\"{(!approveFirst ? " autofocus" : "")}>Reject</button>");
@@ -80,6 +89,8 @@ public static class ApprovalPages
         th{text-align:left;padding:.2rem 1rem .2rem 0;vertical-align:top;color:#555}td{padding:.2rem 0}
         textarea{width:100%;box-sizing:border-box;margin:.3rem 0 1rem}label{display:block;margin-top:1.2rem}
         button{font-size:1rem;padding:.6rem 1.6rem;margin-right:1rem;border:0;border-radius:4px;color:#fff;cursor:pointer}
+        input,select{font-size:1rem;padding:.3rem;margin:.3rem 0;max-width:100%}fieldset{margin-top:1.2rem;border:1px solid #ccc}
+        .option{display:inline-block;margin:.2rem 1rem 0 0}.error{color:#b71c1c;margin:.2rem 0}.field label{font-weight:600}
         .approve{background:#2e7d32}.reject{background:#c62828}.note{color:#666;font-size:.9rem}.who{color:#444}
         </style></head><body>{{body}}</body></html>
         """;

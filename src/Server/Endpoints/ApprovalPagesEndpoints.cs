@@ -1,7 +1,10 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
 using WeOps.Engine.Approvals;
 using WeOps.Engine.Execution;
+using WeOps.Engine.Persistence;
 using WeOps.Server.Approvals;
+using WeOps.Server.Forms;
 
 namespace WeOps.Server.Endpoints;
 
@@ -9,22 +12,27 @@ namespace WeOps.Server.Endpoints;
 /// would be decided and changes nothing (mail scanners follow links); the decision is a POST of that page's form.</summary>
 public static class ApprovalPagesEndpoints
 {
-    /// <summary>A decision form is a comment of at most 2000 characters and two short fields.</summary>
-    public const long MaxFormBytes = 16 * 1024;
+    /// <summary>A decision form is a comment of at most 2000 characters, two short fields and the approval form's fields.</summary>
+    public const long MaxFormBytes = 64 * 1024;
+
+    /// <summary>The page's own inputs and the approval form's fields (a checklist posts one value per ticked option).</summary>
+    private const int MaxFormValues = 200;
 
     public static void Map(IEndpointRouteBuilder app)
     {
         var pages = app.MapGroup("/approve").AllowAnonymous().ExcludeFromDescription();
 
-        pages.MapGet("/{token}", async (string token, string? decision, HttpContext http, ApprovalDesk desk, ApprovalFormToken forms, CancellationToken cancellationToken) =>
+        pages.MapGet("/{token}", async (string token, string? decision, HttpContext http, ApprovalDesk desk, ApprovalFormToken forms, InstanceQueries queries,
+            ProcessForms processForms, CancellationToken cancellationToken) =>
         {
             var view = await desk.OpenAsync(token, cancellationToken);
             if (view.Status != LinkStatus.Open) return Closed(http, view.Status, view.Message);
-            return Html(http, 200, ApprovalPages.Confirmation(view, forms.Issue(view.LinkId), ApprovalOutcomes.IsDecision(decision) ? decision : null));
+            var shown = await FormOfAsync(view, queries, processForms, cancellationToken);
+            return Html(http, 200, ApprovalPages.Confirmation(view, forms.Issue(view.LinkId), ApprovalOutcomes.IsDecision(decision) ? decision : null, shown?.Schema, shown?.Data));
         });
 
-        pages.MapPost("/{token}", async (string token, HttpContext http, ApprovalDesk desk, ApprovalFormToken forms, ILogger<ApprovalDesk> log,
-            CancellationToken cancellationToken) =>
+        pages.MapPost("/{token}", async (string token, HttpContext http, ApprovalDesk desk, ApprovalFormToken forms, InstanceQueries queries, ProcessForms processForms,
+            ILogger<ApprovalDesk> log, CancellationToken cancellationToken) =>
         {
             var request = http.Request;
             if (!request.HasFormContentType || request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
@@ -36,7 +44,7 @@ public static class ApprovalPagesEndpoints
             IFormCollection form;
             try
             {
-                form = await request.ReadFormAsync(new FormOptions { ValueCountLimit = 10, ValueLengthLimit = (int)MaxFormBytes, KeyLengthLimit = 100 }, cancellationToken);
+                form = await request.ReadFormAsync(new FormOptions { ValueCountLimit = MaxFormValues, ValueLengthLimit = (int)MaxFormBytes, KeyLengthLimit = 100 }, cancellationToken);
             }
             catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
             {
@@ -55,7 +63,23 @@ public static class ApprovalPagesEndpoints
             if (comment?.Length > 2000)
                 return Html(http, 400, ApprovalPages.Problem("The comment is too long", "A comment may have at most 2000 characters."));
 
-            var result = await desk.DecideByLinkAsync(token, decision!, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), cancellationToken);
+            JsonObject? variables = null;
+            if (await FormOfAsync(view, queries, processForms, cancellationToken) is { } shown)
+            {
+                var check = shown.Check(ApprovalFormFields.Read(shown.Schema, form, shown.Data), decision);
+                if (!check.IsValid)
+                {
+                    var values = (JsonObject)shown.Data.DeepClone();
+                    foreach (var field in shown.Schema.Fields)
+                        values[field.Key] = check.Variables[field.Key]?.DeepClone();
+                    return Html(http, 422, ApprovalPages.Confirmation(view, forms.Issue(view.LinkId), decision, shown.Schema, values, check.Errors));
+                }
+
+                variables = new JsonObject(shown.Schema.Fields.Select(f => KeyValuePair.Create(f.Key, check.Variables[f.Key]?.DeepClone())));
+                if (check.Variables["comment"] is JsonValue reason && shown.Schema.Fields.Any(f => f.Key == "comment")) comment = reason.ToString();
+            }
+
+            var result = await desk.DecideByLinkAsync(token, decision!, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), variables, cancellationToken);
             log.LogInformation("Approval link {Link} of {Approver}: {Decision} -> {Status}", view.LinkId, view.Approver, decision, result.Status);
             return result.Status switch
             {
@@ -68,6 +92,9 @@ public static class ApprovalPagesEndpoints
             };
         });
     }
+
+    private static async Task<ShownForm?> FormOfAsync(ApprovalLinkView view, InstanceQueries queries, ProcessForms forms, CancellationToken cancellationToken) =>
+        await queries.TaskAsync(view.TaskId, cancellationToken) is { } task ? await forms.ForTaskAsync(task, cancellationToken) : null;
 
     private static IResult Closed(HttpContext http, LinkStatus status, string message) => status switch
     {

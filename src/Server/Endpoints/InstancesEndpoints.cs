@@ -4,6 +4,7 @@ using FluentValidation;
 using WeOps.Engine.Persistence;
 using WeOps.Server.Api;
 using WeOps.Server.Auth;
+using WeOps.Server.Forms;
 
 namespace WeOps.Server.Endpoints;
 
@@ -40,11 +41,22 @@ public static class InstancesEndpoints
     {
         var instances = app.MapGroup("/api/instances").WithTags("Instances");
 
-        instances.MapPost("", async Task<IResult> (StartRequest request, InstanceStore store, DefinitionStore definitions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        instances.MapPost("", async Task<IResult> (StartRequest request, InstanceStore store, DefinitionStore definitions, ProcessForms forms, ClaimsPrincipal user,
+            CancellationToken cancellationToken) =>
         {
+            var variables = request.Variables;
+            if (await forms.ForStartAsync(request.DefinitionKey!, request.Version, cancellationToken) is { Form: { } form } start)
+            {
+                var check = form.Check(variables);
+                if (!check.IsValid) return FormsEndpoints.Refused(check);
+                // Pinned to the version whose form was checked, should another be published meanwhile.
+                request = request with { Version = start.Version };
+                variables = check.Variables;
+            }
+
             try
             {
-                var state = await store.StartAsync(request.DefinitionKey!, request.Version, request.Variables, request.BusinessKey, cancellationToken,
+                var state = await store.StartAsync(request.DefinitionKey!, request.Version, variables, request.BusinessKey, cancellationToken,
                     startedBy: user.Identity?.Name);
                 var view = await InstanceView.FromStateAsync(state, definitions, cancellationToken);
                 return TypedResults.Created($"/api/instances/{state.InstanceId}", view);

@@ -7,6 +7,7 @@ using WeOps.Engine.Persistence;
 using WeOps.Server.Api;
 using WeOps.Server.Auth;
 using WeOps.Server.Tasks;
+using WeOps.Server.Forms;
 
 namespace WeOps.Server.Endpoints;
 
@@ -15,8 +16,9 @@ public static class TasksEndpoints
 {
     public sealed record CompleteRequest(string? Outcome, JsonObject? Variables, string? Comment);
 
-    /// <summary><see cref="Channel"/>: api (default) or designer, recorded with the decision.</summary>
-    public sealed record DecisionRequest(string? Decision, string? Comment, string? Channel);
+    /// <summary><see cref="Channel"/>: api (default) or designer, recorded with the decision. <see cref="Variables"/>: the
+    /// values of the approval's form, if it has one.</summary>
+    public sealed record DecisionRequest(string? Decision, string? Comment, string? Channel, JsonObject? Variables = null);
 
     /// <summary><see cref="From"/>: for an approval, the approver whose place moves (<c>alice</c> or <c>group:cab</c>).</summary>
     public sealed record ReassignRequest(string? To, string? From);
@@ -190,7 +192,7 @@ public static class TasksEndpoints
         }).RequirePermission(Permissions.TasksWork);
 
         tasks.MapPost("/{id:long}/complete", async Task<IResult> (long id, CompleteRequest? request, InstanceCommands commands, InstanceQueries queries, UserDirectory users,
-            ClaimsPrincipal user, CancellationToken cancellationToken) =>
+            ProcessForms forms, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
             var task = await queries.TaskAsync(id, cancellationToken);
             if (task is null) return NoSuchTask(id);
@@ -200,6 +202,13 @@ public static class TasksEndpoints
             var variables = (JsonObject?)request?.Variables?.DeepClone() ?? [];
             if (request?.Outcome is { } outcome) variables["outcome"] = outcome;
             if (request?.Comment is { } comment) variables["comment"] = comment;
+            if (await forms.ForTaskAsync(task, cancellationToken) is { } form)
+            {
+                var check = form.Check(variables);
+                if (!check.IsValid) return FormsEndpoints.Refused(check);
+                variables = check.Variables;
+            }
+
             var result = await commands.CompleteTaskAsync(id, variables, user.Identity?.Name, cancellationToken);
             // Null: it closed between the read above and the step (another caller, an expiry).
             if (result is null) return Closed((await queries.TaskAsync(id, cancellationToken))!);
@@ -210,11 +219,27 @@ public static class TasksEndpoints
         }).RequirePermission(Permissions.TasksWork).Validates(new CompleteRequestValidator());
 
         tasks.MapPost("/{id:long}/decision", async Task<IResult> (long id, DecisionRequest request, ApprovalDesk approvals, UserDirectory users, InstanceQueries queries,
-            ClaimsPrincipal user, CancellationToken cancellationToken) =>
+            ProcessForms forms, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
             var name = user.Identity!.Name!;
+            var variables = request.Variables;
+            if (await queries.TaskAsync(id, cancellationToken) is { State: UserTaskStates.Open } task && await forms.ForTaskAsync(task, cancellationToken) is { } form)
+            {
+                // A form's "comment" field is the decision's comment (a reason on reject), however it was sent.
+                if (request.Comment is { } comment && form.Schema.Fields.Any(f => f.Key == "comment") && variables?.ContainsKey("comment") != true)
+                {
+                    var withComment = (JsonObject?)variables?.DeepClone() ?? [];
+                    withComment["comment"] = comment;
+                    variables = withComment;
+                }
+
+                var check = form.Check(variables, request.Decision);
+                if (!check.IsValid) return FormsEndpoints.Refused(check);
+                variables = check.Variables;
+            }
+
             var result = await approvals.DecideAsync(id, name, await users.GroupsOfAsync(name, cancellationToken), request.Decision!, request.Comment,
-                request.Channel ?? ApprovalChannels.Api, cancellationToken);
+                request.Channel ?? ApprovalChannels.Api, variables, cancellationToken);
             return result.Status == DecisionStatus.Decided
                 ? TypedResults.Ok(new { task = TaskView.From((await queries.TaskAsync(id, cancellationToken))!), outcome = result.Outcome })
                 : Refused(result);

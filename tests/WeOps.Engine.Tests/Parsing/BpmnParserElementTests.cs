@@ -246,7 +246,7 @@ public sealed class BpmnParserElementTests
         var process = ParseProcess("""
             <bpmn:userTask id="approve"><bpmn:extensionElements>
               <ops:assignment assignee="${requester.manager}" candidateGroups="cab, ops" candidateUsers="ana,bo" dueDate="PT4H"/>
-              <ops:form key="approve-change"/>
+              <ops:form key="approve-change">{"components":[{"type":"textarea","key":"reason","label":"Reason"}]}</ops:form>
             </bpmn:extensionElements></bpmn:userTask>
             """);
 
@@ -254,15 +254,19 @@ public sealed class BpmnParserElementTests
         Assert.Equal(("${requester.manager}", "PT4H", "approve-change"), (user.Assignee, user.DueDate, user.FormKey));
         Assert.Equal(["cab", "ops"], user.CandidateGroups);
         Assert.Equal(["ana", "bo"], user.CandidateUsers);
+        Assert.Equal("reason", Assert.Single(user.Form!.Fields).Key);
     }
 
     [Fact]
     public void User_task_falls_back_to_camunda_attributes()
     {
-        var process = ParseProcess("""
+        var document = BpmnParser.Parse(Process("""
             <bpmn:userTask id="approve" camunda:assignee="demo" camunda:candidateGroups="management" camunda:formKey="embedded:app:forms/approve.html"/>
-            """);
+            """));
 
+        // The form behind the key is not in the file: said, not silently dropped.
+        Assert.Equal(("approve", Severity.Warning), (Assert.Single(document.Problems).ElementId, document.Problems[0].Severity));
+        var process = Assert.Single(document.Processes);
         var user = Node<TaskNode>(process, "approve").UserTask!;
         Assert.Equal(("demo", "embedded:app:forms/approve.html"), (user.Assignee, user.FormKey));
         Assert.Equal(["management"], user.CandidateGroups);

@@ -19,6 +19,7 @@ public sealed class ImportFixtureTests
                 "Activity_0pq8yv1 Error", // external task (camunda:topic): no ops:task
                 "Activity_0ui3g4k Error", // send task with neither message nor ops:task
                 "Activity_0wz1f7s Error", // camunda:class: no ops:task
+                "Activity_1dhl5xr Warning", // camunda:formKey: a form outside the file
                 "Activity_1h0m6zc Error", // camunda:expression: no ops:task
                 "Event_0j5xq2f Warning", // message catch without ops:subscription
             ],
@@ -87,7 +88,8 @@ public sealed class ImportFixtureTests
     {
         var document = Validate.Fixture("import", "camunda-modeler-5-zeebe-release.bpmn");
 
-        Assert.Equal(["Activity_0d4zq8m Error", "Activity_1r2e7gx Error", "Event_1p7g0kd Warning"], Validate.Keys(document));
+        Assert.Equal(["Activity_0d4zq8m Error", "Activity_1r2e7gx Error", "Activity_1u8c6sz Warning", "Event_1p7g0kd Warning"], Validate.Keys(document));
+        Validate.Single(document, "Activity_1u8c6sz", Severity.Warning, "zeebe:formDefinition");
         Validate.Single(document, "Event_1p7g0kd", Severity.Warning, ProblemCodes.MessageNoCorrelation);
     }
 

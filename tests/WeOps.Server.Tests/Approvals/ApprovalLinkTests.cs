@@ -180,7 +180,7 @@ public sealed class ApprovalLinkTests(ApprovalServer approvals)
         using (var json = await approvals.Browser.PostAsync(alice.GetLeftPart(UriPartial.Path), JsonContent.Create(new { decision = "approve" })))
             Assert.Equal(HttpStatusCode.UnsupportedMediaType, json.StatusCode);
         using (var huge = await approvals.Browser.PostAsync(alice.GetLeftPart(UriPartial.Path),
-            new FormUrlEncodedContent(new Dictionary<string, string> { ["comment"] = new string('x', 40_000) })))
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["comment"] = new string('x', 100_000) })))
             Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
 
         Assert.Empty((await approvals.InstanceAsync(id))["variables"]!["approval"]!["decisions"]!.AsArray());

@@ -1,17 +1,111 @@
+import { Form } from '@bpmn-io/form-js-viewer';
+import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 
+/** form-js's own messages and labels through our dictionary, with its {placeholders} filled. */
+const translateModule = {
+  translate: ['value', (template, replacements = {}) =>
+    t(template).replace(/{([^}]+)}/g, (_, key) => (key in replacements ? replacements[key] : `{${key}}`))]
+};
+
+/** The server names the field's label in English sentence shapes; shown in the reader's language where we know the shape. */
+const serverMessages = [
+  [/^(.+) is required\.$/, '{label} is required.'],
+  [/^(.+) is required to (approve|reject)\.$/, '{label} is required to {decision}.'],
+  [/^(.+) must be a number\.$/, '{label} must be a number.'],
+  [/^(.+) must be one of its options; .*$/, '{label} must be one of its options.']
+];
+
+function inReadersTerms(message) {
+  for (const [pattern, template] of serverMessages) {
+    const match = pattern.exec(message);
+    if (match) return t(template).replace('{label}', match[1]).replace('{decision}', t(match[2] || ''));
+  }
+  return message;
+}
+
+/** The schema with its labels, texts and option labels in the reader's language (the shipped forms' are in our dictionary). */
+function localized(schema) {
+  const copy = structuredClone(schema);
+  const walk = (components) => (components || []).forEach((c) => {
+    if (typeof c.label === 'string') c.label = t(c.label);
+    if (typeof c.text === 'string') c.text = t(c.text);
+    (Array.isArray(c.values) ? c.values : []).forEach((v) => { if (typeof v.label === 'string') v.label = t(v.label); });
+    walk(c.components);
+  });
+  walk(copy.components);
+  return copy;
+}
+
 /**
- * The part of a task where the person acts on it: a comment and the task's decisions. The task list and
- * the task page both mount it; it calls onDone after the server took the decision and onError with the
- * failed call, so the host page decides where messages go.
+ * Renders a form-js schema with its data into `container`; returns the form-js viewer, with `showErrors`
+ * to put the server's 422 errors (keyed by field key) on their fields.
+ */
+export async function renderForm(container, schema, data) {
+  const form = new Form({ container, additionalModules: [translateModule] });
+  await form.importSchema(localized(schema), data || {});
+  form.showErrors = (errors) => {
+    const fields = form.get('formFieldRegistry').getAll();
+    const byId = {};
+    for (const [key, messages] of Object.entries(errors || {})) {
+      const field = fields.find((f) => f.key === key);
+      if (field) byId[field.id] = messages.map(inReadersTerms);
+    }
+    form._setState({ errors: byId });
+    container.querySelector('.fjs-has-errors input, .fjs-has-errors textarea, .fjs-has-errors select, .fjs-has-errors [tabindex]')?.focus();
+    return Object.keys(byId).length;
+  };
+  return form;
+}
+
+/** The values of a form that passes its own checks, else null (form-js then shows the errors in place). */
+export function formValues(form) {
+  const { data, errors } = form.submit();
+  return Object.keys(errors).length ? null : data;
+}
+
+/**
+ * The part of a task where the person acts on it. A task with a form (ops:form) shows the form and a Complete
+ * button, or, for an approval, Approve and Reject; a task without one a comment and Approve/Reject. The task
+ * list and the task page both mount it; it calls onDone after the server took the decision and onError with the
+ * failed call, so the host page decides where messages go. A 422 from the form's checks is shown on the fields.
  */
 export function mountTaskForm(container, task, { onDone = () => {}, onError = () => {} } = {}) {
-  const comment = h('input', { class: 'comment', maxlength: 2000, placeholder: t('Comment') });
+  const approval = Boolean(task.pendingApprovers);
+  api.taskForm(task.id).then(async ({ schema, data }) => {
+    if (!schema) {
+      plainDecisions(container, task, approval, onDone, onError);
+      return;
+    }
+    const holder = h('div', { class: 'task-form' });
+    container.append(holder);
+    const form = await renderForm(holder, schema, data);
+    const submit = async (decision) => {
+      const values = formValues(form);
+      if (!values) return;
+      try {
+        if (approval) await api.decideTask(task.id, decision, null, values);
+        else await api.completeTask(task.id, undefined, null, values);
+        await onDone(decision || 'complete');
+      } catch (e) {
+        if (!(e.status === 422 && form.showErrors(e.problem?.errors))) onError(e);
+      }
+    };
+    const buttons = approval
+      ? [h('button', { class: 'primary approve', onclick: () => submit('approve') }, t('Approve')), ' ',
+        h('button', { class: 'reject', onclick: () => submit('reject') }, t('Reject'))]
+      : [h('button', { class: 'primary complete', onclick: () => submit() }, t('Complete'))];
+    container.append(h('div', { class: 'task-form-buttons' }, ...buttons));
+  }, onError);
+}
+
+function plainDecisions(container, task, approval, onDone, onError) {
+  const comment = h('input', { class: 'comment', maxlength: 2000, placeholder: t('Comment'), 'aria-label': t('Comment') });
   const decide = async (outcome) => {
     try {
-      if (task.pendingApprovers) await api.decideTask(task.id, outcome, comment.value);
+      if (approval) await api.decideTask(task.id, outcome, comment.value);
       else await api.completeTask(task.id, outcome, comment.value);
       await onDone(outcome);
     } catch (e) {
