@@ -2,9 +2,10 @@
 // in localStorage. t('Saved version {n}', { n: 3 }) fills placeholders.
 
 import core from './i18n/core.zh.js';
+import admin from './i18n/admin.zh.js';
 
 // One dictionary per area of the UI, so pages keep their own strings; a later part wins on a clash.
-const zhParts = [core];
+const zhParts = [core, admin];
 
 const STORAGE_KEY = 'weops.lang';
 

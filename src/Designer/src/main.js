@@ -1,7 +1,7 @@
 import './styles.css';
 import { clear, h } from './dom.js';
 import { language, onLanguageChange, setLanguage, t } from './i18n.js';
-import { currentUser, signOut } from './session.js';
+import { can, currentUser, signOut } from './session.js';
 import { signInPage } from './pages/signin.js';
 import { processesPage } from './pages/processes.js';
 import { designerPage } from './pages/designer.js';
@@ -11,6 +11,7 @@ import { tasksPage } from './pages/tasks.js';
 import { alertsPage } from './pages/alerts.js';
 import { ticketsPage } from './pages/tickets.js';
 import { ticketPage } from './pages/ticket.js';
+import { adminPage } from './pages/admin/index.js';
 
 // Routes live in the URL fragment (#/instances/...), so the server needs no route of its own for them.
 const routes = [
@@ -22,7 +23,8 @@ const routes = [
   [/^#\/tasks$/, () => tasksPage],
   [/^#\/alerts$/, () => alertsPage],
   [/^#\/tickets(?:\?(.*))?$/, () => ticketsPage],
-  [/^#\/tickets\/([A-Z]{3}-\d{6,})$/, () => ticketPage]
+  [/^#\/tickets\/([A-Z]{3}-\d{6,})$/, () => ticketPage],
+  [/^#\/admin(?:\/([a-z]+))?$/, () => adminPage]
 ];
 
 const root = document.getElementById('app');
@@ -57,7 +59,8 @@ function header(user, hash) {
       link('#/instances', t('Instances')),
       link('#/tasks', t('Tasks')),
       link('#/tickets', t('Tickets')),
-      link('#/alerts', t('Alerts'))) : h('nav'),
+      link('#/alerts', t('Alerts')),
+      can('admin') ? link('#/admin', t('Admin')) : null) : h('nav'),
     h('span', { class: 'spacer' }),
     h('label', { class: 'lang' }, t('Language'), ' ',
       h('select', { id: 'language', onchange: (e) => setLanguage(e.target.value) },

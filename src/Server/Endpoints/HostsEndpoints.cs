@@ -99,7 +99,8 @@ public static class HostsEndpoints
         }
         catch (HostImportException e)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Where] = [e.Message] }, title: "The file cannot be imported");
+            return Results.ValidationProblem(new Dictionary<string, string[]> { [e.Where] = [e.Message] }, statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "The file cannot be imported");
         }
 
         var known = (await credentials.ListAsync(cancellationToken)).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
