@@ -120,7 +120,7 @@ export async function hostsSection(body) {
         result.rows.map((r) => {
           const errors = Object.entries(r.errors);
           return h('tr', { class: errors.length ? 'invalid' : 'valid', dataset: { line: r.line } },
-            h('td', {}, String(r.line)), h('td', {}, r.name), h('td', {}, r.address), h('td', {}, String(r.port)),
+            h('td', {}, String(r.line)), h('td', {}, r.name), h('td', {}, r.address), h('td', {}, r.errors.port ? '—' : String(r.port)),
             h('td', {}, r.user || ''), h('td', {}, r.credential || ''), h('td', {}, r.tags.join(' ')),
             h('td', {}, errors.length
               ? h('ul', { class: 'row-errors' }, errors.map(([f, messages]) => h('li', {}, h('strong', {}, `${named(`column:${f}`)}: `), messages.join(' '))))
