@@ -1,5 +1,4 @@
 using System.Net.Mail;
-using System.Security.Claims;
 using FluentValidation;
 using WeOps.Engine.Approvals;
 using WeOps.Server.Api;
@@ -106,7 +105,7 @@ public static class UsersEndpoints
             SetMemberAsync(group, username, false, directory, http, cancellationToken));
     }
 
-    /// <summary>The first admin of a new installation: allowed only while nobody is in the directory (or for an admin).</summary>
+    /// <summary>The user a create request describes, its texts trimmed and its lists without repeats.</summary>
     public static User NewUser(CreateUserRequest request, TimeProvider clock)
     {
         var now = clock.GetUtcNow();

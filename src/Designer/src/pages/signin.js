@@ -105,7 +105,8 @@ async function firstRun(main, people, error) {
   h('label', { for: 'first-password-again' }, t('Password again')), again,
   problems,
   h('button', { type: 'submit', class: 'primary', id: 'create-first-admin' }, t('Create the first administrator')));
-  people.hidden = true;
+  // Nobody has a password yet: only the key form stays (.signin sets display, which outranks the hidden attribute).
+  people.style.display = 'none';
   error.hidden = true;
   main.prepend(form);
   name.focus();
