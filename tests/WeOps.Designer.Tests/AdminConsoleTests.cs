@@ -28,6 +28,8 @@ public sealed class AdminConsoleTests(DesignerFixture designer)
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");
+        // The sign-in page asks the server whether this is a first run; sign in once it has its answer.
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await page.Locator("#api-key").FillAsync(DesignerFixture.AdminKey);
         await page.Locator("#sign-in").ClickAsync();
         await page.Locator("#me").WaitForAsync();

@@ -109,5 +109,6 @@ async function firstRun(main, people, error) {
   people.style.display = 'none';
   error.hidden = true;
   main.prepend(form);
-  name.focus();
+  // The answer may come after someone started typing a key: leave their focus where it is.
+  if (!document.activeElement || document.activeElement === document.body || document.activeElement.id === 'username') name.focus();
 }
