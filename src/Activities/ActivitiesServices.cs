@@ -43,6 +43,8 @@ public static class ActivitiesServices
         services.AddSingleton(configuration.GetSection("Cloud").Get<CloudApiOptions>() ?? new CloudApiOptions());
         services.AddSingleton<CloudHttp>();
         services.AddSingleton(configuration.GetSection("Smtp").Get<SmtpOptions>() ?? new SmtpOptions());
+        services.AddSingleton<MailSettingsStore>();
+        services.AddSingleton<ISmtpSettings>(sp => sp.GetRequiredService<MailSettingsStore>());
         services.AddSingleton<OutboundHttp>();
         services.AddSingleton(configuration.GetSection("Kubernetes").Get<KubernetesOptions>() ?? new KubernetesOptions());
         services.AddSingleton<KubernetesConnector>();

@@ -74,6 +74,8 @@ public static class WeOpsServer
         AlertsEndpoints.Map(app);
         TicketsEndpoints.Map(app);
         AuditEndpoints.Map(app);
+        SettingsEndpoints.Map(app);
+        SetupEndpoints.Map(app);
         app.MapWeOpsOpenApi();
         return app;
     }

@@ -19,8 +19,9 @@ public sealed partial class AuthorizationMatrixTests(ServerFixture server)
     // Routes any valid key may call, whatever its roles: they tell the caller only about itself.
     private static readonly HashSet<string> AuthenticatedOnly = ["/api/me"];
 
-    // API routes with no key at all: signing in, which is how a person gets a token.
-    private static readonly HashSet<string> AnonymousApi = ["/api/session"];
+    // API routes with no key at all: signing in, which is how a person gets a token, and the first run, which
+    // creates the first admin only while nobody exists.
+    private static readonly HashSet<string> AnonymousApi = ["/api/session", "/api/setup", "/api/setup/first-admin"];
 
     // The matrix of ADR 0005, written out again so that a change to Permissions.ByRole is a deliberate one.
     private static readonly Dictionary<string, string[]> Granted = new()

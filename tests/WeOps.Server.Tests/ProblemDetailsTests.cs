@@ -147,10 +147,10 @@ public sealed class ProblemDetailsTests(ServerFixture server)
         public const string Message = "connection to the key database lost (secret detail)";
 
         public Task<ApiKeyPrincipal?> FindAsync(string presentedKey, CancellationToken cancellationToken) => throw new InvalidOperationException(Message);
-        public Task AddAsync(ApiKey key, byte[] keyHash, CancellationToken cancellationToken) => throw new InvalidOperationException(Message);
+        public Task AddAsync(ApiKey key, byte[] keyHash, CancellationToken cancellationToken, WeOps.Engine.Persistence.AuditNote? audit = null) => throw new InvalidOperationException(Message);
         public Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken) => throw new InvalidOperationException(Message);
         public Task<ApiKey?> GetAsync(Guid id, CancellationToken cancellationToken) => throw new InvalidOperationException(Message);
-        public Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken) => throw new InvalidOperationException(Message);
+        public Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken, WeOps.Engine.Persistence.AuditNote? audit = null) => throw new InvalidOperationException(Message);
         public Task<bool> AnyAsync(CancellationToken cancellationToken) => Task.FromResult(false);
     }
 }

@@ -27,12 +27,13 @@ public sealed class ApprovalLinkBase(Func<Uri> resolve)
 }
 
 /// <summary>Mails each approver the request with two links, through the server's SMTP settings (<c>Smtp</c>).</summary>
-public sealed class ApprovalMailer(SmtpOptions smtp, ApprovalLinkBase links, OutboundPolicy outbound, ILogger<ApprovalMailer> logger) : IApprovalMailer
+public sealed class ApprovalMailer(ISmtpSettings settings, ApprovalLinkBase links, OutboundPolicy outbound, ILogger<ApprovalMailer> logger) : IApprovalMailer
 {
     private const int MaxFieldChars = 500;
 
     public async Task SendAsync(ApprovalMail mail, CancellationToken cancellationToken)
     {
+        var smtp = await settings.CurrentAsync(cancellationToken);
         if (string.IsNullOrWhiteSpace(smtp.Host))
             throw new InvalidOperationException("Approval mail needs an SMTP server: configure Smtp:Host (and Smtp:From).");
         if (string.IsNullOrWhiteSpace(smtp.From) || !MailAddress.TryCreate(smtp.From, out var from))

@@ -66,7 +66,8 @@ public sealed class CredentialStore(DatabaseOptions database, IDataProtectionPro
     /// <summary>Creates or replaces the credential; the values given are all it holds afterwards. Returns
     /// true when it was created. The caller has checked the values with <see cref="CredentialKinds.Check"/>.</summary>
     public async Task<(bool Created, CredentialSummary Summary)> SaveAsync(
-        string name, CredentialKind kind, string? description, IReadOnlyDictionary<string, string> values, string? actor, CancellationToken cancellationToken)
+        string name, CredentialKind kind, string? description, IReadOnlyDictionary<string, string> values, string? actor, CancellationToken cancellationToken,
+        AuditNote? audit = null)
     {
         var secret = protector.Protect(JsonSerializer.Serialize(values));
         var fields = string.Join(",", values.Keys.Order(StringComparer.Ordinal));
@@ -87,15 +88,21 @@ public sealed class CredentialStore(DatabaseOptions database, IDataProtectionPro
         row.Secret = secret;
         row.UpdatedAt = now;
         row.UpdatedBy = actor;
+        audit?.AddTo(db, time.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
         return (created, Summary(row)!);
     }
 
-    public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken, AuditNote? audit = null)
     {
         using var gate = await database.EnterWriteAsync(cancellationToken);
         await using var db = Open();
-        return await db.Credentials.Where(c => c.Name == name).ExecuteDeleteAsync(cancellationToken) > 0;
+        var row = await db.Credentials.FirstOrDefaultAsync(c => c.Name == name, cancellationToken);
+        if (row is null) return false;
+        db.Credentials.Remove(row);
+        audit?.AddTo(db, time.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
     }
 
     private WeOpsDb Open() => database.Open();

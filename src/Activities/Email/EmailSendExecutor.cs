@@ -28,7 +28,7 @@ public sealed class EmailDeliveryException(string message, Exception inner) : Ex
 [Output("messageId", Type = "string", Description = "The Message-ID header of the message sent.")]
 [Output("from", Type = "string", Description = "The sender address used.")]
 [Output("recipients", Type = "integer", Description = "How many recipients (to, cc and bcc) the message was addressed to.")]
-public sealed class EmailSendExecutor(ICredentialStore credentials, SmtpOptions defaults, OutboundPolicy outbound) : Executor<EmailSendExecutor.Inputs>
+public sealed class EmailSendExecutor(ICredentialStore credentials, ISmtpSettings settings, OutboundPolicy outbound) : Executor<EmailSendExecutor.Inputs>
 {
     private const string Type = "email.send";
     private const int MaxRecipients = 100;
@@ -168,6 +168,7 @@ public sealed class EmailSendExecutor(ICredentialStore credentials, SmtpOptions 
     {
         if (string.IsNullOrWhiteSpace(credentialName))
         {
+            var defaults = await settings.CurrentAsync(cancellationToken);
             if (string.IsNullOrWhiteSpace(defaults.Host))
                 throw new ExecutorInputException($"{Type}: no SMTP server: name an smtp credential, or configure Smtp:Host on the server.");
             if (defaults.Port is < 1 or > 65535)

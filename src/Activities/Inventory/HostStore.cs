@@ -28,30 +28,52 @@ public sealed partial class HostStore(DatabaseOptions database, TimeProvider tim
     }
 
     /// <summary>Creates or replaces a host; true when created. The caller has checked it with <see cref="Check"/>.</summary>
-    public async Task<bool> SaveAsync(Host host, string? actor, CancellationToken cancellationToken)
+    public async Task<bool> SaveAsync(Host host, string? actor, CancellationToken cancellationToken, AuditNote? audit = null) =>
+        (await SaveManyAsync([host], actor, cancellationToken, audit)) == 1;
+
+    /// <summary>Creates or replaces hosts in one transaction, with the audit line; returns how many were created.
+    /// The caller has checked each with <see cref="Check"/>.</summary>
+    public async Task<int> SaveManyAsync(IReadOnlyList<Host> hosts, string? actor, CancellationToken cancellationToken, AuditNote? audit = null)
     {
         using var gate = await database.EnterWriteAsync(cancellationToken);
         await using var db = Open();
-        var row = await db.Hosts.FirstOrDefaultAsync(h => h.Name == host.Name, cancellationToken);
-        var created = row is null;
-        row ??= db.Hosts.Add(new HostRow { Name = host.Name, Address = host.Address, Tags = "[]" }).Entity;
-        row.Address = host.Address;
-        row.Port = host.Port;
-        row.User = host.User;
-        row.Credential = host.Credential;
-        row.Tags = JsonSerializer.Serialize(host.Tags);
-        row.KnownHosts = host.KnownHosts;
-        row.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        row.UpdatedBy = actor;
+        var names = hosts.Select(h => h.Name).ToList();
+        var existing = await db.Hosts.Where(h => names.Contains(h.Name)).ToDictionaryAsync(h => h.Name, cancellationToken);
+        var created = 0;
+        foreach (var host in hosts)
+        {
+            if (!existing.TryGetValue(host.Name, out var row))
+            {
+                row = db.Hosts.Add(new HostRow { Name = host.Name, Address = host.Address, Tags = "[]" }).Entity;
+                existing[host.Name] = row;
+                created++;
+            }
+
+            row.Address = host.Address;
+            row.Port = host.Port;
+            row.User = host.User;
+            row.Credential = host.Credential;
+            row.Tags = JsonSerializer.Serialize(host.Tags);
+            row.KnownHosts = host.KnownHosts;
+            row.UpdatedAt = time.GetUtcNow().UtcDateTime;
+            row.UpdatedBy = actor;
+        }
+
+        audit?.AddTo(db, time.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
         return created;
     }
 
-    public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken, AuditNote? audit = null)
     {
         using var gate = await database.EnterWriteAsync(cancellationToken);
         await using var db = Open();
-        return await db.Hosts.Where(h => h.Name == name).ExecuteDeleteAsync(cancellationToken) > 0;
+        var row = await db.Hosts.FirstOrDefaultAsync(h => h.Name == name, cancellationToken);
+        if (row is null) return false;
+        db.Hosts.Remove(row);
+        audit?.AddTo(db, time.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>What is wrong with a host, each naming the field. Addresses and users that begin with '-'

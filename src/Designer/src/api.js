@@ -9,7 +9,7 @@ export class ApiError extends Error {
   }
 }
 
-async function call(method, path, { json, xml } = {}) {
+export async function call(method, path, { json, xml } = {}) {
   const headers = {};
   const auth = authorization();
   if (auth) headers.Authorization = auth;

@@ -1,7 +1,7 @@
 import './styles.css';
 import { clear, h, notice } from './dom.js';
 import { language, onLanguageChange, setLanguage, t } from './i18n.js';
-import { currentUser, signOut } from './session.js';
+import { can, currentUser, signOut } from './session.js';
 import { stopTaskBadge, taskBadge } from './pages/taskBadge.js';
 import { mayLeave } from './navigation.js';
 
@@ -19,7 +19,8 @@ const routes = [
   [/^#\/alerts$/, () => import('./pages/alerts.js').then((m) => m.alertsPage)],
   [/^#\/tickets(?:\?(.*))?$/, () => import('./pages/tickets.js').then((m) => m.ticketsPage)],
   [/^#\/tickets\/new(?:\?(.*))?$/, () => import('./pages/ticketNew.js').then((m) => m.newTicketPage)],
-  [/^#\/tickets\/([A-Z]{3}-\d{6,})$/, () => import('./pages/ticket.js').then((m) => m.ticketPage)]
+  [/^#\/tickets\/([A-Z]{3}-\d{6,})$/, () => import('./pages/ticket.js').then((m) => m.ticketPage)],
+  [/^#\/admin(?:\/([a-z]+))?$/, () => import('./pages/admin/index.js').then((m) => m.adminPage)]
 ];
 
 const root = document.getElementById('app');
@@ -70,7 +71,8 @@ function header(user, hash) {
       link('#/instances', t('Instances')),
       link('#/tasks', t('Tasks'), taskBadge()),
       link('#/tickets', t('Tickets')),
-      link('#/alerts', t('Alerts'))) : h('nav'),
+      link('#/alerts', t('Alerts')),
+      can('admin') ? link('#/admin', t('Admin')) : null) : h('nav'),
     h('span', { class: 'spacer' }),
     h('label', { class: 'lang' }, t('Language'), ' ',
       h('select', { id: 'language', onchange: (e) => setLanguage(e.target.value) },

@@ -71,7 +71,7 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
     /// version returns that version instead of a copy. The version's timer start events replace the
     /// previous version's schedules in the same transaction; a hook route another process already answers
     /// refuses the publish.</summary>
-    public async Task<Published?> PublishAsync(string key, string? note, string? actor, CancellationToken cancellationToken)
+    public async Task<Published?> PublishAsync(string key, string? note, string? actor, CancellationToken cancellationToken, AuditNote? audit = null)
     {
         await using var db = database();
         var row = await db.Definitions.FindAsync([key], cancellationToken);
@@ -105,6 +105,7 @@ public sealed class DefinitionStore(Func<WeOpsDb> database, ProcessValidator val
         });
         row.LatestVersion = version;
         await ScheduleWriter.ReplaceAsync(db, key, version, document.Main, now, cancellationToken);
+        (audit is null ? null : audit with { Detail = $"{audit.Detail} version {version}" })?.AddTo(db, now);
         await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return new Published(key, version, true);

@@ -283,6 +283,19 @@ public sealed class UserRow
     public string? PasswordHash { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Set while an admin has disabled the user: no sign-in, no session, no key acting as the user.</summary>
+    public DateTime? DisabledAt { get; set; }
+}
+
+/// <summary>A server setting changed in the admin console; it overrides the configuration file's value of the
+/// same key (ADR 0025). Secret values are stored encrypted and never read back by the API.</summary>
+public sealed class SettingRow
+{
+    public required string Key { get; set; }
+    public string? Value { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public string? UpdatedBy { get; set; }
 }
 
 /// <summary>One approval link mailed to one approver for one seat of one task: only the SHA-256 hash of its

@@ -33,6 +33,7 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
     public DbSet<HookDeliveryRow> HookDeliveries => Set<HookDeliveryRow>();
     public DbSet<SignInFailureRow> SignInFailures => Set<SignInFailureRow>();
     public DbSet<AuditEntryRow> AuditLog => Set<AuditEntryRow>();
+    public DbSet<SettingRow> Settings => Set<SettingRow>();
 
     /// <summary>PostgreSQL cannot store U+0000 in text (SQLite can): a NUL from outside (a business key, a
     /// script's error, an executor's output) would fail the whole step. Every string column stores it as
@@ -260,6 +261,16 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
             e.Property(u => u.PasswordHash).HasColumnName("password_hash").HasMaxLength(500);
             e.Property(u => u.CreatedAt).HasColumnName("created_at");
             e.Property(u => u.UpdatedAt).HasColumnName("updated_at");
+            e.Property(u => u.DisabledAt).HasColumnName("disabled_at");
+        });
+        model.Entity<SettingRow>(e =>
+        {
+            e.ToTable("settings");
+            e.HasKey(s => s.Key).HasName("pk_settings");
+            e.Property(s => s.Key).HasColumnName("key").HasMaxLength(100);
+            e.Property(s => s.Value).HasColumnName("value").HasMaxLength(8000);
+            e.Property(s => s.UpdatedAt).HasColumnName("updated_at");
+            e.Property(s => s.UpdatedBy).HasColumnName("updated_by").HasMaxLength(200);
         });
         model.Entity<ApprovalLinkRow>(e =>
         {

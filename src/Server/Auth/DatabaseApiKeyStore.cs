@@ -4,7 +4,7 @@ using WeOps.Engine.Persistence;
 namespace WeOps.Server.Auth;
 
 /// <summary>Keys in the engine's database, so they survive restarts and every node knows them.</summary>
-public sealed class DatabaseApiKeyStore(DurableEngine engine) : IApiKeyStore
+public sealed class DatabaseApiKeyStore(DurableEngine engine, TimeProvider time) : IApiKeyStore
 {
     public async Task<ApiKeyPrincipal?> FindAsync(string presentedKey, CancellationToken cancellationToken)
     {
@@ -13,13 +13,16 @@ public sealed class DatabaseApiKeyStore(DurableEngine engine) : IApiKeyStore
         await using var db = engine.Instances.OpenDb();
         var row = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Hash == hex, cancellationToken);
         if (row is null || !ApiKeySecret.HashesEqual(Convert.FromHexString(row.Hash), hash)) return null;
+        // A disabled user's keys stop working with the user.
+        if (row.Username is { } owner && await db.Users.AnyAsync(u => u.Username == owner && u.DisabledAt != null, cancellationToken)) return null;
         // A key that belongs to a user acts as that user: tasks, approvals and history name the user.
         return new ApiKeyPrincipal(row.Username ?? row.Name, Roles(row), row.Id);
     }
 
-    public async Task AddAsync(ApiKey key, byte[] keyHash, CancellationToken cancellationToken)
+    public async Task AddAsync(ApiKey key, byte[] keyHash, CancellationToken cancellationToken, AuditNote? audit = null)
     {
         await using var db = engine.Instances.OpenDb();
+        audit?.AddTo(db, time.GetUtcNow());
         db.ApiKeys.Add(new ApiKeyRow
         {
             Id = key.Id,
@@ -46,10 +49,15 @@ public sealed class DatabaseApiKeyStore(DurableEngine engine) : IApiKeyStore
         return row is null ? null : View(row);
     }
 
-    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken, AuditNote? audit = null)
     {
         await using var db = engine.Instances.OpenDb();
-        return await db.ApiKeys.Where(k => k.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+        var row = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, cancellationToken);
+        if (row is null) return false;
+        db.ApiKeys.Remove(row);
+        audit?.AddTo(db, time.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
     }
 
     public async Task<bool> AnyAsync(CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using WeOps.Engine.Persistence;
+
 namespace WeOps.Server.Auth;
 
 /// <summary>Keys kept in memory until the process stops; the default until a database store is registered.</summary>
@@ -22,7 +24,7 @@ public sealed class InMemoryApiKeyStore : IApiKeyStore
         return Task.FromResult(found is null ? null : new ApiKeyPrincipal(found.User ?? found.Name, found.Roles, found.Id));
     }
 
-    public Task AddAsync(ApiKey key, byte[] keyHash, CancellationToken cancellationToken)
+    public Task AddAsync(ApiKey key, byte[] keyHash, CancellationToken cancellationToken, AuditNote? audit = null)
     {
         lock (gate) keys.Add((key, keyHash.ToArray()));
         return Task.CompletedTask;
@@ -38,7 +40,7 @@ public sealed class InMemoryApiKeyStore : IApiKeyStore
         lock (gate) return Task.FromResult(keys.Select(k => k.Key).FirstOrDefault(k => k.Id == id));
     }
 
-    public Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
+    public Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken, AuditNote? audit = null)
     {
         lock (gate) return Task.FromResult(keys.RemoveAll(k => k.Key.Id == id) > 0);
     }

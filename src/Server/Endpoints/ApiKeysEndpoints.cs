@@ -2,6 +2,7 @@ using System.Security.Claims;
 using FluentValidation;
 using WeOps.Engine.Approvals;
 using WeOps.Server.Api;
+using WeOps.Server.Audit;
 using WeOps.Server.Auth;
 
 namespace WeOps.Server.Endpoints;
@@ -44,14 +45,15 @@ public static class ApiKeysEndpoints
         var keys = app.MapGroup("/api/keys").RequirePermission(Permissions.Admin).WithTags("API keys");
 
         keys.MapPost("", async Task<IResult> (CreateApiKeyRequest request, IApiKeyStore store, UserDirectory users, TimeProvider clock, ClaimsPrincipal user,
-            ILogger<ApiKey> log, CancellationToken cancellationToken) =>
+            HttpContext http, ILogger<ApiKey> log, CancellationToken cancellationToken) =>
         {
             var owner = string.IsNullOrWhiteSpace(request.User) ? null : request.User.Trim();
             if (owner is not null && (owner.Length > UsersEndpoints.MaxUsernameLength || await users.GetAsync(owner, cancellationToken) is null))
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["user"] = [$"There is no user '{CredentialsEndpoints.Printable(owner)}'; create it first (POST /api/users)."] });
             var secret = ApiKeySecret.Generate();
             var key = new ApiKey(Guid.NewGuid(), request.Name!.Trim(), request.Roles!.Distinct().ToList(), clock.GetUtcNow()) { User = owner };
-            await store.AddAsync(key, ApiKeySecret.Hash(secret), cancellationToken);
+            await store.AddAsync(key, ApiKeySecret.Hash(secret), cancellationToken,
+                AuditLog.Note(http, AuditActions.ApiKeyCreated, $"key {key.Id} '{key.Name}': roles {string.Join(",", key.Roles)}; owner {key.User ?? "-"}"));
             log.LogInformation("API key {KeyId} '{KeyName}' with roles {Roles} created by {User}", key.Id, key.Name, key.Roles, user.Identity?.Name);
             return TypedResults.Created($"/api/keys/{key.Id}", new CreatedApiKey(key.Id, key.Name, key.Roles, key.CreatedAt, secret, key.User));
         }).Validates(new CreateApiKeyRequestValidator());
@@ -63,9 +65,11 @@ public static class ApiKeysEndpoints
             .Produces<ApiKey>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        keys.MapDelete("/{id:guid}", async Task<IResult> (Guid id, IApiKeyStore store, ClaimsPrincipal user, ILogger<ApiKey> log, CancellationToken cancellationToken) =>
+        keys.MapDelete("/{id:guid}", async Task<IResult> (Guid id, IApiKeyStore store, ClaimsPrincipal user, HttpContext http, ILogger<ApiKey> log,
+            CancellationToken cancellationToken) =>
         {
-            if (!await store.DeleteAsync(id, cancellationToken)) return NotFound(id);
+            var name = (await store.GetAsync(id, cancellationToken))?.Name;
+            if (name is null || !await store.DeleteAsync(id, cancellationToken, AuditLog.Note(http, AuditActions.ApiKeyRevoked, $"key {id} '{name}'"))) return NotFound(id);
             log.LogInformation("API key {KeyId} deleted by {User}", id, user.Identity?.Name);
             return TypedResults.NoContent();
         })

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using WeOps.Activities.Credentials;
+using WeOps.Server.Audit;
 using WeOps.Server.Auth;
 
 namespace WeOps.Server.Endpoints;
@@ -11,6 +12,9 @@ public static class CredentialsEndpoints
 {
     public sealed record SaveCredentialRequest(string? Kind, string? Description, JsonObject? Values);
 
+    /// <summary>The fields a kind takes, for the admin console's forms.</summary>
+    public sealed record KindFields(string Kind, IReadOnlyList<string> Required, IReadOnlyList<string> Optional, IReadOnlyList<IReadOnlyList<string>> AtLeastOneOf);
+
     public static void Map(IEndpointRouteBuilder app)
     {
         var credentials = app.MapGroup("/api/credentials").WithTags("Credentials");
@@ -19,25 +23,33 @@ public static class CredentialsEndpoints
             TypedResults.Ok(await store.ListAsync(cancellationToken)))
             .RequirePermission(Permissions.CredentialsRead);
 
+        credentials.MapGet("/kinds", () => TypedResults.Ok(CredentialKinds.Schemas
+                .Select(k => new KindFields(CredentialKinds.Name(k.Key), k.Value.Required, k.Value.Optional, k.Value.AtLeastOneOf)).ToList()))
+            .RequirePermission(Permissions.CredentialsRead);
+
         credentials.MapGet("/{name}", async Task<IResult> (string name, CredentialStore store, CancellationToken cancellationToken) =>
             await store.FindAsync(name, cancellationToken) is { } summary ? TypedResults.Ok(summary) : NotFound(name))
             .RequirePermission(Permissions.CredentialsRead);
 
         credentials.MapPut("/{name}", async Task<IResult> (string name, SaveCredentialRequest request, CredentialStore store, ClaimsPrincipal user,
-            ILogger<CredentialStore> log, CancellationToken cancellationToken) =>
+            HttpContext http, ILogger<CredentialStore> log, CancellationToken cancellationToken) =>
         {
             var errors = Check(name, request, out var kind, out var values);
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The credential is not valid");
-            var (created, summary) = await store.SaveAsync(name, kind, request.Description?.Trim(), values, user.Identity?.Name, cancellationToken);
+            var existed = await store.ExistsAsync(name, cancellationToken);
+            // The line names the fields that were set, never what they hold.
+            var note = AuditLog.Note(http, existed ? AuditActions.CredentialRotated : AuditActions.CredentialCreated,
+                $"credential {name} ({CredentialKinds.Name(kind)}): fields {string.Join(",", values.Keys.Order(StringComparer.Ordinal))}");
+            var (created, summary) = await store.SaveAsync(name, kind, request.Description?.Trim(), values, user.Identity?.Name, cancellationToken, note);
             log.LogInformation("Credential {Credential} ({Kind}, fields {Fields}) {Change} by {User}",
                 name, CredentialKinds.Name(kind), summary.Fields, created ? "created" : "replaced", user.Identity?.Name);
             return created ? TypedResults.Created($"/api/credentials/{name}", summary) : TypedResults.Ok(summary);
         }).RequirePermission(Permissions.Admin);
 
-        credentials.MapDelete("/{name}", async Task<IResult> (string name, CredentialStore store, ClaimsPrincipal user, ILogger<CredentialStore> log,
+        credentials.MapDelete("/{name}", async Task<IResult> (string name, CredentialStore store, ClaimsPrincipal user, HttpContext http, ILogger<CredentialStore> log,
             CancellationToken cancellationToken) =>
         {
-            if (!await store.DeleteAsync(name, cancellationToken)) return NotFound(name);
+            if (!await store.DeleteAsync(name, cancellationToken, AuditLog.Note(http, AuditActions.CredentialDeleted, $"credential {Printable(name)}"))) return NotFound(name);
             log.LogInformation("Credential {Credential} deleted by {User}", name, user.Identity?.Name);
             return TypedResults.NoContent();
         }).RequirePermission(Permissions.Admin);

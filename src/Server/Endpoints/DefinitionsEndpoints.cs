@@ -57,11 +57,13 @@ public static class DefinitionsEndpoints
             await store.DraftAsync(key, cancellationToken) is { } xml ? TypedResults.Text(xml, "application/xml") : NoProcess(key))
             .RequirePermission(Permissions.DefinitionsRead);
 
-        definitions.MapPost("/{key}/publish", async Task<IResult> (string key, PublishRequest? request, DefinitionStore store, ReferenceCheck references, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        definitions.MapPost("/{key}/publish", async Task<IResult> (string key, PublishRequest? request, DefinitionStore store, ReferenceCheck references, ClaimsPrincipal user,
+            HttpContext http, CancellationToken cancellationToken) =>
         {
             try
             {
-                var published = await store.PublishAsync(key, request?.Note, user.Identity?.Name, cancellationToken);
+                var published = await store.PublishAsync(key, request?.Note, user.Identity?.Name, cancellationToken,
+                    Audit.AuditLog.Note(http, Audit.AuditActions.ProcessPublished, $"process {key}"));
                 if (published is null) return NoProcess(key);
                 var xml = await store.VersionXmlAsync(key, published.Version, cancellationToken);
                 var warnings = xml is null ? [] : await references.CheckAsync(BpmnParser.Parse(xml), cancellationToken);

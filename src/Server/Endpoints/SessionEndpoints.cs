@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using WeOps.Engine.Approvals;
+using WeOps.Server.Audit;
 using WeOps.Server.Auth;
 
 namespace WeOps.Server.Endpoints;
@@ -50,7 +51,7 @@ public static class SessionEndpoints
         }).AllowAnonymous().WithTags("Session");
 
         app.MapPut("/api/users/{username}/password", async Task<IResult> (string username, SetPasswordRequest request, UserDirectory users,
-            ClaimsPrincipal caller, ILogger<SessionTokens> log, CancellationToken cancellationToken) =>
+            ClaimsPrincipal caller, HttpContext http, ILogger<SessionTokens> log, CancellationToken cancellationToken) =>
         {
             var password = request.Password ?? "";
             if (password.Length < Passwords.MinLength || password.Length > Passwords.MaxLength)
@@ -58,7 +59,8 @@ public static class SessionEndpoints
                 {
                     ["password"] = [$"A password has {Passwords.MinLength} to {Passwords.MaxLength} characters."],
                 });
-            if (!await users.SetPasswordHashAsync(username, Passwords.Hash(password), cancellationToken))
+            if (!await users.SetPasswordHashAsync(username, Passwords.Hash(password), cancellationToken,
+                    AuditLog.Note(http, AuditActions.UserPasswordSet, $"user {CredentialsEndpoints.Printable(username)}")))
                 return TypedResults.Problem(statusCode: 404, title: "No such user", detail: $"There is no user '{CredentialsEndpoints.Printable(username)}'.");
             log.LogInformation("Password of {Username} set by {Caller}", username, caller.Identity?.Name);
             return TypedResults.NoContent();
