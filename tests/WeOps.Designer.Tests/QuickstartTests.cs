@@ -36,11 +36,14 @@ public sealed class QuickstartTests(DesignerFixture designer)
         await page.GotoAsync("/#/tasks");
         await page.Locator("main #tasks, main p").First.WaitForAsync(); // my tasks, loaded before the choice of all
         await page.Locator("#task-scope").SelectOptionAsync(new SelectOptionValue { Label = allTasks });
-        var row = page.Locator("#tasks tr", new() { Has = page.Locator($"a[href=\"#/instances/{instance}\"]") });
+        var tasks = await designer.Api.GetFromJsonAsync<JsonArray>($"/api/tasks?scope=all&instanceId={instance}");
+        var row = page.Locator($"#tasks tr[data-task-id=\"{(long)Assert.Single(tasks!)!["id"]!}\"]");
         await Expect(row).ToBeVisibleAsync();
         await DesignerFixture.ScreenshotAsync(page, $"quickstart-{language}-2-task");
-        await row.Locator("input.comment").FillAsync("ok");
-        await row.Locator("button.approve").ClickAsync();
+        // The task's form: the decision (Approve first) and a comment.
+        await row.Locator("input[type=radio]").First.CheckAsync();
+        await row.Locator("textarea").FillAsync("ok");
+        await row.Locator("button.complete").ClickAsync();
         await Expect(row).ToHaveCountAsync(0);
 
         await page.GotoAsync($"/#/instances/{instance}");

@@ -159,7 +159,8 @@ public static partial class TicketInput
             case "change":
                 if (fields["risk"] is { } risk && !(risk is JsonValue r && r.TryGetValue<string>(out var level) && level is "low" or "medium" or "high"))
                     problems.Add(("fields.risk", "low, medium or high."));
-                var start = Time(fields, "windowStart", problems);
+                // The change processes write a window that opens at once as a duration from now (PT0S).
+                var start = Time(fields, "windowStart", problems, durationAllowed: true);
                 var end = Time(fields, "windowEnd", problems);
                 if (start is not null && end is not null && end <= start)
                     problems.Add(("fields.windowEnd", "after the window's start."));
@@ -173,14 +174,37 @@ public static partial class TicketInput
         }
     }
 
-    private static DateTimeOffset? Time(JsonObject fields, string name, List<(string, string)> problems)
+    private static DateTimeOffset? Time(JsonObject fields, string name, List<(string, string)> problems, bool durationAllowed = false)
     {
         if (fields[name] is not { } value) return null;
-        if (value is JsonValue v && v.TryGetValue<string>(out var text)
-            && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time))
-            return time;
-        problems.Add(($"fields.{name}", "a date and time, e.g. 2026-12-24T22:00:00Z."));
+        if (value is JsonValue v && v.TryGetValue<string>(out var text))
+        {
+            if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time))
+                return time;
+            // A duration from now says when the window opens, not where: it has no order to check against the end.
+            if (durationAllowed && text.StartsWith('P') && IsDuration(text)) return null;
+        }
+
+        problems.Add(($"fields.{name}", durationAllowed
+            ? "a date and time, e.g. 2026-12-24T22:00:00Z, or a duration from now, e.g. PT0S."
+            : "a date and time, e.g. 2026-12-24T22:00:00Z."));
         return null;
+    }
+
+    private static bool IsDuration(string text)
+    {
+        try
+        {
+            return System.Xml.XmlConvert.ToTimeSpan(text) >= TimeSpan.Zero;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        catch (OverflowException)
+        {
+            return false;
+        }
     }
 
     [GeneratedRegex("^(INC|CHG|PRB|REL)-[0-9]{6,12}\\z")]

@@ -12,6 +12,7 @@ namespace WeOps.Integration.Tests.Persistence;
 /// schedule: the start is evaluated before the transaction that writes it (ADR 0017), so while the script spins,
 /// other alerts are taken and 200 straight-through instances run to their end. On SQLite the write lock is one for
 /// the whole database, which is where a start evaluated under it stalled everything.</summary>
+[Collection(RunawayScripts.Collection)]
 public sealed class RunawayStartTests : IAsyncLifetime
 {
     private readonly string folder = Path.Combine(Path.GetTempPath(), "weops-runaway-start", Guid.NewGuid().ToString("N"));
@@ -74,7 +75,7 @@ public sealed class RunawayStartTests : IAsyncLifetime
         try
         {
             var intake = Task.Run(() => engine.Alerts.ReceiveAsync([Alert("Spin")], CancellationToken.None));
-            await Task.Delay(1000);
+            await RunawayScripts.SpinningAsync();
             var othersStarted = DateTimeOffset.UtcNow;
             var quick = await engine.Alerts.ReceiveAsync([Alert("Quick")], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
             await RunawayScriptTests.RunOthersAsync(engine);
@@ -102,7 +103,7 @@ public sealed class RunawayStartTests : IAsyncLifetime
         {
             await PublishAsync(ScheduledRunaway);
             // The occurrence is due a second after publishing; the worker takes it within its poll interval.
-            await Task.Delay(2500);
+            await RunawayScripts.SpinningAsync();
             var othersStarted = DateTimeOffset.UtcNow;
             await RunawayScriptTests.RunOthersAsync(engine);
 
@@ -148,5 +149,43 @@ public sealed class RunawayStartTests : IAsyncLifetime
     {
         var labels = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["alertname"] = name };
         return new Alert { Source = "generic", Fingerprint = WeOps.Engine.Alerts.Alert.FingerprintOf(labels), Status = AlertStatus.Firing, Labels = labels, StartsAt = DateTimeOffset.UtcNow };
+    }
+}
+
+/// <summary>The tests whose scripts spin to their time limit run alone: they measure what other instances do beside one
+/// spinning script, and tell that it spins by its thread.</summary>
+[CollectionDefinition(Collection, DisableParallelization = true)]
+public sealed class RunawayScripts
+{
+    public const string Collection = "Runaway scripts";
+
+    /// <summary>Waits (up to 30 s) until a script thread of this process runs: the engine names them "WeOps script", and
+    /// Linux shows the name in /proc.</summary>
+    public static async Task SpinningAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+            {
+                try
+                {
+                    if (File.ReadAllText(Path.Combine(task, "comm")).Trim() == "WeOps script")
+                    {
+                        // Past its set-up: the variables defined and the loop entered.
+                        await Task.Delay(200);
+                        return;
+                    }
+                }
+                catch (IOException)
+                {
+                    // The thread ended while it was read.
+                }
+            }
+
+            await Task.Delay(20);
+        }
+
+        Assert.Fail("no script thread started within 30 s");
     }
 }

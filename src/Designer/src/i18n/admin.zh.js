@@ -281,7 +281,7 @@ export default {
 
   'Welcome: set up WeOps': '欢迎：设置 WeOps',
   'Nobody has an account yet. Create the first administrator here; they then add everyone else in the admin console.': '还没有任何账户。请在此创建第一个管理员，然后由其在管理控制台中添加其他人。',
-  "You can also sign in below with the key configured as Auth:AdminApiKey in the server's settings (or the Auth__AdminApiKey environment variable).": '也可以在下方使用服务器设置中配置的 Auth:AdminApiKey 密钥（或环境变量 Auth__AdminApiKey）登录。',
+  "You can also sign in below with the key configured as {key} in the server's settings (or the {env} environment variable).": '也可以在下方使用服务器设置中配置的 {key} 密钥（或环境变量 {env}）登录。',
   'Password (at least 12 characters)': '密码（至少 12 个字符）',
   'Password again': '再次输入密码',
   'The two passwords differ.': '两次输入的密码不一致。',

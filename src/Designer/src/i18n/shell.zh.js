@@ -47,5 +47,6 @@ export default {
   unmatched: '未匹配',
   resolved: '已恢复',
   open: '打开',
-  'half-open': '半开'
+  'half-open': '半开',
+  firing: '告警中'
 };

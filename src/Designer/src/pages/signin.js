@@ -97,7 +97,10 @@ async function firstRun(main, people, error) {
   },
   h('h1', {}, t('Welcome: set up WeOps')),
   h('p', { class: 'notice info' }, t('Nobody has an account yet. Create the first administrator here; they then add everyone else in the admin console.')),
-  h('p', {}, t('You can also sign in below with the key configured as Auth:AdminApiKey in the server\'s settings (or the Auth__AdminApiKey environment variable).')),
+  // The setting's names are shown as they are written, in both languages.
+  h('p', {}, t('You can also sign in below with the key configured as {key} in the server\'s settings (or the {env} environment variable).')
+    .split(/(\{key\}|\{env\})/)
+    .map((part) => (part === '{key}' ? h('code', {}, 'Auth:AdminApiKey') : part === '{env}' ? h('code', {}, 'Auth__AdminApiKey') : part))),
   h('label', { for: 'first-username' }, t('Username')), name,
   h('label', { for: 'first-display-name' }, t('Display name')), display,
   h('label', { for: 'first-email' }, t('Email')), email,

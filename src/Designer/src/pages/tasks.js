@@ -63,7 +63,7 @@ export async function tasksPage(main, _params, user) {
       return;
     }
     if (stopped) return;
-    updated.textContent = t('Updated {time}', { time: new Date().toLocaleTimeString() });
+    updated.textContent = t('Updated {time}', { time: new Date().toLocaleTimeString(document.documentElement.lang || undefined) });
     show(tasks);
   }
 
