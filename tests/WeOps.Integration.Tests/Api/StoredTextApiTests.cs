@@ -28,17 +28,17 @@ public sealed class StoredTextApiTests(ServerOnPostgres server) : IClassFixture<
     public async Task A_filter_with_a_NUL_character_finds_nothing()
     {
         Assert.Empty(await Client.InstancesAsync("definitionKey=a%00b&status=wait%00ing"));
-        using var byProcess = await Client.GetAsync($"/api/tasks?instanceId={Guid.NewGuid()}&processKey=a%00b");
-        Assert.Empty((await byProcess.JsonAsync(HttpStatusCode.OK)).AsArray());
     }
 
-    [Fact]
-    public async Task A_task_state_with_a_NUL_character_is_a_400_naming_the_parameter()
+    [Theory]
+    [InlineData("state=op%00en", "state")]
+    [InlineData("processKey=a%00b", "processKey")]
+    public async Task A_task_filter_with_a_NUL_character_is_a_400_naming_the_parameter(string query, string parameter)
     {
-        using var response = await Client.GetAsync($"/api/tasks?instanceId={Guid.NewGuid()}&state=op%00en");
+        using var response = await Client.GetAsync($"/api/tasks?instanceId={Guid.NewGuid()}&{query}");
 
         var problem = await response.JsonAsync(HttpStatusCode.BadRequest);
-        Assert.NotNull(problem["errors"]!["state"]);
+        Assert.NotNull(problem["errors"]![parameter]);
     }
 
     [Fact]
