@@ -48,5 +48,8 @@ export default {
   resolved: '已恢复',
   open: '打开',
   'half-open': '半开',
-  firing: '告警中'
+  firing: '告警中',
+  // The intake's fixed reasons; those that carry times or limits stay as the server wrote them.
+  'no published process has an alert rule that matches its labels': '没有已发布的流程的告警规则与其标签匹配',
+  'resolved, but no instance of this process is active for its fingerprint': '已恢复，但此流程没有与其指纹对应的活动实例'
 };

@@ -20,7 +20,7 @@ export async function alertsPage(main) {
       h('td', {}, h('code', {}, a.fingerprint || '')),
       h('td', {}, h('code', {}, Object.entries(a.labels || {}).map(([k, v]) => `${k}=${v}`).join(', '))),
       h('td', {}, a.processKey ? h('code', {}, a.processKey) : ''),
-      h('td', { class: 'outcome' }, [a.outcome ? t(a.outcome) : '', a.count > 1 ? ` ×${a.count}` : '', a.reason ? ` (${a.reason})` : ''].join('')),
+      h('td', { class: 'outcome' }, [a.outcome ? t(a.outcome) : '', a.count > 1 ? ` ×${a.count}` : '', a.reason ? ` (${t(a.reason)})` : ''].join('')),
       h('td', {}, a.instanceId ? h('a', { href: `#/instances/${a.instanceId}` }, h('code', {}, String(a.instanceId).slice(0, 8))) : ''))))), t('No alerts.')));
   clear(breakers, render(states, (list) => h('table', { class: 'list' },
     h('thead', {}, h('tr', {}, [t('Process'), t('State'), t('Failures'), t('Active'), t('Opened at')].map((c) => h('th', {}, c)))),
