@@ -55,25 +55,25 @@ public sealed class ConformanceTests
     }
 
     [Fact]
-    public void Every_fixture_is_listed_in_the_readme()
+    public void Every_fixture_is_listed_in_the_conformance_page()
     {
-        var readme = FindReadme();
+        var page = FindConformancePage();
         var missing = Directory.GetFiles(Folder, "*.json")
             .Select(Path.GetFileNameWithoutExtension)
-            .Where(name => !readme.Contains($"| `{name}` |", StringComparison.Ordinal))
+            .Where(name => !page.Contains($"| `{name}` |", StringComparison.Ordinal))
             .ToList();
-        Assert.True(missing.Count == 0, $"README.md does not list: {string.Join(", ", missing)}");
+        Assert.True(missing.Count == 0, $"docs/conformance.md does not list: {string.Join(", ", missing)}");
     }
 
-    private static string FindReadme()
+    private static string FindConformancePage()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var path = Path.Combine(dir.FullName, "README.md");
+            var path = Path.Combine(dir.FullName, "docs", "conformance.md");
             if (File.Exists(path) && File.Exists(Path.Combine(dir.FullName, "WeOps.sln"))) return File.ReadAllText(path);
         }
 
-        throw new FileNotFoundException("README.md beside WeOps.sln was not found above the test output folder.");
+        throw new FileNotFoundException("docs/conformance.md beside WeOps.sln was not found above the test output folder.");
     }
 
     internal static InMemoryRuntime NewRuntime() =>
