@@ -1,62 +1,41 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
-
 namespace WeOps.Engine.Tests.Persistence;
 
-/// <summary>A SQLite file made by an earlier release's migrations, with an instance waiting on a timer, is upgraded
-/// at the next start and the instance goes on to its end.</summary>
-public sealed class UpgradeTests : IAsyncLifetime
+/// <summary>SQLite files made by earlier releases' migrations, each with an instance waiting on a timer, are upgraded
+/// at the next start; what each schema change added works on the old data and the instance goes on to its end.</summary>
+public sealed class UpgradeTests
 {
-    /// <summary>The last migration before the replay cache, sign-in limits and audit log.</summary>
-    public const string Before = "20261203000011_JobKindIndex";
-
-    private readonly SqliteEngine sqlite = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => sqlite.DisposeAsync();
-
     [Fact]
     public async Task A_database_of_the_migrations_up_to_0011_upgrades_and_its_waiting_timer_fires_to_the_end()
     {
-        await using (var db = sqlite.Database.Open())
-            await db.GetService<IMigrator>().MigrateAsync(Before);
-        var key = await sqlite.PublishAsync("""
-            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
-              <bpmn:process id="waits-across-upgrade" isExecutable="true">
-                <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="pause" />
-                <bpmn:intermediateCatchEvent id="pause"><bpmn:timerEventDefinition><bpmn:timeDuration>PT10M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
-                <bpmn:sequenceFlow id="f2" sourceRef="pause" targetRef="end" /><bpmn:endEvent id="end" />
-              </bpmn:process>
-            </bpmn:definitions>
-            """);
-        var started = await sqlite.Engine.Instances.StartAsync(key, null, null, null, CancellationToken.None);
-        var id = Guid.Parse(started.InstanceId);
-        Assert.DoesNotContain("audit_log", await TablesAsync());
+        await using var upgrade = await SqliteUpgrade.AtAsync("20261203000011_JobKindIndex");
+        Assert.DoesNotContain("audit_log", await upgrade.TablesAsync());
 
-        // The next start of a node upgrades the file.
-        var restarted = sqlite.New();
-        await restarted.InitializeAsync(CancellationToken.None);
+        await upgrade.UpgradeAsync();
 
-        Assert.Contains("20261207000012_ReplayAndSignInLimits", await AppliedAsync());
-        Assert.Superset(new HashSet<string> { "hook_deliveries", "sign_in_failures", "audit_log" }, (await TablesAsync()).ToHashSet());
-        sqlite.Clock.Advance(TimeSpan.FromMinutes(10));
-        Assert.Equal(1, await restarted.Worker.DrainAsync(CancellationToken.None));
-        var detail = (await restarted.Queries.GetAsync(id, CancellationToken.None))!;
-        Assert.Equal("completed", detail.Summary.Status);
-        Assert.Equal(["start", "pause", "end"], detail.History.Where(h => h.Kind == "Completed").Select(h => h.ElementId));
+        Assert.Contains("20261207000012_ReplayAndSignInLimits", await upgrade.AppliedAsync());
+        Assert.Superset(new HashSet<string> { "hook_deliveries", "sign_in_failures", "audit_log" }, (await upgrade.TablesAsync()).ToHashSet());
+        await upgrade.AssertTheWaitingInstanceRunsToItsEndAsync();
     }
 
-    private async Task<List<string>> TablesAsync()
+    [Fact]
+    public async Task A_database_of_the_migrations_up_to_0012_upgrades_keeps_its_users_and_its_waiting_timer_fires_to_the_end()
     {
-        await using var db = sqlite.Database.Open();
-        return await db.Database.SqlQueryRaw<string>("SELECT name AS \"Value\" FROM sqlite_master WHERE type = 'table'").ToListAsync();
-    }
+        await using var upgrade = await SqliteUpgrade.AtAsync("20261207000012_ReplayAndSignInLimits");
+        Assert.DoesNotContain("settings", await upgrade.TablesAsync());
+        await upgrade.ExecuteAsync(
+            "INSERT INTO users (\"username\", \"groups\", \"roles\", \"created_at\", \"updated_at\") VALUES ('old-admin', ',ops,', 'admin', '2026-01-01 00:00:00', '2026-01-01 00:00:00')");
 
-    private async Task<List<string>> AppliedAsync()
-    {
-        await using var db = sqlite.Database.Open();
-        return (await db.Database.GetAppliedMigrationsAsync()).ToList();
+        await upgrade.UpgradeAsync();
+
+        Assert.Contains("20261207000016_AdminConsole", await upgrade.AppliedAsync());
+        Assert.Contains("settings", await upgrade.TablesAsync());
+        var directory = new WeOps.Engine.Approvals.UserDirectory(upgrade.Database, TimeProvider.System);
+        var user = await directory.GetAsync("old-admin", CancellationToken.None);
+        Assert.NotNull(user);
+        Assert.Null(user.DisabledAt);
+        Assert.Equal(["ops"], (await directory.GroupsAsync(CancellationToken.None)).Select(g => g.Name));
+        Assert.True(await directory.SetDisabledAsync("old-admin", true, CancellationToken.None));
+        Assert.Null(await directory.CredentialsOfAsync("old-admin", CancellationToken.None));
+        await upgrade.AssertTheWaitingInstanceRunsToItsEndAsync();
     }
 }

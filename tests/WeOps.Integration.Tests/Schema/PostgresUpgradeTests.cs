@@ -1,68 +1,38 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.Extensions.Logging.Abstractions;
-using WeOps.Engine.Executors;
-using WeOps.Engine.Persistence;
-using WeOps.Engine.Time;
-
 namespace WeOps.Integration.Tests.Schema;
 
-/// <summary>A PostgreSQL database made by an earlier release's migrations, with an instance waiting on a timer, is
-/// upgraded at the next start and the instance goes on to its end.</summary>
-public sealed class PostgresUpgradeTests : IAsyncLifetime
+/// <summary>PostgreSQL databases made by earlier releases' migrations, each with an instance waiting on a timer, are
+/// upgraded at the next start; what each schema change added works on the old data and the instance goes on to its end.</summary>
+public sealed class PostgresUpgradeTests
 {
-    /// <summary>The last migration before the replay cache, sign-in limits and audit log.</summary>
-    private const string Before = "20261203000011_JobKindIndex";
-
-    private readonly PostgresDatabase database = new();
-    private readonly ManualClock clock = new(new DateTimeOffset(2026, 5, 1, 8, 0, 0, TimeSpan.Zero));
-
-    public Task InitializeAsync() => database.InitializeAsync();
-
-    public Task DisposeAsync() => database.DisposeAsync();
-
-    private DatabaseOptions Options => new(DatabaseProvider.Postgres, database.ConnectionString);
-
-    private DurableEngine Node() =>
-        new(Options, new ExecutorCatalog([]), NullLoggerFactory.Instance, clock, new WorkerOptions { Parallelism = 2, PollInterval = TimeSpan.FromMilliseconds(20) });
-
     [Fact]
     public async Task A_database_of_the_migrations_up_to_0011_upgrades_and_its_waiting_timer_fires_to_the_end()
     {
-        await using (var db = Options.Open())
-            await db.GetService<IMigrator>().MigrateAsync(Before);
-        var old = Node();
-        var saved = await old.Definitions.SaveDraftAsync("""
-            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
-              <bpmn:process id="waits-across-upgrade" isExecutable="true">
-                <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="pause" />
-                <bpmn:intermediateCatchEvent id="pause"><bpmn:timerEventDefinition><bpmn:timeDuration>PT10M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
-                <bpmn:sequenceFlow id="f2" sourceRef="pause" targetRef="end" /><bpmn:endEvent id="end" />
-              </bpmn:process>
-            </bpmn:definitions>
-            """, "tester", CancellationToken.None);
-        await old.Definitions.PublishAsync(saved.Key!, null, "tester", CancellationToken.None);
-        var started = await old.Instances.StartAsync(saved.Key!, null, null, null, CancellationToken.None);
-        var id = Guid.Parse(started.InstanceId);
-        Assert.DoesNotContain("audit_log", await TablesAsync());
+        await using var upgrade = await PostgresUpgrade.AtAsync("20261203000011_JobKindIndex");
+        Assert.DoesNotContain("audit_log", await upgrade.TablesAsync());
 
-        var restarted = Node();
-        await restarted.InitializeAsync(CancellationToken.None);
+        await upgrade.UpgradeAsync();
 
-        await using (var db = Options.Open())
-            Assert.Contains("20261207000012_ReplayAndSignInLimits", await db.Database.GetAppliedMigrationsAsync());
-        Assert.Superset(new HashSet<string> { "hook_deliveries", "sign_in_failures", "audit_log" }, (await TablesAsync()).ToHashSet());
-        clock.Advance(TimeSpan.FromMinutes(10));
-        Assert.Equal(1, await restarted.Worker.DrainAsync(CancellationToken.None));
-        var detail = (await restarted.Queries.GetAsync(id, CancellationToken.None))!;
-        Assert.Equal("completed", detail.Summary.Status);
-        Assert.Equal(["start", "pause", "end"], detail.History.Where(h => h.Kind == "Completed").Select(h => h.ElementId));
+        Assert.Contains("20261207000012_ReplayAndSignInLimits", await upgrade.AppliedAsync());
+        Assert.Superset(new HashSet<string> { "hook_deliveries", "sign_in_failures", "audit_log" }, (await upgrade.TablesAsync()).ToHashSet());
+        await upgrade.AssertTheWaitingInstanceRunsToItsEndAsync();
     }
 
-    private async Task<List<string>> TablesAsync()
+    [Fact]
+    public async Task A_database_of_the_migrations_up_to_0012_upgrades_keeps_its_users_and_its_waiting_timer_fires_to_the_end()
     {
-        await using var db = Options.Open();
-        return await db.Database.SqlQueryRaw<string>("SELECT table_name AS \"Value\" FROM information_schema.tables WHERE table_schema = 'public'").ToListAsync();
+        await using var upgrade = await PostgresUpgrade.AtAsync("20261207000012_ReplayAndSignInLimits");
+        Assert.DoesNotContain("settings", await upgrade.TablesAsync());
+        await upgrade.ExecuteAsync(
+            "INSERT INTO users (\"username\", \"groups\", \"roles\", \"created_at\", \"updated_at\") VALUES ('old-admin', ',ops,', 'admin', TIMESTAMP '2026-01-01 00:00:00', TIMESTAMP '2026-01-01 00:00:00')");
+
+        await upgrade.UpgradeAsync();
+
+        Assert.Contains("20261207000016_AdminConsole", await upgrade.AppliedAsync());
+        Assert.Contains("settings", await upgrade.TablesAsync());
+        var directory = new WeOps.Engine.Approvals.UserDirectory(upgrade.Options, TimeProvider.System);
+        Assert.Null((await directory.GetAsync("old-admin", CancellationToken.None))!.DisabledAt);
+        Assert.True(await directory.SetDisabledAsync("old-admin", true, CancellationToken.None));
+        Assert.Null(await directory.CredentialsOfAsync("old-admin", CancellationToken.None));
+        await upgrade.AssertTheWaitingInstanceRunsToItsEndAsync();
     }
 }
