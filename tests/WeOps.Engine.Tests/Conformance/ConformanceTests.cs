@@ -65,16 +65,7 @@ public sealed class ConformanceTests
         Assert.True(missing.Count == 0, $"docs/conformance.md does not list: {string.Join(", ", missing)}");
     }
 
-    private static string FindConformancePage()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var path = Path.Combine(dir.FullName, "docs", "conformance.md");
-            if (File.Exists(path) && File.Exists(Path.Combine(dir.FullName, "WeOps.sln"))) return File.ReadAllText(path);
-        }
-
-        throw new FileNotFoundException("docs/conformance.md beside WeOps.sln was not found above the test output folder.");
-    }
+    private static string FindConformancePage() => File.ReadAllText(Path.Combine(Repository.Root, "docs", "conformance.md"));
 
     internal static InMemoryRuntime NewRuntime() =>
         new(new Interpreter(new ExpressionEvaluator()),
