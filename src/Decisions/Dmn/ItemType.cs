@@ -76,7 +76,7 @@ internal sealed class TypeChecker(IReadOnlyDictionary<string, ItemType> types)
             if (value is not FeelContext c) return false;
             foreach (var (name, t) in type.Components)
             {
-                if (c.TryGet(name, out var v) && !Conforms(v, t)) return false;
+                if (!c.TryGet(name, out var v) || !Conforms(v, t)) return false;
             }
             return true;
         }

@@ -237,9 +237,16 @@ internal abstract class IteratingNode(IReadOnlyList<Iterator> iterators) : Node
         {
             if (source is FeelRange { Start: decimal s, End: decimal e } r && !r.StartUnbounded && !r.EndUnbounded)
                 return Count(s + (r.StartIncluded ? 0 : 1), e - (r.EndIncluded ? 0 : 1));
+            if (source is FeelRange) return null;
             return source as List<object?> ?? (source is null ? null : [source]);
         }
-        if (source is decimal from && it.To.Eval(scope) is decimal to) return Count(from, to);
+        var end = it.To.Eval(scope);
+        if (source is decimal from && end is decimal to) return Count(from, to);
+        if (source is FeelDate fd && end is FeelDate td)
+        {
+            var days = td.Value.DayNumber - fd.Value.DayNumber;
+            return Count(0, days).Select(d => (object?)new FeelDate(fd.Value.AddDays((int)(decimal)d!))).ToList();
+        }
         return null;
     }
 
@@ -317,12 +324,12 @@ internal sealed class RangeNode(bool startIncluded, Node? start, Node? end, bool
     }
 }
 
-internal sealed class FunctionNode(IReadOnlyList<string> parameters, Node body) : Node
+internal sealed class FunctionNode(IReadOnlyList<string> parameters, IReadOnlyList<FeelType?> types, Node body) : Node
 {
-    public override object? Eval(Scope scope) => new LambdaFunction(parameters, body, scope);
+    public override object? Eval(Scope scope) => new LambdaFunction(parameters, types, body, scope);
 }
 
-internal sealed class LambdaFunction(IReadOnlyList<string> parameters, Node body, Scope closure) : FeelFunction
+internal sealed class LambdaFunction(IReadOnlyList<string> parameters, IReadOnlyList<FeelType?> types, Node body, Scope closure) : FeelFunction
 {
     public override IReadOnlyList<string> Parameters => parameters;
 
@@ -330,7 +337,11 @@ internal sealed class LambdaFunction(IReadOnlyList<string> parameters, Node body
     {
         if (args.Count != parameters.Count) return null;
         var scope = new Scope(closure);
-        for (var i = 0; i < parameters.Count; i++) scope.Set(parameters[i], args[i]);
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            if (args[i] is not null && types[i] is { } type && !type.Accepts(args[i])) return null;
+            scope.Set(parameters[i], args[i]);
+        }
         return body.Eval(scope);
     }
 }

@@ -31,7 +31,11 @@ internal static partial class Builtins
 
     private static object? Arg(IReadOnlyList<object?> a, int i) => i < a.Count ? a[i] : null;
 
-    private static int? Int(object? v) => v is decimal d && d == decimal.Truncate(d) && Math.Abs(d) < int.MaxValue ? (int)d : null;
+    /// <summary>A number where the library wants an integer: truncated, as the TCK expects of positions, lengths and scales.</summary>
+    private static int? Int(object? v) => v is decimal d && Math.Abs(d) < int.MaxValue ? (int)decimal.Truncate(d) : null;
+
+    /// <summary>A single value where a list is expected is a list of one (DMN 1.4 10.3.2.9.4).</summary>
+    private static List<object?>? L(object? v) => v as List<object?> ?? (v is null ? null : [v]);
 
     public static object? FromAtLiteral(string s) =>
         (object?)Temporal.ParseDuration(s) ?? (s.Contains('T', StringComparison.Ordinal) ? Temporal.ParseDateTime(s)
@@ -88,7 +92,7 @@ internal static partial class Builtins
         yield return F("duration", ["from"], a => a[0] is string s ? Temporal.ParseDuration(s) : null);
         yield return F("years and months duration", ["from", "to"], a =>
         {
-            DateTime? From(object? v) => v switch { FeelDate d => d.Value.ToDateTime(TimeOnly.MinValue), FeelDateTime dt => dt.Local, _ => null };
+            DateTime? From(object? v) => v switch { FeelDate d => d.Value.ToDateTime(TimeOnly.MinValue), FeelDateTime dt => dt.Local.Date, _ => null };
             if (From(a[0]) is not { } f || From(a[1]) is not { } t) return null;
             var months = (t.Year - f.Year) * 12 + t.Month - f.Month;
             if (months > 0 && t.AddMonths(-months) < f) months--;
@@ -139,11 +143,10 @@ internal static partial class Builtins
                 ? r.Replace(s, XPathReplacement(rep)) : null, required: 3);
         yield return F("split", ["string", "delimiter"], a =>
             a[0] is string s && a[1] is string d && Pattern(d, null) is { } r ? r.Split(s).Cast<object?>().ToList() : null);
-        yield return F("string join", ["list", "delimiter", "prefix", "suffix"], a =>
+        yield return F("string join", ["list", "delimiter"], a =>
         {
-            if (a[0] is not List<object?> l || l.Any(e => e is not null and not string)) return null;
-            var d = Arg(a, 1) as string ?? "";
-            return (Arg(a, 2) as string ?? "") + string.Join(d, l.OfType<string>()) + (Arg(a, 3) as string ?? "");
+            if (L(a[0]) is not { } l || l.Any(e => e is not null and not string) || Arg(a, 1) is not (null or string)) return null;
+            return string.Join(Arg(a, 1) as string ?? "", l.OfType<string>());
         }, required: 1);
 
         // Lists
@@ -202,21 +205,22 @@ internal static partial class Builtins
             r.Insert(i, a[2]);
             return r;
         });
-        yield return F("list replace", ["list", "position", "newItem"], a =>
+        yield return new BuiltinFunction("list replace",
+            new Overload(["list", "position", "newItem"], 3, false, ListReplace),
+            new Overload(["list", "match", "newItem"], 3, false, ListReplace));
+        yield return F("range", ["from"], a =>
         {
-            if (a[0] is not List<object?> l) return null;
-            var r = l.ToList();
-            if (Int(a[1]) is { } p && p != 0)
+            if (a[0] is not string s) return null;
+            try
             {
-                var i = p > 0 ? p - 1 : l.Count + p;
-                if (i < 0 || i >= l.Count) return null;
-                r[i] = a[2];
-                return r;
+                var node = Parser.ParseExpression(s, []);
+                if (node is not (RangeNode or UnaryCompare)) return null;
+                return node.Eval(Scope.Root) is FeelRange r && (r.StartUnbounded || IsRangeEnd(r.Start)) && (r.EndUnbounded || IsRangeEnd(r.End)) ? r : null;
             }
-            if (a[1] is not FeelFunction match) return null;
-            for (var i = 0; i < r.Count; i++)
-                if (match.Invoke([r[i], a[2]]) is true) r[i] = a[2];
-            return r;
+            catch (FeelSyntaxException)
+            {
+                return null;
+            }
         });
         yield return F("remove", ["list", "position"], a =>
         {
@@ -303,7 +307,7 @@ internal static partial class Builtins
             new Overload(["context", "keys", "value"], 3, false, a => a[0] is FeelContext c && a[1] is List<object?> keys ? Put(c, keys, a[2]) : null));
         yield return F("context merge", ["contexts"], a =>
         {
-            if (a[0] is not List<object?> l || !l.All(x => x is FeelContext)) return null;
+            if (L(a[0]) is not { } l || !l.All(x => x is FeelContext)) return null;
             var r = new FeelContext();
             foreach (var c in l.Cast<FeelContext>())
                 foreach (var (k, v) in c.Entries) r.Set(k, v);
@@ -311,7 +315,7 @@ internal static partial class Builtins
         });
         yield return F("context", ["entries"], a =>
         {
-            if (a[0] is not List<object?> l) return null;
+            if (L(a[0]) is not { } l) return null;
             var r = new FeelContext();
             foreach (var e in l)
             {
@@ -322,6 +326,29 @@ internal static partial class Builtins
         });
 
         foreach (var f in RangeFunctions()) yield return f;
+    }
+
+    private static bool IsRangeEnd(object? v) => v is null or decimal or string or FeelDate or FeelDateTime or FeelTime or TimeSpan or YearsMonthsDuration;
+
+    private static object? ListReplace(IReadOnlyList<object?> a)
+    {
+        if (L(a[0]) is not { } l) return null;
+        var r = l.ToList();
+        if (Int(a[1]) is { } p && p != 0)
+        {
+            var i = p > 0 ? p - 1 : l.Count + p;
+            if (i < 0 || i >= l.Count) return null;
+            r[i] = a[2];
+            return r;
+        }
+        if (a[1] is not FeelFunction { Parameters.Count: 2 } match) return null;
+        for (var i = 0; i < r.Count; i++)
+        {
+            var hit = match.Invoke([r[i], a[2]]);
+            if (hit is not bool) return null;
+            if (hit is true) r[i] = a[2];
+        }
+        return r;
     }
 
     private static FeelContext Entry(string key, object? value)

@@ -90,7 +90,7 @@ internal static class Lexer
         return tokens;
     }
 
-    public static bool IsNameStart(char c) => char.IsLetter(c) || c == '_' || c == '$' || char.GetUnicodeCategory(c) == UnicodeCategory.OtherLetter;
+    public static bool IsNameStart(char c) => char.IsLetter(c) || char.IsSurrogate(c) || c == '_' || c == '$' || char.GetUnicodeCategory(c) == UnicodeCategory.OtherLetter;
 
     public static bool IsNamePart(char c) => IsNameStart(c) || char.IsDigit(c) || c == '\u00B7' || char.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
 

@@ -22,8 +22,11 @@ internal sealed class Parser
     {
         this.text = text;
         tokens = Lexer.Tokenize(text);
-        this.knownNames = [.. knownNames];
+        this.knownNames = [.. knownNames, .. TypeNames];
     }
+
+    /// <summary>Type names of several words, read after <c>instance of</c> and in typed parameters.</summary>
+    private static readonly string[] TypeNames = ["date and time", "days and time duration", "years and months duration"];
 
     public static Node ParseExpression(string text, IEnumerable<string> knownNames)
     {
@@ -333,7 +336,7 @@ internal sealed class Parser
                 pos++;
                 node = new PathNode(node, Name());
             }
-            else if (IsSymbol("["))
+            else if (IsSymbol("[") && StartsExpression(Peek(1)))
             {
                 pos++;
                 var condition = Expression();
@@ -351,6 +354,10 @@ internal sealed class Parser
             }
         }
     }
+
+    /// <summary>Whether a token can open an expression; after a range's end, <c>[</c> followed by anything else closes the range.</summary>
+    private static bool StartsExpression(Token t) =>
+        t.Kind != TokenKind.End && !(t.Kind == TokenKind.Symbol && t.Text is ")" or "]" or "," or "." or "}" or ":" or "=" or "*" or "/" or "**");
 
     private List<Argument> Arguments()
     {
@@ -446,11 +453,14 @@ internal sealed class Parser
                 {
                     pos += 2;
                     var parameters = new List<string>();
+                    var types = new List<FeelType?>();
                     while (!IsSymbol(")"))
                     {
                         if (parameters.Count > 0) Expect(",");
                         parameters.Add(Name(declaring: true));
-                        if (IsSymbol(":")) { pos++; Type(); }
+                        FeelType? type = null;
+                        if (IsSymbol(":")) { pos++; type = Type(); }
+                        types.Add(type);
                     }
                     pos++;
                     var added = parameters.Count;
@@ -458,7 +468,7 @@ internal sealed class Parser
                     if (IsWord("external")) throw Error("external functions are not supported");
                     var body = Expression();
                     knownNames.RemoveRange(knownNames.Count - added, added);
-                    return new FunctionNode(parameters, body);
+                    return new FunctionNode(parameters, types, body);
                 }
         }
         return new NameRef(Name());
@@ -482,7 +492,7 @@ internal sealed class Parser
             if (entries.Count > 0) Expect(",");
             string key;
             if (Peek().Kind == TokenKind.String) key = (string)Next().Value!;
-            else key = Name(declaring: true);
+            else key = ContextKey();
             Expect(":");
             knownNames.Add(key);
             added++;
@@ -491,6 +501,17 @@ internal sealed class Parser
         pos++;
         knownNames.RemoveRange(knownNames.Count - added, added);
         return new ContextNode(entries);
+    }
+
+    /// <summary>A context key may hold the extra name symbols + - * / . and ' as written, up to its colon.</summary>
+    private string ContextKey()
+    {
+        var start = Peek();
+        if (start.Kind != TokenKind.Name) throw Error("expected a name or a string as the context key");
+        var end = start.End;
+        pos++;
+        while (Peek().Kind != TokenKind.End && !IsSymbol(":") && !IsSymbol(",") && !IsSymbol("}")) end = Next().End;
+        return Names.Normalize(text[start.Start..end]);
     }
 
     private string Name(bool declaring = false)
