@@ -124,8 +124,12 @@ public sealed class ConditionalExpression : DmnExpression
 
     public required DmnExpression Else { get; init; }
 
-    internal override object? Eval(Scope scope, Evaluation evaluation) =>
-        If.Eval(scope, evaluation) is true ? Then.Eval(scope, evaluation) : Else.Eval(scope, evaluation);
+    internal override object? Eval(Scope scope, Evaluation evaluation) => If.Eval(scope, evaluation) switch
+    {
+        true => Then.Eval(scope, evaluation),
+        false or null => Else.Eval(scope, evaluation),
+        _ => null,
+    };
 }
 
 public sealed class FilterExpression : DmnExpression
@@ -142,7 +146,9 @@ public sealed class FilterExpression : DmnExpression
         var result = new List<object?>();
         foreach (var item in list)
         {
-            if (Match.Eval(new Scope(scope, item as FeelContext).Set("item", item), evaluation) is true) result.Add(item);
+            var keep = Match.Eval(new Scope(new Scope(scope).Set("item", item), item as FeelContext), evaluation);
+            if (keep is not (bool or null)) return null;
+            if (keep is true) result.Add(item);
         }
         return result;
     }

@@ -17,7 +17,15 @@ internal sealed class NameRef(string name) : Node
 {
     public string Name { get; } = name;
 
-    public override object? Eval(Scope scope) => scope.TryGet(Name, out var v) ? v : null;
+    public override object? Eval(Scope scope)
+    {
+        if (scope.TryGet(Name, out var v)) return v;
+        // A model may declare "Person.Name" as a parameter elsewhere; where no such name is in scope it is a path.
+        var dot = Name.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || !scope.TryGet(Name[..dot].Trim(), out var root)) return null;
+        foreach (var part in Name[(dot + 1)..].Split('.')) root = PathNode.Member(root, part.Trim());
+        return root;
+    }
 }
 
 internal sealed class PathNode(Node target, string name) : Node
@@ -101,8 +109,10 @@ internal sealed class FilterNode(Node target, Node condition) : Node
         var result = new List<object?>();
         foreach (var item in list)
         {
-            var s = new Scope(scope, item as FeelContext).Set("item", item);
-            if (condition.Eval(s) is true) result.Add(item);
+            // The entries of a context item are in scope before the implicit name item, so an entry called item wins.
+            var s = new Scope(new Scope(scope).Set("item", item), item as FeelContext);
+            var keep = condition.Eval(s);
+            if (keep is true) result.Add(item);
         }
         return result;
     }

@@ -10,13 +10,25 @@ internal sealed class BuiltinFunction(string name, params Overload[] overloads) 
 
     public override IReadOnlyList<string>? Parameters => overloads[0].Parameters;
 
+    /// <summary>Parameters that take one value, where a list of one is unwrapped (DMN 1.4 10.3.2.9.4).</summary>
+    private static readonly HashSet<string> SingleValued = new(StringComparer.Ordinal)
+    {
+        "string", "input", "pattern", "replacement", "flags", "delimiter", "n", "number", "negand", "dividend", "divisor", "scale", "date", "start position", "length",
+    };
+
     public override object? Invoke(IReadOnlyList<object?> args)
     {
         foreach (var o in overloads)
         {
-            if (args.Count >= o.Required && (o.Variadic || args.Count <= o.Parameters.Length)) return o.Body(args);
+            if (args.Count >= o.Required && (o.Variadic || args.Count <= o.Parameters.Length)) return o.Body(Unwrap(o, args));
         }
         return null;
+    }
+
+    private static IReadOnlyList<object?> Unwrap(Overload o, IReadOnlyList<object?> args)
+    {
+        if (!args.Any(a => a is List<object?> { Count: 1 })) return args;
+        return args.Select((a, i) => a is List<object?> { Count: 1 } l && i < o.Parameters.Length && SingleValued.Contains(o.Parameters[i]) ? l[0] : a).ToList();
     }
 
     public override object? InvokeNamed(IReadOnlyList<(string Name, object? Value)> args)
@@ -33,7 +45,7 @@ internal sealed class BuiltinFunction(string name, params Overload[] overloads) 
                 last = Math.Max(last, i);
             }
             if (last + 1 < o.Required) continue;
-            return o.Body(values.Take(Math.Max(last + 1, o.Required)).ToList());
+            return o.Body(Unwrap(o, values.Take(Math.Max(last + 1, o.Required)).ToList()));
         }
         return null;
     }

@@ -391,6 +391,7 @@ internal static partial class Builtins
 
     private static decimal? RoundTo(decimal n, int scale, MidpointRounding mode)
     {
+        if (scale is < -6111 or > 6176) return null;
         if (scale >= 0) return scale > 28 ? n : decimal.Round(n, scale, mode);
         var factor = Arithmetic.Power(10, -scale) ?? 0m;
         return decimal.Round(n / factor, 0, mode) * factor;
