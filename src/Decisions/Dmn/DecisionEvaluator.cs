@@ -13,6 +13,11 @@ public sealed class DecisionEvaluator(DecisionModel model)
 
     private readonly TypeChecker types = new(model.ItemTypes);
     private readonly Dictionary<string, object> byId = Index(model);
+    private Scope? modelScope;
+
+    /// <summary>The built-in functions and the model's item definitions for <c>instance of</c>.</summary>
+    private Scope ModelScope => modelScope ??= new Scope(Scope.Root).Set(InstanceOfNode.ItemTypes,
+        new Func<object?, string, bool?>((value, name) => model.ItemTypes.ContainsKey(name) ? value is not null && types.Conforms(value, name) : null));
 
     public DecisionResult Evaluate(string decisionNameOrId, IReadOnlyDictionary<string, object?> inputs)
     {
@@ -56,7 +61,7 @@ public sealed class DecisionEvaluator(DecisionModel model)
             if (!deciding.Add(decision.Id))
                 throw new DecisionEvaluationException($"decision '{decision.Name}' requires itself", decision.Id);
             using var depth = evaluation.Enter(decision.Id);
-            var scope = new Scope(Scope.Root);
+            var scope = new Scope(owner.ModelScope);
             foreach (var id in decision.Requires.Decisions)
             {
                 if (owner.byId.GetValueOrDefault(id) is Decision required) scope.Set(required.Name, Decide(required));
@@ -81,7 +86,7 @@ public sealed class DecisionEvaluator(DecisionModel model)
                 switch (owner.byId.GetValueOrDefault(id))
                 {
                     case KnowledgeModel bkm:
-                        var closure = new Scope(Scope.Root);
+                        var closure = new Scope(owner.ModelScope);
                         closure.Set(bkm.Name, null);
                         BindKnowledge(closure, bkm.Requires.Knowledge.Where(k => k != bkm.Id).ToList());
                         var function = bkm.Logic?.Eval(closure, evaluation);

@@ -4,11 +4,16 @@ namespace WeOps.Decisions.Feel;
 public abstract class Node
 {
     public abstract object? Eval(Scope scope);
+
+    /// <summary>Whether the node is a literal: a number, string, boolean, null, <c>@"..."</c> or a temporal constructor of a string literal.</summary>
+    internal virtual bool IsLiteral => false;
 }
 
 internal sealed class Literal(object? value) : Node
 {
     public object? Value { get; } = value;
+
+    internal override bool IsLiteral => true;
 
     public override object? Eval(Scope scope) => Value;
 }
@@ -122,6 +127,9 @@ internal sealed record Argument(string? Name, Node Value);
 
 internal sealed class CallNode(Node target, IReadOnlyList<Argument> args) : Node
 {
+    internal override bool IsLiteral =>
+        target is NameRef { Name: "date" or "time" or "date and time" or "duration" } && args.Count == 1 && args[0].Value is Literal { Value: string };
+
     public override object? Eval(Scope scope)
     {
         if (target.Eval(scope) is not FeelFunction f) return null;
@@ -139,6 +147,8 @@ internal sealed class CallNode(Node target, IReadOnlyList<Argument> args) : Node
 }
 internal sealed class NegateNode(Node operand) : Node
 {
+    internal override bool IsLiteral => operand is Literal { Value: decimal };
+
     public override object? Eval(Scope scope) => operand.Eval(scope) switch
     {
         decimal d => -d,
@@ -209,7 +219,16 @@ internal sealed class InNode(Node value, UnaryTests tests) : Node
 
 internal sealed class InstanceOfNode(Node value, FeelType type) : Node
 {
-    public override object? Eval(Scope scope) => type.Accepts(value.Eval(scope));
+    /// <summary>The scope entry through which a model lets <c>instance of</c> name its item definitions.</summary>
+    internal const string ItemTypes = "\u0001item types";
+
+    public override object? Eval(Scope scope)
+    {
+        var v = value.Eval(scope);
+        if (!type.IsBuiltIn && scope.TryGet(ItemTypes, out var resolver) && resolver is Func<object?, string, bool?> conforms)
+            return conforms(v, type.Name);
+        return type.Accepts(v);
+    }
 }
 
 internal sealed class IfNode(Node condition, Node then, Node otherwise) : Node
@@ -321,6 +340,9 @@ internal sealed class ContextNode(IReadOnlyList<(string Key, Node Value)> entrie
 
 internal sealed class RangeNode(bool startIncluded, Node? start, Node? end, bool endIncluded) : Node
 {
+    /// <summary>Whether both ends are literals, as the <c>range()</c> function requires.</summary>
+    internal bool HasLiteralEnds => (start?.IsLiteral ?? true) && (end?.IsLiteral ?? true);
+
     public override object? Eval(Scope scope)
     {
         var s = start?.Eval(scope);
@@ -398,6 +420,8 @@ internal sealed class UnaryTests(IReadOnlyList<Node> tests, bool negated) : Node
 /// <summary>A test written <c>&lt; e</c>, <c>&gt;= e</c>, <c>= e</c> or <c>!= e</c>; as an expression it is a range.</summary>
 internal sealed class UnaryCompare(string op, Node operand) : Node
 {
+    internal bool HasLiteralOperand => operand.IsLiteral;
+
     public bool? Test(object? input, Scope scope)
     {
         var v = operand.Eval(new Scope(scope).Set("?", input));

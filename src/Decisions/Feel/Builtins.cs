@@ -111,9 +111,9 @@ internal static partial class Builtins
             return decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var n) ? n : null;
         }, required: 1);
         yield return F("not", ["negand"], a => a[0] is bool b ? !b : null);
-        yield return F("is", ["value1", "value2"], a => a[0] is null || a[1] is null
-            ? null
-            : a[0]!.GetType() == a[1]!.GetType() && (a[0] is not FeelTime and not FeelDateTime ? FeelValues.Equal(a[0], a[1]) == true : a[0]!.Equals(a[1])));
+        yield return F("is", ["value1", "value2"], a => Arg(a, 0) is null || Arg(a, 1) is null
+            ? Arg(a, 0) is null && Arg(a, 1) is null
+            : a[0]!.GetType() == a[1]!.GetType() && (a[0] is not FeelTime and not FeelDateTime ? FeelValues.Equal(a[0], a[1]) == true : a[0]!.Equals(a[1])), required: 1);
 
         // Strings
         yield return F("substring", ["string", "start position", "length"], a =>
@@ -214,8 +214,11 @@ internal static partial class Builtins
             try
             {
                 var node = Parser.ParseExpression(s, []);
-                if (node is not (RangeNode or UnaryCompare)) return null;
-                return node.Eval(Scope.Root) is FeelRange r && (r.StartUnbounded || IsRangeEnd(r.Start)) && (r.EndUnbounded || IsRangeEnd(r.End)) ? r : null;
+                if (node is not (RangeNode { HasLiteralEnds: true } or UnaryCompare { HasLiteralOperand: true })) return null;
+                if (node.Eval(Scope.Root) is not FeelRange r) return null;
+                if (!(r.StartUnbounded || IsRangeEnd(r.Start)) || !(r.EndUnbounded || IsRangeEnd(r.End))) return null;
+                if (r.Start is not null && r.End is not null && (r.Start.GetType() != r.End.GetType() || FeelValues.Compare(r.Start, r.End) is null or > 0)) return null;
+                return r;
             }
             catch (FeelSyntaxException)
             {

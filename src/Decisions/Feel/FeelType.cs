@@ -3,7 +3,15 @@ namespace WeOps.Decisions.Feel;
 /// <summary>A type named after <c>instance of</c> or in an item definition: <c>number</c>, <c>list&lt;string&gt;</c>, <c>context&lt;a: number&gt;</c>.</summary>
 internal sealed record FeelType(string Name, IReadOnlyList<FeelType> Arguments, IReadOnlyList<(string Key, FeelType Type)> Fields)
 {
+    private static readonly HashSet<string> BuiltIn = new(StringComparer.Ordinal)
+    {
+        "Any", "Null", "list", "context", "range", "function", "number", "string", "boolean", "date", "time", "date and time", "dateTime",
+        "days and time duration", "dayTimeDuration", "years and months duration", "yearMonthDuration",
+    };
+
     public static FeelType Simple(string name) => new(name, [], []);
+
+    public bool IsBuiltIn => BuiltIn.Contains(Name);
 
     public bool Accepts(object? v)
     {
