@@ -69,9 +69,16 @@ internal static class TckCase
                 object? actual;
                 try
                 {
-                    actual = (string?)c.Attribute("type") == "decisionService"
-                        ? evaluator.InvokeService((string)c.Attribute("invocableName")!, inputs)
-                        : evaluator.Evaluate(name, inputs).Value;
+                    if ((string?)c.Attribute("type") == "decisionService")
+                    {
+                        // A service with several output decisions returns a context; each result node names one of them.
+                        actual = evaluator.InvokeService((string)c.Attribute("invocableName")!, inputs);
+                        if (actual is FeelContext outputs && outputs.TryGet(name, out var output)) actual = output;
+                    }
+                    else
+                    {
+                        actual = evaluator.Evaluate(name, inputs).Value;
+                    }
                 }
                 catch (DecisionEvaluationException e)
                 {

@@ -402,6 +402,7 @@ internal static partial class Builtins
 
     private static decimal? RoundHalfDown(decimal n, int scale)
     {
+        if (scale is < -6111 or > 6176) return null;
         if (scale > 28) return n;
         var away = RoundTo(n, scale, MidpointRounding.AwayFromZero);
         var toward = RoundTo(n, scale, MidpointRounding.ToZero);
