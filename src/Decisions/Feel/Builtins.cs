@@ -8,18 +8,15 @@ internal static partial class Builtins
 {
     private static readonly string[] Months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
-    public static IReadOnlyList<string> FunctionNames { get; private set; } = [];
+    private static readonly BuiltinFunction[] Library = [.. All()];
+
+    /// <summary>The names of the library, which the parser must know before any scope exists (several have spaces).</summary>
+    public static IReadOnlyList<string> FunctionNames { get; } = Library.Select(f => f.Name).ToList();
 
     public static Scope CreateRoot()
     {
         var scope = new Scope();
-        var names = new List<string>();
-        foreach (var f in All())
-        {
-            scope.Set(f.Name, f);
-            names.Add(f.Name);
-        }
-        FunctionNames = names;
+        foreach (var f in Library) scope.Set(f.Name, f);
         return scope;
     }
 
