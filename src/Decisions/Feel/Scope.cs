@@ -32,6 +32,4 @@ public sealed class Scope
         value = null;
         return false;
     }
-
-    public IEnumerable<string> LocalNames => names.Keys;
 }

@@ -80,8 +80,6 @@ internal static class Names
 /// <summary>Equality, order and text of FEEL values, shared by the evaluator and the built-in functions.</summary>
 public static class FeelValues
 {
-    public static bool IsList(object? v) => v is List<object?>;
-
     /// <summary>FEEL equality: null when the two values are of kinds that do not compare.</summary>
     public static bool? Equal(object? a, object? b)
     {
@@ -135,6 +133,7 @@ public static class FeelValues
         _ => null,
     };
 
+    /// <summary>A time of day in UTC; a time with a zone but no date takes the zone's offset of today.</summary>
     private static TimeSpan TimeInstant(FeelTime t)
     {
         var off = t.Offset ?? (t.Zone is null ? TimeSpan.Zero : Temporal.FindZone(t.Zone)?.GetUtcOffset(DateTime.UtcNow) ?? TimeSpan.Zero);
