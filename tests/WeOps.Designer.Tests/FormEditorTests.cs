@@ -130,15 +130,22 @@ public sealed class FormEditorTests(DesignerFixture designer)
     }
 
     [Fact]
-    public async Task Cancelling_the_form_editor_changes_nothing()
+    public async Task The_form_editor_is_loaded_on_first_use_and_cancelling_it_changes_nothing()
     {
         var (key, _) = await SaveDraftAsync(form: Form("""{"type":"textfield","key":"reason","label":"Change reason"}"""));
         var page = await OpenDesignerAsync(key, "en");
         var before = await EmbeddedFormAsync(page);
+        var editorChunks = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (request.Url.Contains("/assets/form-editor-", StringComparison.Ordinal)) editorChunks.Add(request.Url);
+        };
 
         await page.Locator("#ops-form-edit").ClickAsync();
         await page.Locator("#form-editor-dialog .fjs-palette-field[data-field-type=number]").PressAsync("Enter");
         await Expect(page.Locator("#form-editor-dialog .fjs-form-field-number")).ToHaveCountAsync(1);
+        // The designer page had not loaded the editor: it came with the first click.
+        Assert.Contains(editorChunks, url => url.EndsWith(".js", StringComparison.Ordinal));
         await page.Locator("#form-editor-cancel").ClickAsync();
 
         await Expect(page.Locator("#form-editor-dialog")).ToHaveCountAsync(0);
