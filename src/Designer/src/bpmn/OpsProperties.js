@@ -6,6 +6,7 @@ import { SelectEntry, TextAreaEntry, TextFieldEntry, isSelectEntryEdited, isText
 import { useService } from 'bpmn-js-properties-panel';
 import { getBusinessObject, is } from 'bpmn-js/lib/util/ModelUtil';
 import { t } from '../i18n.js';
+import { formEntry } from './FormEntry.js';
 import { executorDescription, executorName, inputDescription, optionLabel } from './executorText.js';
 import {
   BatchHandler, opsElement, opsInput, outputsText, setExecutorType, setOpsAttribute, setOpsInput, setOutputsText
@@ -50,9 +51,10 @@ export default class OpsPropertiesProvider {
           ['candidateUsers', 'Candidate users', 'text'],
           ['dueDate', 'Due date', 'text', 'PT4H']
         ]));
-        add(this._attributesGroup(element, 'ops-form', t('Form key'), 'ops:Form', [['key', 'Form key', 'text']]));
+        add(this._formGroup(element));
       }
       if (is(element, 'bpmn:StartEvent') && !getBusinessObject(element).$parent?.triggeredByEvent) {
+        if (hasStartForm(element)) add(this._formGroup(element));
         add(this._triggersGroup(element));
       }
       if (hasTimer(element)) {
@@ -164,6 +166,13 @@ export default class OpsPropertiesProvider {
     };
   }
 
+  /** The embedded form (edited in the form editor) and, for a form kept elsewhere, its key. */
+  _formGroup(element) {
+    const group = this._attributesGroup(element, 'ops-form', t('Form'), 'ops:Form', [['key', 'Form key', 'text']]);
+    group.entries.unshift(formEntry(this._injector, element));
+    return group;
+  }
+
   _triggersGroup(element) {
     return this._attributesGroup(element, 'ops-triggers', t('Triggers'), null, [
       ['ops:Alert', 'match', 'Alert matchers', 'textarea', 'alertname="DiskFull", severity=~"critical|warning"'],
@@ -271,4 +280,9 @@ function hasTimer(element) {
 function hasMessage(element) {
   return (is(element, 'bpmn:IntermediateCatchEvent') || is(element, 'bpmn:BoundaryEvent') || is(element, 'bpmn:StartEvent'))
     && eventDefinitions(element).some((d) => is(d, 'bpmn:MessageEventDefinition'));
+}
+
+/** A none start event of a process: the one people start by hand, so the one whose form someone fills (ADR 0022). */
+function hasStartForm(element) {
+  return eventDefinitions(element).length === 0 && is(getBusinessObject(element).$parent, 'bpmn:Process');
 }

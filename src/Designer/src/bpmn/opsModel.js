@@ -61,7 +61,8 @@ export function setOpsAttribute(injector, element, type, attribute, value, remov
   batch(injector, [(commandStack) => {
     const existing = opsElement(element, type);
     if (existing) {
-      const names = existing.$descriptor.properties.filter((p) => p.isAttr).map((p) => p.ns?.localName || p.name);
+      // The element's body (an embedded form) is content too: clearing the last attribute must not drop it.
+      const names = existing.$descriptor.properties.filter((p) => p.isAttr || p.isBody).map((p) => p.ns?.localName || p.name);
       const others = names.filter((n) => n !== attribute && existing.get(n));
       if (!text && removeWhenEmpty && others.length === 0 && Object.keys(existing.$attrs || {}).length === 0) {
         const extensionElements = getBusinessObject(element).extensionElements;
@@ -142,6 +143,33 @@ export function setExecutorType(injector, element, type, descriptor) {
       const created = injector.get('bpmnFactory').create('ops:Task', { type });
       created.$parent = extensionElements;
       setValues(element, extensionElements, [created, ...extensionElements.values], commandStack);
+    }
+  }]);
+}
+
+/** The text of the element's embedded form (the body of ops:form), or '' when it has none. */
+export function opsFormText(element) {
+  return opsElement(element, 'ops:Form')?.body?.trim() || '';
+}
+
+/**
+ * Embeds a form-js schema as the element's ops:form, as one undoable step. A null schema removes the embedded form;
+ * an ops:form that still names a form key keeps the key.
+ */
+export function setOpsForm(injector, element, schema) {
+  const text = schema ? JSON.stringify(schema) : '';
+  batch(injector, [(commandStack) => {
+    const existing = opsElement(element, 'ops:Form');
+    if (existing && (text || existing.key)) {
+      commandStack.execute('element.updateModdleProperties', { element, moddleElement: existing, properties: { body: text || undefined } });
+    } else if (existing) {
+      const extensionElements = getBusinessObject(element).extensionElements;
+      setValues(element, extensionElements, extensionElements.values.filter((v) => v !== existing), commandStack);
+    } else if (text) {
+      const extensionElements = ensureExtensionElements(injector, element, commandStack);
+      const created = injector.get('bpmnFactory').create('ops:Form', { body: text });
+      created.$parent = extensionElements;
+      setValues(element, extensionElements, [...extensionElements.values, created], commandStack);
     }
   }]);
 }
