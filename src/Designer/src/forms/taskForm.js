@@ -44,7 +44,9 @@ function localized(schema) {
  * to put the server's 422 errors (keyed by field key) on their fields.
  */
 export async function renderForm(container, schema, data) {
-  const form = new Form({ container, additionalModules: [translateModule] });
+  // Without debounce every keystroke reaches the form's data at once: typing and pressing Complete straight away
+  // must submit what was typed, not what the field held 300 ms before.
+  const form = new Form({ container, additionalModules: [translateModule], debounce: false });
   await form.importSchema(localized(schema), data || {});
   form.showErrors = (errors) => {
     const fields = form.get('formFieldRegistry').getAll();
