@@ -18,7 +18,7 @@ public static class SettingsEndpoints
     /// <summary>What the SMTP server answered: <see cref="Answer"/> is its reply as it came (e.g. "250 2.0.0 Ok: queued
     /// as 4F2A", or the refusal "550 5.1.1 No such mailbox"), or what failed before any reply (connection, TLS, sign-in);
     /// <see cref="Code"/> is the reply's status code when there was one.</summary>
-    public sealed record MailTestResult(bool Sent, string Server, string Answer, int? Code);
+    public sealed record MailTestResult(bool Sent, string Server, string Answer, int? Code, string Subject);
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -81,16 +81,16 @@ public static class SettingsEndpoints
             {
                 var delivery = await MailSender.SendAsync(server, message, outbound, cancellationToken);
                 result = delivery.Refused.Count > 0
-                    ? new MailTestResult(false, server.ToString(), delivery.Refused[0].Reply.ToString(), delivery.Refused[0].Reply.Code)
-                    : new MailTestResult(true, server.ToString(), delivery.Answer.ToString(), delivery.Answer.Code);
+                    ? new MailTestResult(false, server.ToString(), delivery.Refused[0].Reply.ToString(), delivery.Refused[0].Reply.Code, message.Subject)
+                    : new MailTestResult(true, server.ToString(), delivery.Answer.ToString(), delivery.Answer.Code, message.Subject);
             }
             catch (SmtpDeliveryException e)
             {
-                result = new MailTestResult(false, server.ToString(), e.Reply?.ToString() ?? Cap(e.Message), e.Reply?.Code);
+                result = new MailTestResult(false, server.ToString(), e.Reply?.ToString() ?? Cap(e.Message), e.Reply?.Code, message.Subject);
             }
             catch (OutboundRefusedException e)
             {
-                result = new MailTestResult(false, server.ToString(), Cap(e.Message), null);
+                result = new MailTestResult(false, server.ToString(), Cap(e.Message), null, message.Subject);
             }
 
             await audit.WriteAsync(AuditActions.MailTestSent, http.User.Identity?.Name, http.Connection.RemoteIpAddress?.ToString(),

@@ -180,6 +180,50 @@ public sealed class EmailSendExecutorTests
     }
 
     [Fact]
+    public async Task Implicit_tls_with_the_servers_pinned_certificate_authenticates_sends_and_reports_the_servers_answer()
+    {
+        var marker = Marker();
+        credentials.Add(new Credential("smtps", CredentialKind.Smtp, new Dictionary<string, string>
+        {
+            ["host"] = "127.0.0.1",
+            ["port"] = TestSmtpServer.TlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["username"] = TestSmtpServer.User,
+            ["password"] = TestSmtpServer.Password,
+            ["tls"] = "tls",
+            ["certificateSha256"] = TestSmtpServer.CertificateSha256,
+            ["from"] = "desk@ops.test",
+        }));
+
+        var output = (await RunAsync(new JsonObject { ["to"] = "ops@example.test", ["subject"] = marker, ["text"] = "over TLS", ["credential"] = "smtps" }))!;
+
+        var mail = await TestSmtpServer.WaitForAsync(marker);
+        Assert.Equal(TestSmtpServer.User, mail.Header("x-authenticated-user"));
+        Assert.Equal("250 OK stored", (string?)output["answer"]);
+    }
+
+    [Fact]
+    public async Task Implicit_tls_with_an_untrusted_certificate_fails_and_sends_nothing()
+    {
+        var marker = Marker();
+        credentials.Add(new Credential("smtps-untrusted", CredentialKind.Smtp, new Dictionary<string, string>
+        {
+            ["host"] = "127.0.0.1",
+            ["port"] = TestSmtpServer.TlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["username"] = TestSmtpServer.User,
+            ["password"] = TestSmtpServer.Password,
+            ["tls"] = "tls",
+            ["from"] = "desk@ops.test",
+        }));
+
+        var error = await Assert.ThrowsAsync<EmailDeliveryException>(() => RunAsync(
+            new JsonObject { ["to"] = "ops@example.test", ["subject"] = marker, ["text"] = "x", ["credential"] = "smtps-untrusted" }));
+
+        Assert.Contains("certificate", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(TestSmtpServer.Password, error.Message);
+        await Assert.ThrowsAsync<TimeoutException>(() => TestSmtpServer.WaitForAsync(marker, TimeSpan.FromMilliseconds(500)));
+    }
+
+    [Fact]
     public async Task Cancellation_stops_a_send_to_a_server_that_never_answers()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
