@@ -85,7 +85,7 @@ public sealed partial record ApprovalReply(string MessageId, string? Sender, str
     private static string? HtmlText(string? html) =>
         html is null ? null : System.Net.WebUtility.HtmlDecode(Tags().Replace(BlockEnds().Replace(html, "\n"), ""));
 
-    [GeneratedRegex(@"^(?<word>approved?|rejected?|deny|同意|批准|拒绝|驳回)(?:$|[\s,，:：;；。.!！]+(?<rest>.*))$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<word>approved?|reject(?:ed)?|deny|同意|批准|拒绝|驳回)(?:$|[\s,，:：;；。.!！]+(?<rest>.*))$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DecisionLine();
 
     [GeneratedRegex(@"^<?approval\.([a-z2-7]{32})@", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

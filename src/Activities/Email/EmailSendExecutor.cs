@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using MimeKit;
-using MimeKit.Text;
 using WeOps.Activities.Credentials;
 using WeOps.Activities.Http;
 using WeOps.Activities.Network;
@@ -14,27 +13,6 @@ namespace WeOps.Activities.Email;
 /// <summary>The SMTP server refused or failed to take a message; the message carries the SMTP status.
 /// Retried by the engine.</summary>
 public sealed class EmailDeliveryException(string message, Exception inner) : Exception(message, inner);
-
-/// <summary>Builds the MIME parts both step mail and approval mail use: UTF-8, quoted-printable.</summary>
-public static class MailBodies
-{
-    public static MimeEntity Of(string? text, string? html)
-    {
-        if (text is not null && html is not null)
-            return new MultipartAlternative { Part(text, TextFormat.Plain), Part(html, TextFormat.Html) };
-        return text is not null ? Part(text, TextFormat.Plain) : Part(html ?? "", TextFormat.Html);
-    }
-
-    private static TextPart Part(string content, TextFormat format)
-    {
-        var part = new TextPart(format) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
-        part.SetText("utf-8", content);
-        return part;
-    }
-
-    /// <summary>A Message-Id for mail from <paramref name="from"/>: random, at the sender's domain.</summary>
-    public static string NewMessageId(MailboxAddress from) => $"{Guid.NewGuid():N}@{from.Domain}";
-}
 
 /// <summary>Sends mail through SMTP, with the step's smtp credential or the server-wide <see cref="SmtpOptions"/>.
 /// When the server permanently (5xx) rejects recipients, the step raises the BPMN error

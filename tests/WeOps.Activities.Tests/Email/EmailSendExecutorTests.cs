@@ -61,7 +61,8 @@ public sealed class EmailSendExecutorTests
         Assert.Equal(["weops@weops.test"], mail.AddressesIn("from"));
         Assert.Equal("multipart/alternative", mail.ContentType);
         Assert.Equal(["text/plain", "text/html"], mail.Parts.Select(p => p.ContentType));
-        Assert.Equal("Disk /var is 95% full.\nSee the runbook.", mail.Parts[0].Body);
+        // Line breaks travel as CRLF in mail (RFC 5322), whatever the step wrote.
+        Assert.Equal("Disk /var is 95% full.\r\nSee the runbook.", mail.Parts[0].Body);
         Assert.Equal("<p>Disk <b>/var</b> is 95% full.</p>", mail.Parts[1].Body);
         Assert.Equal((string)output["messageId"]!, mail.Header("message-id"));
         Assert.Equal(5, (int)output["recipients"]!);
