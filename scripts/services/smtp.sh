@@ -9,6 +9,7 @@
 #   WEOPS_TEST_SMTP_PASSWORD  its password
 #   WEOPS_TEST_SMTP_MAILDIR   where messages land (new/), with X-Envelope-From/-To headers added
 #   WEOPS_TEST_SMTP_CERT      the server's certificate (PEM), for STARTTLS
+#   WEOPS_TEST_SMTP_TLS_PORT  a second listener of the same server that speaks implicit TLS (as on port 465)
 #
 # If WEOPS_TEST_SMTP_PORT is already set, that server is used and nothing is started.
 
@@ -40,14 +41,14 @@ svc_smtp_start() {
   local user=weops password=weops-smtp-test
   /usr/bin/python3 "$_TS_REPO/scripts/services/smtp_sink.py" \
     --maildir "$dir/maildir" --port-file "$dir/port" --user "$user" --password "$password" \
-    --cert "$dir/cert.pem" --key "$dir/key.pem" >"$dir/server.log" 2>&1 </dev/null &
+    --cert "$dir/cert.pem" --key "$dir/key.pem" --tls-port-file "$dir/tls-port" >"$dir/server.log" 2>&1 </dev/null &
   _TS_SMTP_PID=$!
 
   local waited=0 port=""
   while :; do
-    if [ -s "$dir/port" ]; then
+    if [ -s "$dir/port" ] && [ -s "$dir/tls-port" ]; then
       port="$(cat "$dir/port")"
-      _ts_port_busy "$port" && break
+      _ts_port_busy "$port" && _ts_port_busy "$(cat "$dir/tls-port")" && break
     fi
     if ! kill -0 "$_TS_SMTP_PID" 2>/dev/null; then
       tail -n 20 "$dir/server.log" >&2
@@ -66,7 +67,8 @@ svc_smtp_start() {
   export WEOPS_TEST_SMTP_PASSWORD="$password"
   export WEOPS_TEST_SMTP_MAILDIR="$dir/maildir"
   export WEOPS_TEST_SMTP_CERT="$dir/cert.pem"
-  _ts_smtp_say "ready on 127.0.0.1:$port (messages in $dir/maildir/new)"
+  export WEOPS_TEST_SMTP_TLS_PORT="$(cat "$dir/tls-port")"
+  _ts_smtp_say "ready on 127.0.0.1:$port, implicit TLS on $WEOPS_TEST_SMTP_TLS_PORT (messages in $dir/maildir/new)"
 }
 
 svc_smtp_stop() {
@@ -81,6 +83,6 @@ svc_smtp_stop() {
   _TS_SMTP_PID=""
   [ -n "$_TS_SMTP_DIR" ] && rm -rf "$_TS_SMTP_DIR"
   _TS_SMTP_DIR=""
-  unset WEOPS_TEST_SMTP_PORT WEOPS_TEST_SMTP_USER WEOPS_TEST_SMTP_PASSWORD WEOPS_TEST_SMTP_MAILDIR WEOPS_TEST_SMTP_CERT
+  unset WEOPS_TEST_SMTP_PORT WEOPS_TEST_SMTP_USER WEOPS_TEST_SMTP_PASSWORD WEOPS_TEST_SMTP_MAILDIR WEOPS_TEST_SMTP_CERT WEOPS_TEST_SMTP_TLS_PORT
   _ts_smtp_say "stopped"
 }

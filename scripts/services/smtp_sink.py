@@ -5,7 +5,9 @@ Every message lands in MAILDIR/new as it was received, preceded by three headers
 X-Envelope-From, X-Envelope-To (every RCPT TO, so Bcc can be checked) and X-Authenticated-User
 (empty without AUTH). Recipients whose local part starts with "rejected" get 550, with "busy" 451.
 AUTH PLAIN and LOGIN accept one user and password; without --require-auth
-mail is also accepted unauthenticated. With --cert and --key the server offers STARTTLS.
+mail is also accepted unauthenticated. With --cert and --key the server offers STARTTLS, and with
+--tls-port-file as well a second listener speaks TLS from the first byte (implicit TLS, as on port 465)
+and writes its port there.
 
 Run with Debian's /usr/bin/python3 and python3-aiosmtpd. Writes the port it listens on to
 --port-file once it accepts connections.
@@ -91,6 +93,24 @@ def free_port():
         return s.getsockname()[1]
 
 
+def listen(handler, params, ssl_context=None):
+    for _ in range(10):
+        # Another process may take the port between the probe and the bind: try another.
+        try:
+            controller = SinkController(handler, hostname="127.0.0.1", port=free_port(), ssl_context=ssl_context, **params)
+            controller.start()
+            return controller
+        except (OSError, RuntimeError):
+            pass
+    raise SystemExit("smtp_sink: found no port to listen on")
+
+
+def write_port(path, port):
+    with open(path + ".tmp", "w") as f:
+        f.write(str(port))
+    os.rename(path + ".tmp", path)
+
+
 def main():
     if os.environ.get("SMTP_SINK_DEBUG"):
         import logging
@@ -103,6 +123,7 @@ def main():
     p.add_argument("--require-auth", action="store_true")
     p.add_argument("--cert")
     p.add_argument("--key")
+    p.add_argument("--tls-port-file")
     args = p.parse_args()
 
     params = dict(
@@ -117,27 +138,24 @@ def main():
         tls.load_cert_chain(args.cert, args.key)
         params["tls_context"] = tls
 
-    controller = None
-    for _ in range(10):
-        # Another process may take the port between the probe and the bind: try another.
-        try:
-            controller = SinkController(Sink(args.maildir), hostname="127.0.0.1", port=free_port(), **params)
-            controller.start()
-            break
-        except (OSError, RuntimeError):
-            controller = None
-    if controller is None:
-        raise SystemExit("smtp_sink: found no port to listen on")
-
-    with open(args.port_file + ".tmp", "w") as f:
-        f.write(str(controller.port))
-    os.rename(args.port_file + ".tmp", args.port_file)
+    controller = listen(Sink(args.maildir), params)
+    implicit = None
+    if args.tls_port_file:
+        if not args.cert:
+            raise SystemExit("smtp_sink: --tls-port-file needs --cert and --key")
+        implicit_params = dict(params)
+        del implicit_params["tls_context"]
+        implicit = listen(Sink(args.maildir), implicit_params, ssl_context=params["tls_context"])
+        write_port(args.tls_port_file, implicit.port)
+    write_port(args.port_file, controller.port)
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     stop.wait()
     controller.stop()
+    if implicit is not None:
+        implicit.stop()
 
 
 if __name__ == "__main__":

@@ -1,11 +1,10 @@
 using System.Globalization;
-using System.Net.Mail;
-using System.Net.Mime;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using MimeKit;
 using WeOps.Activities.Email;
 using WeOps.Activities.Network;
 using WeOps.Engine.Approvals;
@@ -26,8 +25,11 @@ public sealed class ApprovalLinkBase(Func<Uri> resolve)
     }
 }
 
-/// <summary>Mails each approver the request with two links, through the server's SMTP settings (<c>Smtp</c>).</summary>
-public sealed class ApprovalMailer(ISmtpSettings settings, ApprovalLinkBase links, OutboundPolicy outbound, ILogger<ApprovalMailer> logger) : IApprovalMailer
+/// <summary>Mails each approver the request with two links, through the server's SMTP settings (<c>Smtp</c>), all of
+/// one request over one SMTP connection. With approval by reply on (<see cref="ApprovalReplyOptions"/>), the mail's
+/// Reply-To and Message-Id carry a signed token of the approver's link, so a reply decides like the link.</summary>
+public sealed class ApprovalMailer(ISmtpSettings settings, ApprovalLinkBase links, OutboundPolicy outbound, ApprovalReplyOptions replies,
+    ApprovalReplyToken replyTokens, ILogger<ApprovalMailer> logger) : IApprovalMailer
 {
     private const int MaxFieldChars = 500;
 
@@ -36,19 +38,28 @@ public sealed class ApprovalMailer(ISmtpSettings settings, ApprovalLinkBase link
         var smtp = await settings.CurrentAsync(cancellationToken);
         if (string.IsNullOrWhiteSpace(smtp.Host))
             throw new InvalidOperationException("Approval mail needs an SMTP server: configure Smtp:Host (and Smtp:From).");
-        if (string.IsNullOrWhiteSpace(smtp.From) || !MailAddress.TryCreate(smtp.From, out var from))
+        if (MailAddresses.Parse(smtp.From) is not { } from)
             throw new InvalidOperationException("Approval mail needs a sender: configure Smtp:From, e.g. 'WeOps <weops@example.com>'.");
-        var server = SmtpServer.From(smtp);
+        var messages = new List<(MimeMessage Message, ApprovalRecipient Recipient)>();
         foreach (var recipient in mail.Recipients)
         {
-            using var message = Compose(mail, recipient, from);
-            await MailSender.SendAsync(server, message, outbound, cancellationToken);
-            logger.LogInformation("Approval {Reason} for task of instance {Instance} mailed to {User}", mail.Reason, mail.InstanceId, recipient.Username);
+            var replyToken = replies.Enabled && recipient.LinkId > 0 ? await replyTokens.IssueAsync(recipient.LinkId, cancellationToken) : null;
+            messages.Add((Compose(mail, recipient, from, replyToken), recipient));
+        }
+
+        if (messages.Count == 0) return;
+        await using var session = await SmtpSession.OpenAsync(SmtpServer.From(smtp), outbound, cancellationToken);
+        foreach (var (message, recipient) in messages)
+        {
+            var delivery = await session.SendAsync(message, cancellationToken);
+            if (delivery.Refused.Count > 0)
+                throw new InvalidOperationException($"The SMTP server refused the approval mail to {recipient.Username}: {delivery.Refused[0].Reply}.");
+            logger.LogInformation("Approval {Reason} for task of instance {Instance} mailed to {User}: {Answer}", mail.Reason, mail.InstanceId, recipient.Username, delivery.Answer);
         }
     }
 
     /// <summary>The message for one approver: text and HTML alternatives with the same content.</summary>
-    public MailMessage Compose(ApprovalMail mail, ApprovalRecipient recipient, MailAddress from)
+    public MimeMessage Compose(ApprovalMail mail, ApprovalRecipient recipient, MailboxAddress from, string? replyToken = null)
     {
         var title = OneLine(mail.Title);
         var subject = (mail.Reason == ApprovalMailRequested.Reminder ? "Reminder: approval needed: " : "Approval needed: ") + title;
@@ -68,6 +79,11 @@ public sealed class ApprovalMailer(ISmtpSettings settings, ApprovalLinkBase link
         text.Append(CultureInfo.InvariantCulture, $"\nApprove: {approve}\nReject:  {reject}\n\n");
         text.Append("Both links open a page where you confirm (and may comment); opening a link decides nothing.\n");
         text.Append("The links are for you alone and work once.\n");
+        if (replyToken is not null)
+        {
+            text.Append("\nOr reply to this mail with \"approve\" or \"reject, <reason>\" as the first line.\n");
+            text.Append("也可直接回复本邮件，第一行写“同意”或“拒绝，<理由>”。\n");
+        }
 
         var e = HtmlEncoder.Default;
         var html = new StringBuilder();
@@ -81,21 +97,25 @@ public sealed class ApprovalMailer(ISmtpSettings settings, ApprovalLinkBase link
         html.Append("</table>");
         html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{e.Encode(approve.ToString())}\">Approve</a> &nbsp; <a href=\"{e.Encode(reject.ToString())}\">Reject</a></p>");
         html.Append("<p>Both links open a page where you confirm (and may comment); opening a link decides nothing. The links are for you alone and work once.</p>");
+        if (replyToken is not null)
+            html.Append("<p>Or reply to this mail with <b>approve</b> or <b>reject, &lt;reason&gt;</b> as the first line. 也可直接回复本邮件，第一行写“同意”或“拒绝，&lt;理由&gt;”。</p>");
         html.Append("</body></html>");
 
-        var message = new MailMessage { From = from, Subject = subject, SubjectEncoding = Encoding.UTF8, HeadersEncoding = Encoding.UTF8 };
-        message.To.Add(new MailAddress(recipient.Email, recipient.DisplayName ?? recipient.Username));
-        message.Headers["Message-ID"] = $"<{Guid.NewGuid():N}@{from.Host}>";
-        message.AlternateViews.Add(View(text.ToString(), MediaTypeNames.Text.Plain));
-        message.AlternateViews.Add(View(html.ToString(), MediaTypeNames.Text.Html));
-        return message;
-    }
+        var message = new MimeMessage { Subject = subject, Body = MailBodies.Of(text.ToString(), html.ToString()) };
+        message.From.Add(from);
+        message.To.Add(new MailboxAddress(recipient.DisplayName ?? recipient.Username, recipient.Email));
+        if (replyToken is null)
+        {
+            message.MessageId = MailBodies.NewMessageId(from);
+        }
+        else
+        {
+            // A reply names the token twice: in the address it goes to, and in In-Reply-To / References.
+            message.MessageId = $"approval.{replyToken}@{from.Domain}";
+            message.ReplyTo.Add(new MailboxAddress(from.Name, replies.AddressFor(replyToken)));
+        }
 
-    private static AlternateView View(string content, string mediaType)
-    {
-        var view = AlternateView.CreateAlternateViewFromString(content, Encoding.UTF8, mediaType);
-        view.TransferEncoding = TransferEncoding.QuotedPrintable;
-        return view;
+        return message;
     }
 
     /// <summary>A shown field's value as text: strings as they are, anything else as JSON; capped.</summary>

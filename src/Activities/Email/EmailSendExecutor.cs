@@ -1,10 +1,8 @@
 using System.Globalization;
-using System.Net.Mail;
-using System.Net.Mime;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using MimeKit;
 using WeOps.Activities.Credentials;
 using WeOps.Activities.Http;
 using WeOps.Activities.Network;
@@ -28,6 +26,7 @@ public sealed class EmailDeliveryException(string message, Exception inner) : Ex
 [Output("messageId", Type = "string", Description = "The Message-ID header of the message sent.")]
 [Output("from", Type = "string", Description = "The sender address used.")]
 [Output("recipients", Type = "integer", Description = "How many recipients (to, cc and bcc) the message was addressed to.")]
+[Output("answer", Type = "string", Description = "The SMTP server's answer to the message, e.g. '250 2.0.0 Ok: queued as 4F2A'.")]
 public sealed class EmailSendExecutor(ICredentialStore credentials, ISmtpSettings settings, OutboundPolicy outbound) : Executor<EmailSendExecutor.Inputs>
 {
     private const string Type = "email.send";
@@ -58,11 +57,15 @@ public sealed class EmailSendExecutor(ICredentialStore credentials, ISmtpSetting
         [Input(Description = "Sender, e.g. 'Ops <ops@example.com>'; default: the credential's or the server's 'from'.", DescriptionZh = "发件人，例如 'Ops <ops@example.com>'；默认取凭据或服务器的 'from'。")]
         public string? From { get; init; }
 
-        [Input(Description = "An smtp credential (host, port, username, password, startTls, from); default: the server's SMTP settings.", UiHint = "credential", DescriptionZh = "smtp 凭据（host、port、username、password、startTls、from）；默认用服务器的 SMTP 设置。")]
+        [Input(Description = "An smtp credential (host, port, username, password, tls: none, starttls or tls, certificateSha256, from); default: the server's SMTP settings.", UiHint = "credential", DescriptionZh = "smtp 凭据（host、port、username、password、tls：none、starttls 或 tls，certificateSha256、from）；默认用服务器的 SMTP 设置。")]
         public string? Credential { get; init; }
     }
 
-    private sealed record Server(string Host, int Port, string? Username, string? Password, bool StartTls, string? From);
+    private sealed record Server(SmtpServer Smtp, string? From)
+    {
+        public string Host => Smtp.Host;
+        public int Port => Smtp.Port;
+    }
 
     protected override async Task<JsonNode?> ExecuteAsync(Inputs inputs, ExecutorContext context, CancellationToken cancellationToken)
     {
@@ -91,77 +94,49 @@ public sealed class EmailSendExecutor(ICredentialStore credentials, ISmtpSetting
             throw new ExecutorInputException($"{Type}: no sender: give 'from', a 'from' in the credential, or the server setting Smtp:From.");
         var from = Address(fromText, "from");
 
-        using var message = new MailMessage { From = from, Subject = subject, SubjectEncoding = Encoding.UTF8, HeadersEncoding = Encoding.UTF8 };
-        foreach (var a in to) message.To.Add(a);
-        foreach (var a in cc) message.CC.Add(a);
-        foreach (var a in bcc) message.Bcc.Add(a);
-        var messageId = $"<{Guid.NewGuid():N}@{from.Host}>";
-        message.Headers["Message-ID"] = messageId;
-        if (text is not null && html is not null)
-        {
-            message.AlternateViews.Add(View(text, MediaTypeNames.Text.Plain));
-            message.AlternateViews.Add(View(html, MediaTypeNames.Text.Html));
-        }
-        else
-        {
-            message.Body = text ?? html;
-            message.IsBodyHtml = text is null;
-            message.BodyEncoding = Encoding.UTF8;
-            message.BodyTransferEncoding = TransferEncoding.QuotedPrintable;
-        }
+        var message = new MimeMessage { Subject = subject, Body = MailBodies.Of(text, html) };
+        message.From.Add(from);
+        message.To.AddRange(to);
+        message.Cc.AddRange(cc);
+        message.Bcc.AddRange(bcc);
+        message.MessageId = MailBodies.NewMessageId(from);
+        var messageId = $"<{message.MessageId}>";
 
+        SmtpDelivery delivery;
         try
         {
-            await MailSender.SendAsync(new SmtpServer(server.Host, server.Port, server.Username, server.Password, server.StartTls), message, outbound, cancellationToken);
+            delivery = await MailSender.SendAsync(server.Smtp, message, outbound, cancellationToken);
         }
-        catch (SmtpFailedRecipientsException e)
+        catch (SmtpDeliveryException e) when (e.Refused.Count > 0)
         {
-            throw Rejected(e.InnerExceptions.Length > 0 ? e.InnerExceptions : [e], server, e);
+            throw Rejected(e.Refused, server, e);
         }
-        catch (SmtpFailedRecipientException e)
+        catch (SmtpDeliveryException e)
         {
-            throw Rejected([e], server, e);
+            throw new EmailDeliveryException($"{Type}: {e.Message}", e);
         }
-        catch (SmtpException e)
-        {
-            throw new EmailDeliveryException(
-                $"{Type}: the SMTP server {server.Host}:{server.Port} did not take the message: {(int)e.StatusCode} {e.StatusCode}: {Reason(e)}", e);
-        }
+
+        if (delivery.Refused.Count > 0) throw Rejected(delivery.Refused, server, null);
 
         context.Logger.LogInformation("Mail {MessageId} sent to {Count} recipient(s) via {Host}:{Port}", messageId, to.Count + cc.Count + bcc.Count, server.Host, server.Port);
         return new JsonObject
         {
             ["messageId"] = messageId,
             ["from"] = from.Address,
+            ["answer"] = delivery.Answer.ToString(),
             ["recipients"] = to.Count + cc.Count + bcc.Count,
         };
     }
 
-    private static Exception Rejected(IReadOnlyList<SmtpFailedRecipientException> failures, Server server, SmtpException e)
+    /// <summary>Refused recipients: all permanently is the BPMN error (a retry would mail the others again);
+    /// any temporary refusal is a failure the engine retries.</summary>
+    private static Exception Rejected(IReadOnlyList<SmtpRefusal> refused, Server server, Exception? inner)
     {
-        var list = string.Join(", ", failures.Select(f => $"{f.FailedRecipient} ({(int)f.StatusCode} {f.StatusCode})"));
-        if (failures.All(f => (int)f.StatusCode is >= 500 and < 600))
+        var list = string.Join(", ", refused.Select(r => $"{r.Address} ({r.Reply})"));
+        if (refused.All(r => r.Permanent))
             return new BpmnErrorException("EMAIL_REJECTED", $"{Type}: the SMTP server {server.Host}:{server.Port} rejected {list}.");
-        return new EmailDeliveryException($"{Type}: the SMTP server {server.Host}:{server.Port} did not accept {list}: {Reason(e)}", e);
-    }
-
-    private static string Reason(Exception e)
-    {
-        // SmtpClient's own message is often just "Failure sending mail."; the cause is inside.
-        var reasons = new List<string>();
-        for (Exception? x = e; x is not null && reasons.Count < 4; x = x.InnerException)
-        {
-            if (!reasons.Contains(x.Message)) reasons.Add(x.Message.Trim());
-        }
-
-        return HttpTarget.Excerpt(string.Join(" ", reasons), 400);
-    }
-
-    private static AlternateView View(string content, string mediaType)
-    {
-        var view = AlternateView.CreateAlternateViewFromString(content, Encoding.UTF8, mediaType);
-        view.TransferEncoding = TransferEncoding.QuotedPrintable;
-        return view;
+        var message = $"{Type}: the SMTP server {server.Host}:{server.Port} did not accept {list}.";
+        return inner is null ? new EmailDeliveryException(message, new InvalidOperationException(list)) : new EmailDeliveryException(message, inner);
     }
 
     private async Task<Server> ServerAsync(string? credentialName, CancellationToken cancellationToken)
@@ -173,7 +148,7 @@ public sealed class EmailSendExecutor(ICredentialStore credentials, ISmtpSetting
                 throw new ExecutorInputException($"{Type}: no SMTP server: name an smtp credential, or configure Smtp:Host on the server.");
             if (defaults.Port is < 1 or > 65535)
                 throw new InvalidOperationException($"{Type}: the server setting Smtp:Port must be between 1 and 65535, not {defaults.Port}.");
-            return new Server(defaults.Host, defaults.Port, Blank(defaults.Username), defaults.Password, defaults.StartTls, defaults.From);
+            return new Server(SmtpServer.From(defaults), defaults.From);
         }
 
         var credential = (await credentials.GetAsync(credentialName, cancellationToken)).Expect(CredentialKind.Smtp);
@@ -181,18 +156,34 @@ public sealed class EmailSendExecutor(ICredentialStore credentials, ISmtpSetting
         if (credential.Optional("port") is { } portText
             && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
             throw new CredentialException($"Credential '{credential.Name}' has a 'port' that is not a port number.");
-        var startTls = credential.Optional("startTls")?.Trim().ToLowerInvariant() switch
+        SmtpTlsMode tls;
+        if (credential.Optional("tls") is { } tlsText)
         {
-            null or "false" or "no" or "0" => false,
-            "true" or "yes" or "1" => true,
-            _ => throw new CredentialException($"Credential '{credential.Name}' has a 'startTls' that is neither true nor false."),
+            tls = MailSettingsStore.Parse(tlsText)
+                ?? throw new CredentialException($"Credential '{credential.Name}' has a 'tls' that is not none, starttls or tls.");
+        }
+        else
+        {
+            tls = credential.Optional("startTls")?.Trim().ToLowerInvariant() switch
+            {
+                null or "false" or "no" or "0" => SmtpTlsMode.None,
+                "true" or "yes" or "1" => SmtpTlsMode.StartTls,
+                _ => throw new CredentialException($"Credential '{credential.Name}' has a 'startTls' that is neither true nor false."),
+            };
+        }
+
+        var defaultsForTimeout = await settings.CurrentAsync(cancellationToken);
+        var smtp = new SmtpServer(credential.Require("host"), port, Blank(credential.Optional("username")), credential.Optional("password"), tls,
+            Blank(credential.Optional("certificateSha256")))
+        {
+            Timeout = TimeSpan.FromSeconds(Math.Clamp(defaultsForTimeout.TimeoutSeconds, 1, 3600)),
         };
-        return new Server(credential.Require("host"), port, credential.Optional("username"), credential.Optional("password"), startTls, credential.Optional("from"));
+        return new Server(smtp, credential.Optional("from"));
     }
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 
-    private static List<MailAddress> Addresses(JsonNode? node, string field)
+    private static List<MailboxAddress> Addresses(JsonNode? node, string field)
     {
         var items = new List<string>();
         switch (node)
@@ -220,11 +211,7 @@ public sealed class EmailSendExecutor(ICredentialStore credentials, ISmtpSetting
         return [.. items.Select(i => Address(i, field))];
     }
 
-    private static MailAddress Address(string text, string field)
-    {
-        if (text.Length > 320 || text.AsSpan().ContainsAny('\r', '\n', '\0')
-            || !MailAddress.TryCreate(text.Trim(), out var address) || !address.Host.Contains('.', StringComparison.Ordinal) && address.Host != "localhost")
-            throw new ExecutorInputException($"{Type}: '{field}' has an invalid address: '{HttpTarget.Excerpt(text, 80)}'.");
-        return address;
-    }
+    private static MailboxAddress Address(string text, string field) =>
+        MailAddresses.Parse(text)
+        ?? throw new ExecutorInputException($"{Type}: '{field}' has an invalid address: '{HttpTarget.Excerpt(text, 80)}'.");
 }

@@ -5,12 +5,13 @@ using WeOps.Engine.Persistence;
 
 namespace WeOps.Activities.Email;
 
-/// <summary>How the connection to the SMTP server is secured: plain, or upgraded with STARTTLS before
-/// authenticating (the server's certificate must be trusted).</summary>
+/// <summary>How the connection to the SMTP server is secured: plain, upgraded with STARTTLS before authenticating,
+/// or TLS from the first byte (implicit TLS, usually port 465). With TLS the server's certificate must be trusted.</summary>
 public enum SmtpTlsMode
 {
     None,
     StartTls,
+    Tls,
 }
 
 /// <summary>The mail settings as the admin console shows them: never the password, only whether one is set,
@@ -35,12 +36,15 @@ public sealed class MailSettingsStore(DatabaseOptions database, IDataProtectionP
 {
     public const string HostKey = "Smtp:Host";
     public const string PortKey = "Smtp:Port";
+    public const string TlsKey = "Smtp:Tls";
+
+    /// <summary>Where settings saved before implicit TLS kept the mode (true or false); read when <see cref="TlsKey"/> is not saved.</summary>
     public const string StartTlsKey = "Smtp:StartTls";
     public const string UsernameKey = "Smtp:Username";
     public const string PasswordKey = "Smtp:Password";
     public const string FromKey = "Smtp:From";
 
-    private static readonly string[] Keys = [HostKey, PortKey, StartTlsKey, UsernameKey, PasswordKey, FromKey];
+    private static readonly string[] Keys = [HostKey, PortKey, TlsKey, StartTlsKey, UsernameKey, PasswordKey, FromKey];
 
     private readonly IDataProtector protector = protection.CreateProtector("WeOps.Settings.v1");
 
@@ -54,10 +58,10 @@ public sealed class MailSettingsStore(DatabaseOptions database, IDataProtectionP
     {
         var stored = await StoredAsync(cancellationToken);
         var current = Merge(stored);
-        var sources = Keys.ToDictionary(k => k["Smtp:".Length..].ToLowerInvariant() switch { "starttls" => "tlsMode", var other => other },
-            k => stored.ContainsKey(k) ? "database" : "configuration");
+        var sources = Keys.Where(k => k != StartTlsKey).ToDictionary(k => k["Smtp:".Length..].ToLowerInvariant() switch { "tls" => "tlsMode", var other => other },
+            k => stored.ContainsKey(k) || k == TlsKey && stored.ContainsKey(StartTlsKey) ? "database" : "configuration");
         var latest = stored.Values.OrderByDescending(r => r.UpdatedAt).FirstOrDefault();
-        return new MailSettingsView(current.Host, current.Port, current.StartTls ? "starttls" : "none", current.Username,
+        return new MailSettingsView(current.Host, current.Port, Name(current.Security), current.Username,
             !string.IsNullOrEmpty(current.Password), current.From, sources,
             latest is null ? null : new DateTimeOffset(DateTime.SpecifyKind(latest.UpdatedAt, DateTimeKind.Utc)), latest?.UpdatedBy);
     }
@@ -79,7 +83,8 @@ public sealed class MailSettingsStore(DatabaseOptions database, IDataProtectionP
 
         Put(HostKey, change.Host);
         Put(PortKey, change.Port.ToString(CultureInfo.InvariantCulture));
-        Put(StartTlsKey, change.TlsMode == SmtpTlsMode.StartTls ? "true" : "false");
+        Put(TlsKey, Name(change.TlsMode));
+        if (rows.TryGetValue(StartTlsKey, out var older)) db.Settings.Remove(older);
         Put(UsernameKey, change.Username);
         Put(FromKey, change.From);
         if (change.Password is not null)
@@ -98,7 +103,9 @@ public sealed class MailSettingsStore(DatabaseOptions database, IDataProtectionP
     {
         string? Text(string key, string? fallback) => stored.TryGetValue(key, out var row) ? row.Value : fallback;
         var port = stored.TryGetValue(PortKey, out var p) && int.TryParse(p.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : configured.Port;
-        var startTls = stored.TryGetValue(StartTlsKey, out var t) ? t.Value == "true" : configured.StartTls;
+        var tls = stored.TryGetValue(TlsKey, out var t) && Parse(t.Value) is { } saved ? saved
+            : stored.TryGetValue(StartTlsKey, out var older) ? (older.Value == "true" ? SmtpTlsMode.StartTls : SmtpTlsMode.None)
+            : configured.Security;
         string? password = configured.Password;
         if (stored.TryGetValue(PasswordKey, out var secret))
         {
@@ -116,10 +123,30 @@ public sealed class MailSettingsStore(DatabaseOptions database, IDataProtectionP
         {
             Host = Text(HostKey, configured.Host),
             Port = port,
-            StartTls = startTls,
+            Tls = tls,
+            CertificateSha256 = configured.CertificateSha256,
+            TimeoutSeconds = configured.TimeoutSeconds,
             Username = Text(UsernameKey, configured.Username),
             Password = password,
             From = Text(FromKey, configured.From),
         };
     }
+
+    /// <summary>The mode as the API and the settings table write it.</summary>
+    public static string Name(SmtpTlsMode mode) => mode switch
+    {
+        SmtpTlsMode.None => "none",
+        SmtpTlsMode.StartTls => "starttls",
+        SmtpTlsMode.Tls => "tls",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
+    };
+
+    /// <summary>A mode from its name (none, starttls, tls; any case); null for anything else.</summary>
+    public static SmtpTlsMode? Parse(string? name) => name?.Trim().ToLowerInvariant() switch
+    {
+        "none" => SmtpTlsMode.None,
+        "starttls" => SmtpTlsMode.StartTls,
+        "tls" => SmtpTlsMode.Tls,
+        _ => null,
+    };
 }

@@ -16,8 +16,21 @@ public sealed record SmtpOptions : ISmtpSettings
     public string? Username { get; init; }
     public string? Password { get; init; }
 
-    /// <summary>Upgrade the connection with STARTTLS before authenticating; the server's certificate must be trusted.</summary>
+    /// <summary>How the connection is secured (<c>Smtp:Tls</c>: none, starttls, tls); unset: <see cref="StartTls"/> decides.</summary>
+    public SmtpTlsMode? Tls { get; init; }
+
+    /// <summary>The older switch for STARTTLS (<c>Smtp:StartTls</c>), read when <see cref="Tls"/> is not set.</summary>
     public bool StartTls { get; init; }
+
+    /// <summary>The SHA-256 fingerprint (hex) of a server certificate to trust although the system does not (a
+    /// self-signed internal server).</summary>
+    public string? CertificateSha256 { get; init; }
+
+    /// <summary>How long one connection, command or reply may take.</summary>
+    public int TimeoutSeconds { get; init; } = 60;
+
+    /// <summary>The TLS mode in effect.</summary>
+    public SmtpTlsMode Security => Tls ?? (StartTls ? SmtpTlsMode.StartTls : SmtpTlsMode.None);
 
     /// <summary>The sender when a step gives none, e.g. <c>WeOps &lt;weops@example.com&gt;</c>.</summary>
     public string? From { get; init; }

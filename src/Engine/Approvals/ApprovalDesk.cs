@@ -53,7 +53,7 @@ public sealed class ApprovalDesk(InstanceStore store, TimeProvider time)
         if (instance is null || ApprovalOf(instance, job.WaitId) is not { } approval) return null;
 
         var now = time.GetUtcNow();
-        var recipients = new List<ApprovalRecipient>();
+        var recipients = new List<(ApprovalRecipient Recipient, ApprovalLinkRow Link)>();
         var undecided = approval.UndecidedSeats.ToHashSet(StringComparer.Ordinal);
         foreach (var seat in job.Seats.Where(undecided.Contains))
         {
@@ -61,9 +61,9 @@ public sealed class ApprovalDesk(InstanceStore store, TimeProvider time)
             {
                 if (string.IsNullOrWhiteSpace(user.Email)) continue;
                 if (approval.BarsAsRequester(user.Username)) continue;
-                if (recipients.Any(r => r.Username == user.Username && r.Seat == seat)) continue;
+                if (recipients.Any(r => r.Recipient.Username == user.Username && r.Recipient.Seat == seat)) continue;
                 var token = ApprovalToken.New();
-                db.ApprovalLinks.Add(new ApprovalLinkRow
+                var link = db.ApprovalLinks.Add(new ApprovalLinkRow
                 {
                     TokenHash = ApprovalToken.Hash(token),
                     InstanceId = job.InstanceId,
@@ -73,14 +73,14 @@ public sealed class ApprovalDesk(InstanceStore store, TimeProvider time)
                     Approver = user.Username,
                     CreatedAt = now.UtcDateTime,
                     ExpiresAt = approval.ExpiresAt?.UtcDateTime,
-                });
-                recipients.Add(new ApprovalRecipient(user.Username, user.DisplayName, user.Email!, seat, token));
+                }).Entity;
+                recipients.Add((new ApprovalRecipient(user.Username, user.DisplayName, user.Email!, seat, token), link));
             }
         }
 
         await db.SaveChangesAsync(cancellationToken);
         return new ApprovalMail(job.Reason, job.InstanceId, instance.DefinitionKey, task.Name, approval.Title ?? task.Name ?? task.ElementId,
-            approval.Requester, approval.Fields, approval.ExpiresAt, recipients);
+            approval.Requester, approval.Fields, approval.ExpiresAt, [.. recipients.Select(r => r.Recipient with { LinkId = r.Link.Id })]);
     }
 
     /// <summary>What a link decides, without changing anything (mail scanners follow links).</summary>
@@ -94,6 +94,35 @@ public sealed class ApprovalDesk(InstanceStore store, TimeProvider time)
     {
         var (view, link) = await LookUpAsync(token, cancellationToken);
         if (view.Status != LinkStatus.Open || link is null) return new DecisionResult(Map(view.Status), view.Message);
+        return await DecideThroughAsync(link, decision, comment, variables, ApprovalChannels.Link, null, cancellationToken);
+    }
+
+    /// <summary>A decision by a reply to the approval mail: the reply names the link (by its signed id) and must come
+    /// from the address the link was mailed to. <paramref name="messageId"/> goes into the history with the decision.</summary>
+    public async Task<DecisionResult> DecideByReplyAsync(long linkId, string sender, string decision, string? comment, string messageId,
+        CancellationToken cancellationToken)
+    {
+        ApprovalLinkView view;
+        ApprovalLinkRow? link;
+        string? address;
+        await using (var db = store.OpenDb())
+        {
+            link = await db.ApprovalLinks.AsNoTracking().FirstOrDefaultAsync(l => l.Id == linkId, cancellationToken);
+            if (link is null) return new DecisionResult(DecisionStatus.Unknown, "This reply does not answer a request of ours (its reply address or references name none).");
+            (view, link) = await ViewOfAsync(db, link, byReply: true, cancellationToken);
+            address = await db.Users.AsNoTracking().Where(u => u.Username == link!.Approver).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        if (!string.Equals(address?.Trim(), sender.Trim(), StringComparison.OrdinalIgnoreCase))
+            return new DecisionResult(DecisionStatus.Forbidden, $"The request was mailed to {link!.Approver}; a reply from {sender} cannot decide it.");
+        if (view.Status != LinkStatus.Open) return new DecisionResult(Map(view.Status), view.Message);
+        return await DecideThroughAsync(link!, decision, comment, null, ApprovalChannels.Mail, messageId, cancellationToken);
+    }
+
+    /// <summary>Decides through a link, once: the link is marked used under the instance's lock, in the step's transaction.</summary>
+    private async Task<DecisionResult> DecideThroughAsync(ApprovalLinkRow link, string decision, string? comment, JsonObject? variables, string channel,
+        string? reference, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow().UtcDateTime;
 
         // Under the instance lock: mark this link used, or find it used by a concurrent request.
@@ -101,10 +130,10 @@ public sealed class ApprovalDesk(InstanceStore store, TimeProvider time)
         {
             var marked = await db.ApprovalLinks.Where(l => l.Id == link.Id && l.UsedAt == null)
                 .ExecuteUpdateAsync(u => u.SetProperty(l => l.UsedAt, now).SetProperty(l => l.Decision, decision), ct);
-            return marked == 1 ? null : "This link has already been used.";
+            return marked == 1 ? null : channel == ApprovalChannels.Mail ? "this request has already been decided with its link or a reply" : "This link has already been used.";
         };
         var outcome = await store.HandleAsync(link.InstanceId,
-            new ApprovalDecided(link.WaitId, link.Seat, link.Approver, decision, comment, ApprovalChannels.Link, variables), null, cancellationToken, guard);
+            new ApprovalDecided(link.WaitId, link.Seat, link.Approver, decision, comment, channel, variables, reference), null, cancellationToken, guard);
         return Result(outcome, link.WaitId);
     }
 
@@ -182,10 +211,16 @@ public sealed class ApprovalDesk(InstanceStore store, TimeProvider time)
         await using var db = store.OpenDb();
         var link = await db.ApprovalLinks.AsNoTracking().FirstOrDefaultAsync(l => l.TokenHash == hash, cancellationToken);
         if (link is null) return (Unknown, null);
+        return await ViewOfAsync(db, link, byReply: false, cancellationToken);
+    }
+
+    /// <summary>What a link leads to now; <paramref name="byReply"/> words it for a reply to the mail instead of the link.</summary>
+    private async Task<(ApprovalLinkView View, ApprovalLinkRow? Link)> ViewOfAsync(WeOpsDb db, ApprovalLinkRow link, bool byReply, CancellationToken cancellationToken)
+    {
         if (link.UsedAt is not null)
-            return (new ApprovalLinkView(LinkStatus.Used, $"This link has already been used: {link.Approver} chose to {link.Decision} on {DefinitionStore.Utc(link.UsedAt.Value):yyyy-MM-dd HH:mm} UTC."), link);
+            return (new ApprovalLinkView(LinkStatus.Used, $"{(byReply ? "This request has already been answered with its link or a reply" : "This link has already been used")}: {link.Approver} chose to {link.Decision} on {DefinitionStore.Utc(link.UsedAt.Value):yyyy-MM-dd HH:mm} UTC."), link);
         if (link.ExpiresAt is { } expires && expires <= time.GetUtcNow().UtcDateTime)
-            return (new ApprovalLinkView(LinkStatus.Expired, $"This link expired on {DefinitionStore.Utc(expires):yyyy-MM-dd HH:mm} UTC; nothing can be decided with it any more."), link);
+            return (new ApprovalLinkView(LinkStatus.Expired, $"{(byReply ? "This request" : "This link")} expired on {DefinitionStore.Utc(expires):yyyy-MM-dd HH:mm} UTC; nothing can be decided with it any more."), link);
         var task = await db.UserTasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == link.TaskId, cancellationToken);
         if (task is null || task.State != UserTaskStates.Open)
             return (new ApprovalLinkView(LinkStatus.Closed, task?.State == UserTaskStates.Completed
@@ -194,7 +229,7 @@ public sealed class ApprovalDesk(InstanceStore store, TimeProvider time)
         var instance = await db.Instances.AsNoTracking().FirstAsync(i => i.Id == link.InstanceId, cancellationToken);
         var approval = ApprovalOf(instance, link.WaitId);
         if (approval is null || !approval.Seats.Contains(link.Seat))
-            return (new ApprovalLinkView(LinkStatus.Closed, "This request was handed to someone else; this link no longer decides it."), link);
+            return (new ApprovalLinkView(LinkStatus.Closed, byReply ? "This request was handed to someone else; your reply no longer decides it." : "This request was handed to someone else; this link no longer decides it."), link);
         if (approval.DecisionOf(link.Seat) is { } earlier)
             return (new ApprovalLinkView(LinkStatus.Closed, $"{ApprovalState.Describe(link.Seat)} has already decided ({earlier.Decision} by {earlier.Approver})."), link);
 

@@ -6,8 +6,9 @@ namespace WeOps.Engine.Approvals;
 /// that asked for it, so it is sent even when this node stops before sending.</summary>
 public sealed record ApprovalMailJob(Guid InstanceId, int WaitId, IReadOnlyList<string> Seats, string Reason);
 
-/// <summary>One approver to mail, with the link token issued for them (the only moment it exists in clear).</summary>
-public sealed record ApprovalRecipient(string Username, string? DisplayName, string Email, string Seat, string Token);
+/// <summary>One approver to mail, with the link token issued for them (the only moment it exists in clear) and the
+/// link's id, which a reply to the mail names (signed) to decide through the same link.</summary>
+public sealed record ApprovalRecipient(string Username, string? DisplayName, string Email, string Seat, string Token, long LinkId = 0);
 
 /// <summary>What an approval mail says: the request and, per approver, a link.</summary>
 public sealed record ApprovalMail(

@@ -107,6 +107,9 @@ public static class ApprovalChannels
     public const string Api = "api";
     public const string Designer = "designer";
 
+    /// <summary>A reply to the approval mail, read from the reply mailbox; only the server sets it.</summary>
+    public const string Mail = "mail";
+
     public static bool IsKnown(string? text) => text is Link or Api or Designer;
 }
 

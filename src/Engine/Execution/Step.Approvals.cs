@@ -125,7 +125,7 @@ internal sealed partial class Step
         var decided = approval with { Decisions = [.. approval.Decisions, new ApprovalDecision(s.Seat, s.Approver, s.Decision, s.Comment, s.Channel, now)] };
         var node = (Activity)graph.Node(wait.ElementId);
         var forSeat = s.Seat == ApprovalState.UserPrefix + s.Approver ? "" : $" for {ApprovalState.Describe(s.Seat)}";
-        Record(HistoryKind.ApprovalDecided, node, token, $"{s.Decision}{forSeat} by {s.Channel}{(string.IsNullOrEmpty(s.Comment) ? "" : ": " + s.Comment)}", s.Approver);
+        Record(HistoryKind.ApprovalDecided, node, token, $"{s.Decision}{forSeat} by {s.Channel}{(s.Reference is null ? "" : " " + s.Reference)}{(string.IsNullOrEmpty(s.Comment) ? "" : ": " + s.Comment)}", s.Approver);
 
         if (decided.CurrentOutcome is { } outcome)
         {

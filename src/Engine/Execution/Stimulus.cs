@@ -51,8 +51,9 @@ public sealed record VariablesUpdated(JsonObject Variables, string? Actor = null
 public sealed record InstanceCancelled(string? Reason = null, string? Actor = null) : Stimulus;
 
 /// <summary>An approver decided (approve or reject) for one seat of an approval task; <paramref name="Channel"/>
-/// says where: link, api or designer. <paramref name="Variables"/>: the values of the approval's form, set with the decision.</summary>
-public sealed record ApprovalDecided(int WaitId, string Seat, string Approver, string Decision, string? Comment, string Channel, JsonObject? Variables = null) : Stimulus;
+/// says where: link, api, designer or mail. <paramref name="Variables"/>: the values of the approval's form, set with the decision.
+/// <paramref name="Reference"/>: what the decision came in, for the history (a reply's Message-Id).</summary>
+public sealed record ApprovalDecided(int WaitId, string Seat, string Approver, string Decision, string? Comment, string Channel, JsonObject? Variables = null, string? Reference = null) : Stimulus;
 
 /// <summary>A user task changes hands. For a plain task the assignee becomes <paramref name="To"/>; for an approval,
 /// <paramref name="Seat"/> is replaced by the user seat of <paramref name="To"/>. <paramref name="Delegated"/>: the holder

@@ -317,6 +317,21 @@ public sealed class ApprovalLinkRow
     public string? Decision { get; set; }
 }
 
+/// <summary>A reply to approval mail read from the reply mailbox, kept by its Message-Id so that it is acted on once.
+/// <see cref="MailboxCopy"/> names the copy in the mailbox (UIDVALIDITY:UID): the same copy seen again by another
+/// node is skipped, another copy of the same message is a replay.</summary>
+public sealed class ApprovalReplyRow
+{
+    public required string MessageId { get; set; }
+    public required string MailboxCopy { get; set; }
+    public long? LinkId { get; set; }
+    public string? Sender { get; set; }
+
+    /// <summary>What came of it: decided, refused, ignored, or processing while a node is at it.</summary>
+    public required string Outcome { get; set; }
+    public DateTime ReceivedAt { get; set; }
+}
+
 /// <summary>The last number given to tickets of one type; incremented in the transaction that stores the
 /// ticket, so a rolled-back create leaves no gap and two creates never share a number.</summary>
 public sealed class TicketCounterRow

@@ -34,6 +34,7 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
     public DbSet<SignInFailureRow> SignInFailures => Set<SignInFailureRow>();
     public DbSet<AuditEntryRow> AuditLog => Set<AuditEntryRow>();
     public DbSet<SettingRow> Settings => Set<SettingRow>();
+    public DbSet<ApprovalReplyRow> ApprovalReplies => Set<ApprovalReplyRow>();
 
     /// <summary>PostgreSQL cannot store U+0000 in text (SQLite can): a NUL from outside (a business key, a
     /// script's error, an executor's output) would fail the whole step. Every string column stores it as
@@ -289,6 +290,18 @@ public sealed class WeOpsDb(DbContextOptions<WeOpsDb> options) : DbContext(optio
             e.Property(l => l.Decision).HasColumnName("decision").HasMaxLength(20);
             e.HasIndex(l => l.TokenHash).IsUnique().HasDatabaseName("ux_approval_links_token_hash");
             e.HasIndex(l => l.TaskId).HasDatabaseName("ix_approval_links_task");
+        });
+        model.Entity<ApprovalReplyRow>(e =>
+        {
+            e.ToTable("approval_replies");
+            e.HasKey(r => r.MessageId).HasName("pk_approval_replies");
+            e.Property(r => r.MessageId).HasColumnName("message_id").HasMaxLength(1000);
+            e.Property(r => r.MailboxCopy).HasColumnName("mailbox_copy").HasMaxLength(200);
+            e.Property(r => r.LinkId).HasColumnName("link_id");
+            e.Property(r => r.Sender).HasColumnName("sender").HasMaxLength(320);
+            e.Property(r => r.Outcome).HasColumnName("outcome").HasMaxLength(40);
+            e.Property(r => r.ReceivedAt).HasColumnName("received_at");
+            e.HasIndex(r => r.ReceivedAt).HasDatabaseName("ix_approval_replies_received_at");
         });
         AlertTables.Configure(model);
         OnTicketsCreating(model);

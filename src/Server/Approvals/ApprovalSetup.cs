@@ -5,7 +5,8 @@ using WeOps.Engine.Approvals;
 
 namespace WeOps.Server.Approvals;
 
-/// <summary>Approval mail and pages: where links point (<c>Approvals:BaseUrl</c>), the mailer, the form tokens.</summary>
+/// <summary>Approval mail and pages: where links point (<c>Approvals:BaseUrl</c>), the mailer, the form tokens, and
+/// approval by reply (<c>Approvals:Reply</c>): the signed reply tokens and, when configured, the IMAP reader.</summary>
 public static class ApprovalSetup
 {
     public static WebApplicationBuilder AddWeOpsApprovals(this WebApplicationBuilder builder)
@@ -18,6 +19,14 @@ public static class ApprovalSetup
         builder.Services.AddSingleton(sp => new ApprovalLinkBase(() => string.IsNullOrWhiteSpace(configured) ? OwnAddress(sp) : new Uri(configured)));
         builder.Services.AddSingleton<IApprovalMailer, ApprovalMailer>();
         builder.Services.AddSingleton<ApprovalFormToken>();
+
+        var replies = builder.Configuration.GetSection("Approvals:Reply").Get<ApprovalReplyOptions>() ?? new ApprovalReplyOptions();
+        if (replies.Problem() is { } problem) throw new InvalidOperationException(problem);
+        builder.Services.AddSingleton(replies);
+        builder.Services.AddSingleton<ApprovalReplyToken>();
+        builder.Services.AddSingleton<ApprovalReplyLedger>();
+        builder.Services.AddSingleton<ApprovalReplyDesk>();
+        if (replies.Enabled) builder.Services.AddHostedService<ApprovalReplyInbox>();
         return builder;
     }
 

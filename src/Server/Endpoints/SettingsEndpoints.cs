@@ -1,4 +1,4 @@
-using System.Net.Mail;
+using MimeKit;
 using WeOps.Activities.Email;
 using WeOps.Activities.Network;
 using WeOps.Server.Audit;
@@ -15,8 +15,10 @@ public static class SettingsEndpoints
 
     public sealed record MailTestRequest(string? To);
 
-    /// <summary>What the SMTP server answered: <see cref="Sent"/> false carries its error text.</summary>
-    public sealed record MailTestResult(bool Sent, string Server, string Answer);
+    /// <summary>What the SMTP server answered: <see cref="Answer"/> is its reply as it came (e.g. "250 2.0.0 Ok: queued
+    /// as 4F2A", or the refusal "550 5.1.1 No such mailbox"), or what failed before any reply (connection, TLS, sign-in);
+    /// <see cref="Code"/> is the reply's status code when there was one.</summary>
+    public sealed record MailTestResult(bool Sent, string Server, string Answer, int? Code, string Subject);
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -32,20 +34,15 @@ public static class SettingsEndpoints
             if (host.Length is 0 or > 255 || host.StartsWith('-') || host.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
                 errors["host"] = ["The SMTP server is a host name or IP address, e.g. smtp.example.com."];
             if (request.Port is not (>= 1 and <= 65535))
-                errors["port"] = ["The port is a number from 1 to 65535 (usually 25, 587 with STARTTLS)."];
-            var tls = request.TlsMode?.Trim().ToLowerInvariant() switch
-            {
-                null or "" or "none" => SmtpTlsMode.None,
-                "starttls" => SmtpTlsMode.StartTls,
-                _ => (SmtpTlsMode?)null,
-            };
-            if (tls is null) errors["tlsMode"] = ["The TLS mode is 'none' or 'starttls'."];
+                errors["port"] = ["The port is a number from 1 to 65535 (usually 25, 587 with STARTTLS, 465 with TLS)."];
+            var tls = string.IsNullOrWhiteSpace(request.TlsMode) ? SmtpTlsMode.None : MailSettingsStore.Parse(request.TlsMode);
+            if (tls is null) errors["tlsMode"] = ["The TLS mode is 'none', 'starttls' or 'tls'."];
             if (request.Username is { Length: > 200 } || request.Username?.Any(char.IsControl) == true)
                 errors["username"] = ["The user name has at most 200 characters and no control characters."];
             if (request.Password is { Length: > 500 })
                 errors["password"] = ["The password has at most 500 characters."];
             var from = request.From?.Trim();
-            if (string.IsNullOrEmpty(from) || from.Length > 320 || !MailAddress.TryCreate(from, out _))
+            if (MailAddresses.Parse(from) is null)
                 errors["from"] = ["The sender is a mail address, e.g. WeOps <weops@example.com>."];
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The mail settings are not valid");
 
@@ -62,45 +59,45 @@ public static class SettingsEndpoints
             AuditLog audit, CancellationToken cancellationToken) =>
         {
             var to = request.To?.Trim() ?? "";
-            if (to.Length is 0 or > 320 || !MailAddress.TryCreate(to, out var recipient))
+            if (MailAddresses.Parse(to) is not { } recipient)
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["to"] = ["Give the mail address to send the test to, e.g. you@example.com."] });
             var smtp = await settings.CurrentAsync(cancellationToken);
             if (string.IsNullOrWhiteSpace(smtp.Host))
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["host"] = ["No SMTP server is set: save the mail settings first."] });
-            if (string.IsNullOrWhiteSpace(smtp.From) || !MailAddress.TryCreate(smtp.From, out var from))
+            if (MailAddresses.Parse(smtp.From) is not { } from)
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["No sender address is set: save the mail settings first."] });
 
             var server = SmtpServer.From(smtp);
-            using var message = new MailMessage(from, recipient)
+            var message = new MimeMessage
             {
                 Subject = $"WeOps test message {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} UTC",
-                Body = $"This message was sent from the WeOps admin console by {http.User.Identity?.Name} to check the mail settings.",
+                Body = MailBodies.Of($"This message was sent from the WeOps admin console by {http.User.Identity?.Name} to check the mail settings.", null),
             };
+            message.From.Add(from);
+            message.To.Add(recipient);
+            message.MessageId = MailBodies.NewMessageId(from);
             MailTestResult result;
             try
             {
-                await MailSender.SendAsync(server, message, outbound, cancellationToken);
-                result = new MailTestResult(true, server.ToString(), $"The SMTP server {server} accepted the message \"{message.Subject}\" for {recipient.Address}.");
+                var delivery = await MailSender.SendAsync(server, message, outbound, cancellationToken);
+                result = delivery.Refused.Count > 0
+                    ? new MailTestResult(false, server.ToString(), delivery.Refused[0].Reply.ToString(), delivery.Refused[0].Reply.Code, message.Subject)
+                    : new MailTestResult(true, server.ToString(), delivery.Answer.ToString(), delivery.Answer.Code, message.Subject);
             }
-            catch (Exception e) when (e is SmtpException or OutboundRefusedException or InvalidOperationException)
+            catch (SmtpDeliveryException e)
             {
-                result = new MailTestResult(false, server.ToString(), Reason(e));
+                result = new MailTestResult(false, server.ToString(), e.Reply?.ToString() ?? Cap(e.Message), e.Reply?.Code, message.Subject);
+            }
+            catch (OutboundRefusedException e)
+            {
+                result = new MailTestResult(false, server.ToString(), Cap(e.Message), null, message.Subject);
             }
 
             await audit.WriteAsync(AuditActions.MailTestSent, http.User.Identity?.Name, http.Connection.RemoteIpAddress?.ToString(),
-                $"to {recipient.Address} via {server}: {(result.Sent ? "accepted" : "failed")}", cancellationToken);
+                $"to {recipient.Address} via {server}: {(result.Sent ? "accepted" : "failed")}: {result.Answer}", cancellationToken);
             return TypedResults.Ok(result);
         });
     }
 
-    /// <summary>SmtpClient's own message is often just "Failure sending mail."; the server's answer is inside.</summary>
-    private static string Reason(Exception e)
-    {
-        var reasons = new List<string>();
-        if (e is SmtpException smtp) reasons.Add($"{(int)smtp.StatusCode} {smtp.StatusCode}:");
-        for (Exception? x = e; x is not null && reasons.Count < 5; x = x.InnerException)
-            if (!reasons.Contains(x.Message.Trim())) reasons.Add(x.Message.Trim());
-        var text = string.Join(" ", reasons);
-        return text.Length > 1000 ? text[..1000] : text;
-    }
+    private static string Cap(string text) => text.Length > 1000 ? text[..1000] : text;
 }

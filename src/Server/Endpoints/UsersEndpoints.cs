@@ -1,4 +1,4 @@
-using System.Net.Mail;
+using WeOps.Activities.Email;
 using FluentValidation;
 using WeOps.Engine.Approvals;
 using WeOps.Server.Api;
@@ -148,7 +148,7 @@ public static class UsersEndpoints
         name is { Length: > 0 and <= MaxUsernameLength } && !name.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c is ',' or ':');
 
     private static bool BeAnAddress(string? email) =>
-        string.IsNullOrWhiteSpace(email) || email.Length <= 320 && MailAddress.TryCreate(email.Trim(), out var a) && a.Address == email.Trim();
+        string.IsNullOrWhiteSpace(email) || email.Length <= 320 && MailAddresses.Parse(email) is { } a && a.Address == email.Trim();
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 

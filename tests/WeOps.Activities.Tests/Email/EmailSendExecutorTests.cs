@@ -61,7 +61,8 @@ public sealed class EmailSendExecutorTests
         Assert.Equal(["weops@weops.test"], mail.AddressesIn("from"));
         Assert.Equal("multipart/alternative", mail.ContentType);
         Assert.Equal(["text/plain", "text/html"], mail.Parts.Select(p => p.ContentType));
-        Assert.Equal("Disk /var is 95% full.\nSee the runbook.", mail.Parts[0].Body);
+        // Line breaks travel as CRLF in mail (RFC 5322), whatever the step wrote.
+        Assert.Equal("Disk /var is 95% full.\r\nSee the runbook.", mail.Parts[0].Body);
         Assert.Equal("<p>Disk <b>/var</b> is 95% full.</p>", mail.Parts[1].Body);
         Assert.Equal((string)output["messageId"]!, mail.Header("message-id"));
         Assert.Equal(5, (int)output["recipients"]!);
@@ -173,6 +174,50 @@ public sealed class EmailSendExecutorTests
             ["text"] = "x",
             ["credential"] = "tls",
         }));
+
+        Assert.Contains("certificate", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(TestSmtpServer.Password, error.Message);
+        await Assert.ThrowsAsync<TimeoutException>(() => TestSmtpServer.WaitForAsync(marker, TimeSpan.FromMilliseconds(500)));
+    }
+
+    [Fact]
+    public async Task Implicit_tls_with_the_servers_pinned_certificate_authenticates_sends_and_reports_the_servers_answer()
+    {
+        var marker = Marker();
+        credentials.Add(new Credential("smtps", CredentialKind.Smtp, new Dictionary<string, string>
+        {
+            ["host"] = "127.0.0.1",
+            ["port"] = TestSmtpServer.TlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["username"] = TestSmtpServer.User,
+            ["password"] = TestSmtpServer.Password,
+            ["tls"] = "tls",
+            ["certificateSha256"] = TestSmtpServer.CertificateSha256,
+            ["from"] = "desk@ops.test",
+        }));
+
+        var output = (await RunAsync(new JsonObject { ["to"] = "ops@example.test", ["subject"] = marker, ["text"] = "over TLS", ["credential"] = "smtps" }))!;
+
+        var mail = await TestSmtpServer.WaitForAsync(marker);
+        Assert.Equal(TestSmtpServer.User, mail.Header("x-authenticated-user"));
+        Assert.Equal("250 OK stored", (string?)output["answer"]);
+    }
+
+    [Fact]
+    public async Task Implicit_tls_with_an_untrusted_certificate_fails_and_sends_nothing()
+    {
+        var marker = Marker();
+        credentials.Add(new Credential("smtps-untrusted", CredentialKind.Smtp, new Dictionary<string, string>
+        {
+            ["host"] = "127.0.0.1",
+            ["port"] = TestSmtpServer.TlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["username"] = TestSmtpServer.User,
+            ["password"] = TestSmtpServer.Password,
+            ["tls"] = "tls",
+            ["from"] = "desk@ops.test",
+        }));
+
+        var error = await Assert.ThrowsAsync<EmailDeliveryException>(() => RunAsync(
+            new JsonObject { ["to"] = "ops@example.test", ["subject"] = marker, ["text"] = "x", ["credential"] = "smtps-untrusted" }));
 
         Assert.Contains("certificate", error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(TestSmtpServer.Password, error.Message);

@@ -11,6 +11,14 @@ public static class TestSmtpServer
     public static string Password => Env("WEOPS_TEST_SMTP_PASSWORD");
     public static string Maildir => Env("WEOPS_TEST_SMTP_MAILDIR");
 
+    /// <summary>The same server's second listener, which speaks TLS from the first byte (implicit TLS).</summary>
+    public static int TlsPort => int.Parse(Env("WEOPS_TEST_SMTP_TLS_PORT"), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The SHA-256 fingerprint of the server's self-signed certificate, to pin it.</summary>
+    public static string CertificateSha256 =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+            System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(Env("WEOPS_TEST_SMTP_CERT"))).RawData));
+
     private static string Env(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
             ? value

@@ -12,7 +12,7 @@ namespace WeOps.Server.Tests.Approvals;
 
 /// <summary>A server that mails approvals through the test SMTP server (scripts/services/smtp.sh), on a clock the
 /// tests move, with the users alice, bob, carol (group cab: carl, cora) and a key for each.</summary>
-public sealed partial class ApprovalServer : IAsyncLifetime
+public partial class ApprovalServer : IAsyncLifetime
 {
     public static readonly string[] People = ["alice", "bob", "carol", "carl", "cora", "rita"];
     private readonly Dictionary<string, HttpClient> asUser = [];
@@ -29,10 +29,14 @@ public sealed partial class ApprovalServer : IAsyncLifetime
 
     public HttpClient As(string username) => asUser[username];
 
-    public async Task InitializeAsync()
+    /// <summary>More server arguments, for a fixture that needs more configuration.</summary>
+    protected virtual string[] ExtraArguments => [];
+
+    public virtual async Task InitializeAsync()
     {
         server = await RunningServer.StartAsync(
         [
+            .. ExtraArguments,
             $"--Auth:AdminApiKey={RunningServer.AdminKey}",
             "--Smtp:Host=127.0.0.1",
             $"--Smtp:Port={TestSmtpServer.Port}",
@@ -53,7 +57,7 @@ public sealed partial class ApprovalServer : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (server is not null) await server.DisposeAsync();
     }

@@ -21,7 +21,7 @@ export async function mailSection(body) {
   const fields = [
     field('host', t('SMTP server'), { required: true, value: settings.host, hint: source('host') }),
     field('port', t('Port'), { kind: 'number', value: settings.port, hint: source('port') }),
-    field('tlsMode', t('TLS'), { kind: 'select', value: settings.tlsMode, options: [['none', t('None (plain SMTP)')], ['starttls', t('STARTTLS (certificate must be trusted)')]], hint: source('tlsMode') }),
+    field('tlsMode', t('TLS'), { kind: 'select', value: settings.tlsMode, options: [['none', t('None (plain SMTP)')], ['starttls', t('STARTTLS (certificate must be trusted)')], ['tls', t('TLS from the first byte (implicit TLS, usually port 465; certificate must be trusted)')]], hint: source('tlsMode') }),
     field('username', t('User name'), { value: settings.username, hint: t('Empty: send without signing in.') }),
     field('password', t('Password'), { kind: 'password', placeholder: settings.passwordSet ? t('(set; leave empty to keep)') : '', hint: settings.passwordSet ? t('A password is set. Type a new one to replace it.') : t('No password is set.') }),
     field('from', t('Sender address'), { required: true, value: settings.from, placeholder: 'WeOps <weops@example.com>' })
@@ -60,7 +60,8 @@ export async function mailSection(body) {
       try {
         const result = await admin.testMail(to.input.value.trim());
         clear(answer, h('div', { class: `notice ${result.sent ? 'ok' : 'error'}`, role: result.sent ? 'status' : 'alert' },
-          h('strong', {}, result.sent ? t('Sent.') : t('Not sent.')), ' ', t('The SMTP server {server} answered:', { server: result.server }), ' ', h('code', {}, result.answer)));
+          h('strong', {}, result.sent ? t('Sent.') : t('Not sent.')), ' ',
+          result.code ? t('The SMTP server {server} answered:', { server: result.server }) : t('No answer from the SMTP server {server}:', { server: result.server }), ' ', h('code', {}, result.answer)));
       } catch (e) {
         showProblem([to], answer, e);
       }
