@@ -62,6 +62,8 @@ public sealed partial class IncidentWalkTests(DesignerFixture designer)
         await Expect(row).ToContainTextAsync("Triage and assign", new() { Timeout = 30_000 });
         await Expect(row.Locator("td.ticket a")).ToHaveTextAsync(IncidentNumber());
         var number = (await row.Locator("td.ticket a").TextContentAsync())!;
+        await Expect(row.Locator(".fjs-form")).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "The task list with its triage form is wider than the 1366 px screen.");
         await ShotAsync(page, "tasks", "#tasks tbody tr");
         await row.Locator("a.task-link").ClickAsync();
         await Expect(page.Locator("#task-title")).ToHaveTextAsync("Triage and assign");
