@@ -68,7 +68,8 @@ public sealed record NewTicket(
     JsonObject Fields);
 
 /// <summary>Changes to a ticket; null leaves a field as it is. <see cref="Fields"/> is merged (a null
-/// value removes a field).</summary>
+/// value removes a field). <see cref="ClearAssignee"/> takes the ticket off its assignee (it waits in its
+/// group's queue); it cannot go with an <see cref="Assignee"/>.</summary>
 public sealed record TicketChanges(
     string? Title = null,
     string? Description = null,
@@ -77,7 +78,8 @@ public sealed record TicketChanges(
     string? Assignee = null,
     string? Group = null,
     TicketAffected? Affected = null,
-    JsonObject? Fields = null);
+    JsonObject? Fields = null,
+    bool ClearAssignee = false);
 
 /// <summary>A list query; null filters match everything.</summary>
 public sealed record TicketQuery(

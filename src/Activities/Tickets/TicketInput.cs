@@ -35,9 +35,11 @@ public static partial class TicketInput
     }
 
     public static TicketChanges ReadChanges(string? title, string? description, JsonNode? impact, JsonNode? urgency,
-        string? assignee, string? group, JsonNode? affected, JsonNode? fields)
+        string? assignee, string? group, JsonNode? affected, JsonNode? fields, bool clearAssignee = false)
     {
         var problems = new List<(string, string)>();
+        if (clearAssignee && !string.IsNullOrWhiteSpace(assignee))
+            problems.Add(("clearAssignee", "cannot go with an assignee: either name who works on it or take it off them."));
         var changes = new TicketChanges(
             title is null ? null : Line(title, "title", MaxTitle, problems, required: true),
             Text(description, "description", MaxText, problems),
@@ -46,7 +48,8 @@ public static partial class TicketInput
             Line(assignee, "assignee", MaxName, problems),
             Line(group, "group", MaxName, problems),
             Affected(affected, problems),
-            Fields(fields, problems));
+            Fields(fields, problems),
+            clearAssignee);
         return problems.Count > 0 ? throw new TicketInputException(problems) : changes;
     }
 

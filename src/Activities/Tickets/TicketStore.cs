@@ -168,6 +168,12 @@ public sealed class TicketStore(DatabaseOptions database, TicketPolicy policy, T
             Set("title", row.Title, changes.Title, v => row.Title = v);
             Set("description", row.Description, changes.Description, v => row.Description = v);
             Set("assignee", row.Assignee, changes.Assignee, v => row.Assignee = v);
+            if (changes.ClearAssignee && row.Assignee is { } previous)
+            {
+                what["assignee"] = new JsonObject { ["from"] = previous, ["to"] = null };
+                row.Assignee = null;
+            }
+
             Set("group", row.AssignmentGroup, changes.Group, v => row.AssignmentGroup = v);
             Set("impact", TicketPolicy.LevelName(row.Impact), changes.Impact is { } i ? TicketPolicy.LevelName(i) : null, _ => row.Impact = changes.Impact!.Value);
             Set("urgency", TicketPolicy.LevelName(row.Urgency), changes.Urgency is { } u ? TicketPolicy.LevelName(u) : null, _ => row.Urgency = changes.Urgency!.Value);

@@ -41,6 +41,10 @@ public sealed class TicketUpdateExecutor(TicketStore tickets) : Executor<TicketU
         [Input(Description = "The assignment group.", DescriptionZh = "处理组。")]
         public string? Group { get; init; }
 
+        [Input(Description = "true: take the ticket off its assignee, so it waits in its group's queue (an escalation to another group).",
+            DescriptionZh = "为 true 时清除处理人，工单回到处理组的队列等待（例如升级到另一个组）。")]
+        public bool ClearAssignee { get; init; }
+
         [Input(Description = "{hosts: [...], services: [...]}; replaces the lists given.", UiHint = "json", DescriptionZh = "{hosts: [...], services: [...]}；替换所给的列表。")]
         public JsonObject? Affected { get; init; }
 
@@ -52,7 +56,7 @@ public sealed class TicketUpdateExecutor(TicketStore tickets) : Executor<TicketU
         TicketSteps.Run<JsonNode?>(Type, async () =>
         {
             var changes = TicketInput.ReadChanges(inputs.Title, inputs.Description, inputs.Impact, inputs.Urgency,
-                inputs.Assignee, inputs.Group, inputs.Affected, inputs.Fields);
+                inputs.Assignee, inputs.Group, inputs.Affected, inputs.Fields, inputs.ClearAssignee);
             var detail = await tickets.UpdateAsync(inputs.Number?.Trim() ?? "", changes, TicketSteps.Actor(context), cancellationToken);
             return TicketSteps.Output(detail.Ticket);
         });

@@ -235,7 +235,7 @@ internal sealed partial class Step
         if (!TryGetWait<UserTaskWait>(s.WaitId, out var wait, out var token, out var ignored)) return ignored;
         if (wait.Approval is not null) return $"task {s.WaitId} is an approval: it ends by its approvers' decisions, not by completing it";
         var activity = (Activity)graph.Node(wait.ElementId);
-        Complete(token, () => ApplyResult(token, activity.Outputs, s.Variables), s.Actor);
+        Complete(token, () => ApplyResult(token, activity.Outputs, s.Variables, completedBy: s.Actor ?? ""), s.Actor);
         return null;
     }
 

@@ -52,8 +52,9 @@ internal sealed partial class Step
     /// <summary>Writes what an activity produced (executor output, task form, message payload, child
     /// variables) into the token's scope: through the <c>ops:output</c> mappings when there are any,
     /// else every field of the result. Inside a multi-instance item the result also becomes the item's
-    /// local <c>output</c>, for the loop's output element.</summary>
-    private void ApplyResult(Token token, IReadOnlyList<VariableMapping> outputs, JsonNode? result)
+    /// local <c>output</c>, for the loop's output element. A user task's mappings also see <c>completedBy</c>,
+    /// who completed it, so a process can name that person on its records.</summary>
+    private void ApplyResult(Token token, IReadOnlyList<VariableMapping> outputs, JsonNode? result, string? completedBy = null)
     {
         var scope = ScopeOf(token);
         var inLoopItem = scope.Kind == ScopeKind.MultiInstanceItem && scope.ElementId == token.ElementId;
@@ -69,6 +70,7 @@ internal sealed partial class Step
             }
 
             variables["output"] = result;
+            if (completedBy is not null) variables["completedBy"] = completedBy;
             foreach (var output in outputs)
                 SetVariable(token.ScopeId, output.Name, expressions.EvaluateTemplate(output.Value, variables));
             return;

@@ -21,8 +21,9 @@ public sealed record FormField
     public required string Label { get; init; }
     public bool Required { get; init; }
 
-    /// <summary>The approval decision (approve or reject) that makes the field required: form-js
-    /// <c>properties.requiredOn</c>, e.g. a reason required only when rejecting.</summary>
+    /// <summary>The approval decision (approve or reject), or the task's outcome (an option of its <c>outcome</c>
+    /// field), that makes the field required: form-js <c>properties.requiredOn</c>, e.g. a reason required only when
+    /// rejecting, a group only when escalating.</summary>
     public string? RequiredOn { get; init; }
     public double? Min { get; init; }
     public double? Max { get; init; }

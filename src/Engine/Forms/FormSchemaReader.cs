@@ -62,6 +62,7 @@ public static class FormSchemaReader
         ReadComponents(components, "components", fields, found, ref count);
         foreach (var duplicate in fields.GroupBy(f => f.Key, StringComparer.Ordinal).Where(g => g.Count() > 1))
             found.Add($"two fields have the key \"{duplicate.Key}\": each field sets its own variable.");
+        CheckRequiredOn(fields, found);
         return found.Count == 0 ? new FormSchema(json, fields) : null;
     }
 
@@ -156,11 +157,8 @@ public static class FormSchemaReader
             problems.Add($"field \"{key}\": subtype \"{field.DateSubtype}\" is not date, time or datetime.");
 
         var properties = component["properties"] as JsonObject;
-        if (Text(properties?["requiredOn"]) is { } decision)
-        {
-            if (decision is "approve" or "reject") field = field with { RequiredOn = decision };
-            else problems.Add($"field \"{key}\": properties.requiredOn \"{Short(decision)}\" is not approve or reject.");
-        }
+        // Checked once the whole form is read: it may name an option of the form's outcome field.
+        if (Text(properties?["requiredOn"]) is { } decision) field = field with { RequiredOn = decision };
 
         var picker = Text(properties?["picker"]);
         if (picker is not null)
@@ -194,6 +192,20 @@ public static class FormSchemaReader
         }
 
         return field;
+    }
+
+    /// <summary><c>properties.requiredOn</c> names an approval's decision (approve, reject) or one of the static options
+    /// of the form's <c>outcome</c> field (a task's outcome: a group to escalate to, required to escalate).</summary>
+    private static void CheckRequiredOn(List<FormField> fields, List<string> problems)
+    {
+        var outcomes = fields.FirstOrDefault(f => f.Key == FormSubmission.OutcomeKey && f.HasOptions)?.Values
+            .Select(v => v.Value is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null)
+            .OfType<string>().ToHashSet(StringComparer.Ordinal) ?? [];
+        foreach (var field in fields.Where(f => f.RequiredOn is { } on && on is not ("approve" or "reject") && !outcomes.Contains(on)))
+        {
+            var options = outcomes.Count == 0 ? "" : ", " + string.Join(", ", outcomes.Order(StringComparer.Ordinal));
+            problems.Add($"field \"{field.Key}\": properties.requiredOn \"{Short(field.RequiredOn!)}\" is not approve, reject or an option of the \"outcome\" field ({"approve, reject" + options}).");
+        }
     }
 
     private static double? Number(JsonObject? validate, string name, string key, List<string> problems)

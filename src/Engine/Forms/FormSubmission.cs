@@ -16,18 +16,24 @@ public sealed record FormCheck(JsonObject Variables, IReadOnlyDictionary<string,
 /// (form-js <c>validate</c>). Values for keys the form does not have pass unchanged, as variables always could.</summary>
 public static class FormSubmission
 {
+    /// <summary>The key of a task form's outcome field; its value is the decision that <c>properties.requiredOn</c>
+    /// fields are required on.</summary>
+    public const string OutcomeKey = "outcome";
+
     private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
     private static readonly Regex Email = new(@"^[^@\s]+@[^@\s]+\.[^@\s]+$", RegexOptions.CultureInvariant, PatternTimeout);
     private static readonly Regex Phone = new(@"^\+?[0-9 ()\-]{5,30}$", RegexOptions.CultureInvariant, PatternTimeout);
 
     /// <param name="data">The form data the form was shown with: where options named by <c>valuesKey</c> are found.</param>
-    /// <param name="decision">For an approval, the decision made with the values: fields required on it become required.</param>
+    /// <param name="decision">For an approval, the decision made with the values: fields required on it become required.
+    /// For a task, null: the submitted <c>outcome</c> is the decision.</param>
     /// <param name="held">Variables the instance holds already: a required field left out of the submission keeps its value,
     /// as the form showed it filled in.</param>
     public static FormCheck Check(FormSchema form, JsonObject? values, JsonObject? data = null, string? decision = null, IReadOnlyDictionary<string, JsonNode?>? held = null)
     {
         var variables = (JsonObject?)values?.DeepClone() ?? [];
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        decision ??= variables[OutcomeKey] is JsonValue outcome && outcome.GetValueKind() == JsonValueKind.String ? outcome.GetValue<string>() : null;
         foreach (var field in form.Fields)
         {
             var value = variables[field.Key];

@@ -92,6 +92,20 @@ public sealed class FormParsingTests
     }
 
     [Fact]
+    public void A_required_on_that_is_no_decision_nor_an_outcome_option_is_an_error_naming_the_choices()
+    {
+        var document = BpmnParser.Parse(UserTask("""
+            {"components":[
+              {"type":"radio","key":"outcome","values":[{"label":"Resolved","value":"resolve"},{"label":"Escalate","value":"escalate"}]},
+              {"type":"textarea","key":"reason","properties":{"requiredOn":"escalate"}},
+              {"type":"textarea","key":"notes","properties":{"requiredOn":"close"}}]}
+            """));
+
+        var problem = Assert.Single(Errors(document));
+        Assert.Contains("field \"notes\": properties.requiredOn \"close\" is not approve, reject or an option of the \"outcome\" field (approve, reject, escalate, resolve)", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_picker_without_a_values_key_is_an_error()
     {
         var document = BpmnParser.Parse(UserTask("""{"components":[{"type":"select","key":"owner","properties":{"picker":"users"}}]}"""));

@@ -55,6 +55,22 @@ public sealed class FormSubmissionTests
     }
 
     [Fact]
+    public void A_field_required_on_an_outcome_is_required_only_when_the_task_is_completed_with_that_outcome()
+    {
+        var work = FormSchemaReader.Read("""
+            {"components":[
+              {"type":"radio","key":"outcome","label":"Outcome","values":[{"label":"Resolved","value":"resolve"},{"label":"Escalate","value":"escalate"}]},
+              {"type":"textarea","key":"escalationReason","label":"Why escalate","properties":{"requiredOn":"escalate"}}
+            ]}
+            """, out var problems)!;
+
+        Assert.Empty(problems);
+        Assert.Empty(FormSubmission.Check(work, JsonNode.Parse("""{"outcome":"resolve"}""")!.AsObject()).Errors);
+        var errors = FormSubmission.Check(work, JsonNode.Parse("""{"outcome":"escalate","escalationReason":""}""")!.AsObject()).Errors;
+        Assert.Equal(["Why escalate is required to escalate."], errors["escalationReason"]);
+    }
+
+    [Fact]
     public void A_picker_accepts_only_the_options_it_was_shown_with()
     {
         var data = new JsonObject { ["ownerOptions"] = new JsonArray(new JsonObject { ["label"] = "Alice", ["value"] = "alice" }) };

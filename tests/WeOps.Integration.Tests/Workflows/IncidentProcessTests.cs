@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using WeOps.Activities.Tests.Email;
 using WeOps.Integration.Tests.Api;
@@ -60,6 +61,54 @@ public sealed class IncidentProcessTests(WorkflowServer server) : IClassFixture<
         Assert.Equal(["assigned", "inProgress", "onHold", "inProgress", "resolved", "closed"], Moves(await server.TicketAsync(number)));
         Assert.Equal(2, WorkflowServer.Passed(done).Count(e => e == "work"));
         Assert.Equal(["putOnHold", "onHold", "resume"], WorkflowServer.Passed(done).Where(e => e is "putOnHold" or "onHold" or "resume"));
+    }
+
+    [Fact]
+    public async Task Escalated_incident_moves_to_the_named_group_off_its_assignee_with_the_reason_and_its_work_returns_in_that_groups_queue()
+    {
+        var (id, number) = await StartAsync("Core switch drops packets");
+        await server.CompleteAsync(id, "triage", "olga", new { impact = "high", urgency = "medium", assignee = "oscar" });
+        await server.WaitForTicketStateAsync(number, "inProgress");
+
+        // Escalating needs the group and the reason: the server refuses without them, by field, and the task stays open.
+        var work = await TaskAsync(id, "work");
+        using (var refused = await server.As("oscar").CompleteTaskAsync((long)work["id"]!, new { outcome = "escalate", variables = new { escalateTo = "" } }))
+        {
+            var errors = (await refused.JsonAsync(System.Net.HttpStatusCode.UnprocessableEntity))["errors"]!;
+            Assert.Equal("Escalate to group is required to escalate.", (string?)errors["escalateTo"]![0]);
+            Assert.Equal("Why escalate is required to escalate.", (string?)errors["escalationReason"]![0]);
+        }
+
+        Assert.Equal((long)work["id"]!, (long)(await TaskAsync(id, "work"))["id"]!);
+
+        await server.CompleteAsync(id, "work", "oscar", new { escalateTo = "network", escalationReason = "Loss on uplink 3, the switch needs the network team" }, outcome: "escalate");
+        var queued = await WorkflowServer.EventuallyAsync("the work task back in the network queue", () => server.Admin.TasksAsync(id),
+            tasks => tasks.Any(t => (string?)t!["elementId"] == "work" && (long)t["id"]! != (long)work["id"]!));
+        var again = queued.Single(t => (string?)t!["elementId"] == "work")!;
+        Assert.Null((string?)again["assignee"]);
+        Assert.Equal(["network"], again["candidateGroups"].Strings());
+
+        var escalated = await server.TicketAsync(number);
+        Assert.Equal(("inProgress", "network", null), (State(escalated), Ticket(escalated, "group"), Ticket(escalated, "assignee")));
+        var reassigned = escalated["timeline"]!.AsArray().Last(e => (string?)e!["kind"] == "updated")!["detail"]!;
+        Assert.Equal(("service-desk", "network"), ((string?)reassigned["group"]!["from"], (string?)reassigned["group"]!["to"]));
+        Assert.Equal(("oscar", null), ((string?)reassigned["assignee"]!["from"], (string?)reassigned["assignee"]!["to"]));
+        Assert.Contains("Escalated to network by oscar: Loss on uplink 3, the switch needs the network team", Comments(escalated));
+        Assert.Equal("Triaged as P2 by olga; assigned to oscar.", NoteOf(escalated, "assigned"));
+
+        // It is in the network team's queue, no longer in the service desk's; the network team works it.
+        async Task<bool> InGroupsQueueOf(string user) =>
+            (await server.As(user).GetFromJsonAsync<JsonArray>("/api/tasks?scope=groups"))!.Any(t => (long)t!["id"]! == (long)again["id"]!);
+        Assert.Equal((true, false), (await InGroupsQueueOf("nina"), await InGroupsQueueOf("olga")));
+        await server.CompleteAsync(id, "work", "nina", new { resolution = "Replaced the uplink optic" }, outcome: "resolve");
+        await server.CompleteAsync(id, "confirm", "rita", outcome: "close");
+
+        var done = await server.WaitForStatusAsync(id, "completed");
+        var closed = await server.TicketAsync(number);
+        Assert.Equal(["assigned", "inProgress", "resolved", "closed"], Moves(closed));
+        Assert.Equal("Replaced the uplink optic", NoteOf(closed, "resolved"));
+        Assert.Equal(["escalate", "recordEscalation"], WorkflowServer.Passed(done).Where(e => e is "escalate" or "recordEscalation"));
+        Assert.Equal(["oscar", "nina"], done["history"]!.AsArray().Where(h => (string?)h!["elementId"] == "work").Select(h => (string?)h!["actor"]));
     }
 
     [Fact]

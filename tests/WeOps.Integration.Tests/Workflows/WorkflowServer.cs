@@ -23,7 +23,7 @@ namespace WeOps.Integration.Tests.Workflows;
 /// on a PostgreSQL database of its own, on a clock the tests move. Around it the real servers the shipped
 /// processes talk to: the test sshd (host <c>web-1</c>), the test SMTP server, a Kubernetes API emulation
 /// (credential <c>k8s-prod</c>, namespace <c>prod</c>) and an HTTP health endpoint whose answer the test sets.
-/// People: rita requests; olga and oscar are the service desk; carl, cora and cathy the CAB; max manages
+/// People: rita requests; olga and oscar are the service desk, nina the network team they escalate to; carl, cora and cathy the CAB; max manages
 /// changes; erin, eli and ezra are the emergency CAB; rick and rose release.</summary>
 public sealed class WorkflowServer : IAsyncLifetime
 {
@@ -35,6 +35,7 @@ public sealed class WorkflowServer : IAsyncLifetime
         ["rita"] = [],
         ["olga"] = ["service-desk"],
         ["oscar"] = ["service-desk"],
+        ["nina"] = ["network"], // second line: incidents are escalated to her group
         ["carl"] = ["cab"],
         ["cora"] = ["cab"],
         ["cathy"] = ["cab"],

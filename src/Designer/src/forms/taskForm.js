@@ -13,7 +13,8 @@ const translateModule = {
 /** The server names the field's label in English sentence shapes; shown in the reader's language where we know the shape. */
 const serverMessages = [
   [/^(.+) is required\.$/, '{label} is required.'],
-  [/^(.+) is required to (approve|reject)\.$/, '{label} is required to {decision}.'],
+  // The decision is an approval's (approve, reject) or a task's outcome (escalate), each in the dictionary.
+  [/^(.+) is required to ([a-zA-Z]+)\.$/, '{label} is required to {decision}.'],
   [/^(.+) must be a number\.$/, '{label} must be a number.'],
   [/^(.+) must be one of its options; .*$/, '{label} must be one of its options.']
 ];
@@ -21,7 +22,8 @@ const serverMessages = [
 function inReadersTerms(message) {
   for (const [pattern, template] of serverMessages) {
     const match = pattern.exec(message);
-    if (match) return t(template).replace('{label}', match[1]).replace('{decision}', t(match[2] || ''));
+    // The label as the form shows it: the shipped forms' labels are in the dictionary.
+    if (match) return t(template).replace('{label}', t(match[1])).replace('{decision}', t(match[2] || ''));
   }
   return message;
 }
@@ -32,6 +34,7 @@ function localized(schema) {
   const walk = (components) => (components || []).forEach((c) => {
     if (typeof c.label === 'string') c.label = t(c.label);
     if (typeof c.text === 'string') c.text = t(c.text);
+    if (typeof c.description === 'string') c.description = t(c.description);
     (Array.isArray(c.values) ? c.values : []).forEach((v) => { if (typeof v.label === 'string') v.label = t(v.label); });
     walk(c.components);
   });

@@ -8,7 +8,7 @@ import { t } from '../i18n.js';
 import { can } from '../session.js';
 import { createViewer } from '../bpmn/diagrams.js';
 import { showInstance } from '../bpmn/marks.js';
-import { describeEntry, field, levelSelect, nameSelect, refusalText, showFieldErrors, splitNames } from './ticketText.js';
+import { describeActor, describeEntry, field, levelSelect, nameSelect, refusalText, showFieldErrors, splitNames } from './ticketText.js';
 
 export async function ticketPage(main, [number]) {
   const status = h('div', { class: 'status-line' });
@@ -19,6 +19,8 @@ export async function ticketPage(main, [number]) {
   const canvas = h('div', { class: 'canvas viewer', id: 'canvas' });
   main.append(h('div', { class: 'toolbar' }, title, h('button', { id: 'refresh', onclick: () => load() }, t('Refresh'))), status, fault, summary, process);
   let viewer = null;
+  let drawn = { instanceId: null, names: {} };
+  const stepName = (instanceId, elementId) => (instanceId === drawn.instanceId && drawn.names[elementId] ? t(drawn.names[elementId]) : null);
   let directory = { users: [], groups: [] };
   let linkRules = [];
   if (can('tickets:write')) {
@@ -88,7 +90,7 @@ export async function ticketPage(main, [number]) {
       h('section', {}, h('h3', {}, t('Timeline'), ' ', h('small', {}, t('newest first'))), h('table', { class: 'list', id: 'timeline' },
         h('thead', {}, h('tr', {}, [t('Time'), t('Who'), t('What'), t('Change')].map((c) => h('th', {}, c)))),
         h('tbody', {}, [...view.timeline].reverse().map((entry) => h('tr', { dataset: { kind: entry.kind } },
-          h('td', {}, formatTime(entry.time)), h('td', {}, entry.actor || ''), h('td', {}, t(entry.kind)), h('td', {}, describeEntry(entry))))))));
+          h('td', {}, formatTime(entry.time)), h('td', { class: 'who' }, describeActor(entry.actor, stepName)), h('td', {}, t(entry.kind)), h('td', {}, describeEntry(entry))))))));
     await drawProcess(ticket.instanceId);
   }
 
@@ -211,6 +213,14 @@ export async function ticketPage(main, [number]) {
       await viewer.importXML(await api.version(instance.definitionKey, instance.version));
       viewer.get('canvas').zoom('fit-viewport', 'auto');
       showInstance(viewer, instance);
+      // The timeline names a process step by its id until the diagram gives its name.
+      const names = {};
+      viewer.get('elementRegistry').forEach((element) => { if (element.businessObject?.name) names[element.id] = element.businessObject.name; });
+      drawn = { instanceId, names };
+      summary.querySelectorAll('#timeline .process-actor').forEach((link) => {
+        const name = stepName(/^process ([0-9a-f-]{36})\//.exec(link.title)?.[1], link.dataset.element);
+        if (name) link.querySelector('.step').textContent = name;
+      });
     } catch (e) {
       process.append(h('p', { class: 'notice error' }, e.message));
     }

@@ -79,6 +79,19 @@ function value(field, v) {
 }
 
 /** One timeline entry as text: each changed field as `field: from -> to`, a move, a link, a comment, a process fault. */
+/**
+ * Who made a timeline entry: a person's name as it is; a process step ("process {instance}/{element}", as the ticket
+ * executors sign) as "Process step" and the step, linked to its instance. `stepName` gives the step's name from the
+ * drawn diagram, when there is one.
+ */
+export function describeActor(actor, stepName = () => null) {
+  const step = /^process ([0-9a-f-]{36})\/(.+)$/.exec(actor || '');
+  if (!step) return actor || '';
+  const [, instanceId, elementId] = step;
+  return h('a', { href: `#/instances/${instanceId}`, class: 'process-actor', dataset: { element: elementId }, title: actor },
+    t('Process step'), ': ', h('span', { class: 'step' }, stepName(instanceId, elementId) || elementId));
+}
+
 export function describeEntry(entry) {
   const d = entry.detail || {};
   switch (entry.kind) {
