@@ -4,7 +4,8 @@ import { t } from '../i18n.js';
 import { can } from '../session.js';
 
 // Starting a process loads the form viewer only when asked (a chunk of its own, ADR 0028).
-const startProcess = (definition, status) => import('../forms/startForm.js').then((m) => m.startProcess(definition, status));
+const startProcess = (definition, status) => import('../forms/startForm.js').then((m) => m.startProcess(definition, status),
+  () => notice(status, 'error', t('This page could not be loaded. Reload the browser tab to get the current version.')));
 
 export async function processesPage(main) {
   const status = h('div');
