@@ -46,6 +46,7 @@ public sealed class DesignerFixture : IAsyncLifetime
             "--Auth:AdminApiKey=" + AdminKey,
             // The test sshd listens on loopback, which the outbound policy refuses unless allowed.
             "--Outbound:Allow=127.0.0.0/8,::1",
+            .. MailArguments(),
         ]);
         await app.StartAsync();
         Address = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
@@ -60,6 +61,13 @@ public sealed class DesignerFixture : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
     }
+
+    /// <summary>Approval mail goes to the test SMTP server (scripts/services/smtp.sh) when it runs; its maildir is
+    /// <c>WEOPS_TEST_SMTP_MAILDIR</c>.</summary>
+    private static string[] MailArguments() =>
+        Environment.GetEnvironmentVariable("WEOPS_TEST_SMTP_PORT") is { Length: > 0 } port
+            ? ["--Smtp:Host=127.0.0.1", $"--Smtp:Port={port}", "--Smtp:From=WeOps <weops@example.com>"]
+            : [];
 
     /// <summary>A fresh browser context (its own sessionStorage and localStorage) with a page on the server.</summary>
     public async Task<IPage> NewPageAsync()

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -14,7 +12,7 @@ public sealed class EndToEndTests(DesignerFixture designer)
     [Fact]
     public async Task A_process_drawn_in_the_browser_is_saved_published_started_and_completes_on_the_diagram()
     {
-        await RegisterTestSshHostAsync("designer-sshd");
+        await TestServices.RegisterSshHostAsync(designer.Api, "designer-sshd");
         var page = await designer.NewPageAsync();
 
         await page.GotoAsync("/");
@@ -90,27 +88,5 @@ public sealed class EndToEndTests(DesignerFixture designer)
     {
         var header = page.Locator($"[data-group-id=\"group-{groupId}\"] .bio-properties-panel-group-header");
         if (!(await header.GetAttributeAsync("class") ?? "").Contains("open", StringComparison.Ordinal)) await header.ClickAsync();
-    }
-
-    /// <summary>The test sshd as an inventory host with its key as a credential, as an administrator sets it up.</summary>
-    private async Task RegisterTestSshHostAsync(string name)
-    {
-        string Require(string variable) => Environment.GetEnvironmentVariable(variable)
-            ?? throw new InvalidOperationException($"{variable} is not set: run the tests through scripts/test-services.sh (it starts the test sshd).");
-        var credential = await designer.Api.PutAsJsonAsync($"/api/credentials/{name}-key", new
-        {
-            kind = "ssh",
-            values = new JsonObject { ["privateKey"] = await File.ReadAllTextAsync(Require("WEOPS_TEST_SSH_KEY")), ["username"] = Require("WEOPS_TEST_SSH_USER") },
-        });
-        Assert.True(credential.IsSuccessStatusCode, await credential.Content.ReadAsStringAsync());
-        var host = await designer.Api.PutAsJsonAsync($"/api/hosts/{name}", new
-        {
-            address = "127.0.0.1",
-            port = int.Parse(Require("WEOPS_TEST_SSH_PORT"), System.Globalization.CultureInfo.InvariantCulture),
-            user = Require("WEOPS_TEST_SSH_USER"),
-            credential = $"{name}-key",
-            knownHosts = Require("WEOPS_TEST_SSH_KNOWN_HOSTS"),
-        });
-        Assert.True(host.IsSuccessStatusCode, await host.Content.ReadAsStringAsync());
     }
 }

@@ -12,9 +12,10 @@ import admin from './i18n/admin.zh.js';
 import formEditor from './i18n/formEditor.zh.js';
 import mail from './i18n/mail.zh.js';
 import incident from './i18n/incident.zh.js';
+import start from './i18n/start.zh.js';
 
 // One dictionary per area of the UI, so pages keep their own strings; a later part wins on a clash.
-const zhParts = [core, tickets, shell, tasks, palette, validation, forms, admin, formEditor, mail, incident];
+const zhParts = [core, tickets, shell, tasks, palette, validation, forms, admin, formEditor, mail, incident, start];
 
 const STORAGE_KEY = 'weops.lang';
 

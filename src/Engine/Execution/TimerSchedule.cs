@@ -62,6 +62,10 @@ public static class TimerSchedule
         }
         catch (FormatException)
         {
+            // ISO 8601 lets the seconds go: a form's date-time field sends 2026-03-01T09:00+08:00, which the form's check
+            // accepts; the timer reads it alike (without an offset as XmlConvert reads one: local to the server).
+            if (DateTimeOffset.TryParseExact(value.Trim(), "yyyy-MM-dd'T'HH:mmK", CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var minutes))
+                return minutes;
             throw new ExpressionException(value, $"\"{value}\" is not an ISO 8601 date-time such as 2026-03-01T09:00:00Z.");
         }
     }

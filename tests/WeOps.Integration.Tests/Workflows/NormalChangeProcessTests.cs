@@ -86,7 +86,7 @@ public sealed class NormalChangeProcessTests(WorkflowServer server) : IClassFixt
         var id = await server.StartAsync(Process, new
         {
             title,
-            hosts = "web-1",
+            hosts = new[] { "web-1" },
             runbook = $"echo v1 > {applied}",
             backout = $"rm -f {applied}",
             requester = "rita",
@@ -131,7 +131,7 @@ public sealed class NormalChangeProcessTests(WorkflowServer server) : IClassFixt
     }
 
     [Fact]
-    public async Task Low_risk_change_is_approved_by_a_change_manager_alone()
+    public async Task Low_risk_change_is_approved_by_a_change_manager_alone_and_an_empty_window_opens_at_once()
     {
         var work = Workspace();
         var applied = Path.Combine(work, "applied");
@@ -145,7 +145,8 @@ public sealed class NormalChangeProcessTests(WorkflowServer server) : IClassFixt
             requester = "rita",
         }, asUser: "rita");
         var ticket = (string)(await server.WaitForVariableAsync(id, "ticket"))!;
-        await server.CompleteAsync(id, "assess", "max", new { risk = "low" });
+        // The assessment form in the browser sends its empty window field as null: the window opens at once.
+        await server.CompleteAsync(id, "assess", "max", new { risk = "low", windowStart = (string?)null });
 
         var approval = await server.TaskAsync(id, "managerApproval");
         Assert.Equal(["group:change-managers"], approval["pendingApprovers"].Strings());
@@ -237,15 +238,35 @@ public sealed class NormalChangeProcessTests(WorkflowServer server) : IClassFixt
     }
 
     [Fact]
-    public async Task A_request_without_a_backout_plan_stops_before_a_ticket_is_opened()
+    public async Task A_request_without_a_backout_plan_is_refused_by_the_start_form_naming_the_field_and_starts_nothing()
     {
-        var id = await server.StartAsync(Process, new { title = "No way back", hosts = new[] { "web-1" }, runbook = "true" }, asUser: "rita");
+        var title = UniqueTitle("No way back");
+        var before = await CountAsync();
+        using var refused = await server.As("rita").PostAsJsonAsync("/api/instances", new
+        {
+            definitionKey = Process,
+            variables = new { title, hosts = new[] { "web-1" }, runbook = "true" },
+        });
 
-        var faulted = await server.WaitForStatusAsync(id, "faulted");
-        var fault = Assert.Single(faulted["faults"]!.AsArray())!;
-        Assert.Equal("settings", (string?)fault["elementId"]);
-        Assert.Contains("backout", (string?)fault["message"]);
-        Assert.Null(faulted["variables"]!["ticket"]);
+        var problem = await refused.JsonAsync(System.Net.HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("Backout plan is required.", (string?)problem["errors"]!["backout"]![0]);
+        Assert.Equal(before, await CountAsync());
+
+        async Task<int> CountAsync() =>
+            (await server.Admin.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>($"/api/instances?definitionKey={Process}&limit=1000"))!.Count;
+    }
+
+    [Fact]
+    public async Task A_host_outside_the_inventory_is_refused_by_the_start_form()
+    {
+        using var refused = await server.As("rita").PostAsJsonAsync("/api/instances", new
+        {
+            definitionKey = Process,
+            variables = new { title = UniqueTitle("Somewhere else"), hosts = new[] { "not-in-the-inventory" }, runbook = "true", backout = "true" },
+        });
+
+        var problem = await refused.JsonAsync(System.Net.HttpStatusCode.UnprocessableEntity);
+        Assert.StartsWith("Hosts must be one of its options", (string?)problem["errors"]!["hosts"]![0]);
     }
 
     /// <summary>Waits until the instance waits at <paramref name="elementId"/>; fails at once, showing it, when it faults.</summary>

@@ -10,20 +10,26 @@ const translateModule = {
     t(template).replace(/{([^}]+)}/g, (_, key) => (key in replacements ? replacements[key] : `{${key}}`))]
 };
 
-/** The server names the field's label in English sentence shapes; shown in the reader's language where we know the shape. */
+/** The server names the field's label in English sentence shapes; shown in the reader's language where we know the shape.
+ * Each shape lists the names of its captured parts, after the label. */
 const serverMessages = [
-  [/^(.+) is required\.$/, '{label} is required.'],
+  [/^(.+) is required\.$/, '{label} is required.', []],
   // The decision is an approval's (approve, reject) or a task's outcome (escalate), each in the dictionary.
-  [/^(.+) is required to ([a-zA-Z]+)\.$/, '{label} is required to {decision}.'],
-  [/^(.+) must be a number\.$/, '{label} must be a number.'],
-  [/^(.+) must be one of its options; .*$/, '{label} must be one of its options.']
+  [/^(.+) is required to ([a-zA-Z]+)\.$/, '{label} is required to {decision}.', ['decision']],
+  [/^(.+) must be a number\.$/, '{label} must be a number.', []],
+  // A picker's option that went away while the form was open (a host removed from the inventory).
+  [/^(.+) must be one of its options; (.+) is not\.$/, '{label}: {value} is not among its options any more.', ['value']],
+  [/^(.+) must be one of its options; .*$/, '{label} must be one of its options.', []]
 ];
 
 function inReadersTerms(message) {
-  for (const [pattern, template] of serverMessages) {
+  for (const [pattern, template, names] of serverMessages) {
     const match = pattern.exec(message);
+    if (!match) continue;
     // The label as the form shows it: the shipped forms' labels are in the dictionary.
-    if (match) return t(template).replace('{label}', t(match[1])).replace('{decision}', t(match[2] || ''));
+    const values = { label: t(match[1]) };
+    names.forEach((name, i) => { values[name] = name === 'decision' ? t(match[i + 2]) : match[i + 2]; });
+    return t(template, values);
   }
   return message;
 }
@@ -35,11 +41,30 @@ function localized(schema) {
     if (typeof c.label === 'string') c.label = t(c.label);
     if (typeof c.text === 'string') c.text = t(c.text);
     if (typeof c.description === 'string') c.description = t(c.description);
+    if (c.type === 'datetime') prepareDateTime(c);
     (Array.isArray(c.values) ? c.values : []).forEach((v) => { if (typeof v.label === 'string') v.label = t(v.label); });
     walk(c.components);
   });
   walk(copy.components);
   return copy;
+}
+
+/**
+ * A date-time field as a person can use it. form-js labels its inputs with its dateLabel and timeLabel, not its label; a schema written by hand
+ * (or one of ours) often has only a label, which left both inputs unlabelled. The label goes on the date input (or
+ * the time input of a time-only field), and the time input of a date and time is labelled as such.
+ */
+function prepareDateTime(c) {
+  const subtype = c.subtype || 'date';
+  // Without a format form-js sends the time without its zone, which the server reads as UTC: a window typed as
+  // 22:00 in Beijing would open at 06:00 the next morning. With its offset the time means what the person typed.
+  if (typeof c.timeSerializingFormat !== 'string' && subtype !== 'date') c.timeSerializingFormat = 'utc_offset';
+  if (typeof c.dateLabel === 'string') c.dateLabel = t(c.dateLabel);
+  if (typeof c.timeLabel === 'string') c.timeLabel = t(c.timeLabel);
+  if (c.dateLabel || c.timeLabel || typeof c.label !== 'string') return;
+  if (subtype === 'time') c.timeLabel = c.label;
+  else c.dateLabel = c.label;
+  if (subtype === 'datetime') c.timeLabel = t('Time');
 }
 
 /**

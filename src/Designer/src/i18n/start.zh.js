@@ -1,0 +1,27 @@
+// Starting a process from the processes page, and the shipped processes' start forms.
+export default {
+  'Start': '启动',
+  'Start {name}': '启动 {name}',
+  'Version {version}. Instances already running stay on the version they started on.': '版本 {version}。已在运行的实例仍按其启动时的版本运行。',
+  '{name} has no start form: it starts with no values of its own. Start it now?': '{name} 没有启动表单：启动时不带任何输入值。现在启动吗？',
+  'The start form of {name} cannot be shown: {message}': '{name} 的启动表单无法显示：{message}',
+  '{label}: {value} is not among its options any more.': '{label}：{value} 已不在可选项中。',
+  'Started {name}.': '已启动 {name}。',
+  'Open the instance': '打开流程实例',
+  'Open ticket {number}': '打开工单 {number}',
+  'Time': '时间',
+  'Title': '标题',
+  'What changes, in a few words': '用几句话说明变更内容',
+  'Description': '描述',
+  'Why, and what the users will notice': '变更原因，以及用户会察觉到的影响',
+  'Hosts': '主机',
+  'Runbook': '操作手册',
+  'The shell command that makes the change; the CAB approves it as written': '执行变更的 Shell 命令；变更顾问委员会按原文审批',
+  'Backout plan': '回退方案',
+  'The shell command that undoes the change when the runbook fails': '操作手册失败时撤销变更的 Shell 命令',
+  'Impact': '影响',
+  'Urgency': '紧急度',
+  'High': '高',
+  'Medium': '中',
+  'Low': '低'
+};
