@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using WeOps.Engine.Executors;
 using WeOps.Engine.Expressions;
+using WeOps.Engine.Model;
 using WeOps.Engine.Parsing;
 using WeOps.Engine.Triggers;
 using WeOps.Engine.Validation;

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using WeOps.Engine.Executors;
+using WeOps.Engine.Expressions;
 using WeOps.Engine.Persistence;
 using WeOps.Engine.Time;
 
@@ -34,10 +35,16 @@ public abstract class ConformanceDatabase : IAsyncLifetime
     {
         await EmptyAsync();
         var clock = new ManualClock();
-        var engine = new DurableEngine(Options, new ExecutorCatalog(Installed()), NullLoggerFactory.Instance, clock, new WorkerOptions { Parallelism = 1 });
-        var publisher = new DurableEngine(Options, new ExecutorCatalog([.. Installed(), new ElsewhereExecutor()]), NullLoggerFactory.Instance, clock);
+        var engine = new DurableEngine(Options, new ExecutorCatalog(Installed()), NullLoggerFactory.Instance, clock, new WorkerOptions { Parallelism = 1 },
+            expressionLimits: Limits);
+        var publisher = new DurableEngine(Options, new ExecutorCatalog([.. Installed(), new ElsewhereExecutor()]), NullLoggerFactory.Instance, clock,
+            expressionLimits: Limits);
         return new ConformanceDriver(engine, publisher.Definitions, clock, folder);
     }
+
+    /// <summary>A time limit a loaded machine does not meet on a two-line script (2 s did, with the first scripts of a
+    /// process compiling); the fixture of an endless loop is stopped by the statement limit all the same.</summary>
+    private static readonly ExpressionLimits Limits = ExpressionLimits.Default with { Timeout = TimeSpan.FromSeconds(30) };
 
     private static IExecutor[] Installed() => [new NoopExecutor(), new FailingExecutor(), new SleepingExecutor()];
 
