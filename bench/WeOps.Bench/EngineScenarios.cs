@@ -1,11 +1,8 @@
 using System.Text.Json.Nodes;
-using WeOps.Engine.Execution;
 using WeOps.Engine.Executors;
 using WeOps.Engine.Expressions;
 using WeOps.Engine.Model;
 using WeOps.Engine.Parsing;
-using WeOps.Engine.Runtime;
-using WeOps.Engine.Time;
 using WeOps.Engine.Triggers;
 using WeOps.Engine.Validation;
 
@@ -16,7 +13,6 @@ public static class EngineScenarios
     public static IEnumerable<Scenario> All(bool quick)
     {
         var scale = quick ? 10 : 1;
-        var small = GeneratedProcesses.Runbook("runbook-50", 50);
         var large = GeneratedProcesses.Runbook("runbook-300", 300);
         var huge = GeneratedProcesses.Runbook("runbook-10000", 10_000);
         var expressions = new ExpressionEvaluator();
@@ -80,20 +76,8 @@ public static class EngineScenarios
         string[] called = ["team-7", "service-957", "restart"];
         yield return new Scenario("hook route lookup among 1,000 routes", 20_000 / scale,
             _ => hooks.Find("POST", called) is HookLookup.Found ? Task.CompletedTask : throw new InvalidOperationException("no route"));
-
-        var graph = BpmnParser.Parse(small).Main!;
-        var runtime = NewRuntime(graph, expressions);
-        yield return new Scenario("run 50-element runbook to the end (in memory)", 500 / scale,
-            async _ => await runtime.StartAsync(graph.Key, new JsonObject { ["counter"] = 0 }));
     }
 
     private static Task Refused(BpmnDocument document) =>
         document.OverLimit is null ? throw new InvalidOperationException("The file was read: no limit stopped it.") : Task.CompletedTask;
-
-    private static InMemoryRuntime NewRuntime(ProcessGraph graph, ExpressionEvaluator expressions)
-    {
-        var runtime = new InMemoryRuntime(new Interpreter(expressions), new ExecutorCatalog([new NoopExecutor()]), new ManualClock());
-        runtime.Deploy(graph);
-        return runtime;
-    }
 }

@@ -40,3 +40,14 @@ public sealed class SleepingExecutor : Executor<SleepingExecutor.Inputs>
         return new JsonObject { ["slept"] = inputs.Milliseconds };
     }
 }
+
+/// <summary>Installed on the node that publishes the conformance fixtures but on none that runs them: a process
+/// published where its executor was known still has to fail clearly where it is not.</summary>
+[Executor("mainframe.ims", Category = "Test")]
+public sealed class ElsewhereExecutor : Executor<ElsewhereExecutor.Inputs>
+{
+    public sealed record Inputs;
+
+    protected override Task<JsonNode?> ExecuteAsync(Inputs inputs, ExecutorContext context, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("This executor is only known to the publishing node; no conformance node runs it.");
+}

@@ -1,10 +1,7 @@
 using WeOps.Engine.Execution;
-using WeOps.Engine.Executors;
 using WeOps.Engine.Expressions;
 using WeOps.Engine.Parsing;
-using WeOps.Engine.Runtime;
 using WeOps.Engine.Tests.Parsing;
-using WeOps.Engine.Time;
 
 namespace WeOps.Engine.Tests.Execution;
 
@@ -20,21 +17,20 @@ public sealed class ExpressionLimitIncidentTests
         "the expression time limit (Expressions:Timeout)", 200)]
     [InlineData("""<bpmn:scriptTask id="work" scriptFormat="javascript"><bpmn:script>function f() { return f(); } f();</bpmn:script></bpmn:scriptTask>""",
         "the recursion limit (Expressions:MaxRecursion)", 30_000)]
-    public async Task Incident_on_the_element_names_the_limit(string element, string limit, int timeoutMilliseconds)
+    public void Incident_on_the_element_names_the_limit(string element, string limit, int timeoutMilliseconds)
     {
         // Memory enough that the join meets the time limit.
         var limits = ExpressionLimits.Default with { Timeout = TimeSpan.FromMilliseconds(timeoutMilliseconds), MaxMemoryBytes = 4L * 1024 * 1024 * 1024 };
-        var runtime = new InMemoryRuntime(new Interpreter(new ExpressionEvaluator(limits)), new ExecutorCatalog([new NoopExecutor()]), new ManualClock());
+        var interpreter = new Interpreter(new ExpressionEvaluator(limits));
         var graph = BpmnParser.Parse(BpmnText.Process($"""
             <bpmn:startEvent id="start"/><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work"/>
             {element}
             <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end"/><bpmn:endEvent id="end"/>
             """)).Main!;
-        runtime.Deploy(graph);
 
-        var id = await runtime.StartAsync(graph.Key);
+        var started = interpreter.Start(graph, new StartRequest("i-1"), DateTimeOffset.UtcNow);
 
-        var incident = Assert.Single(runtime.Instance(id).Incidents);
+        var incident = Assert.Single(started.State.Incidents);
         Assert.Equal("work", incident.ElementId);
         Assert.Contains(limit, incident.Message, StringComparison.Ordinal);
     }
