@@ -135,7 +135,7 @@ internal sealed partial class Step(ProcessGraph graph, InstanceState state, Date
     }
 
     /// <summary>Follows the flows out of a completed node: those without a condition and those whose
-    /// condition holds.</summary>
+    /// condition holds; an activity's default flow only when none of the others is taken.</summary>
     private void Continue(Token token, FlowNode node) => TakeFlows(token, SelectUnconditionalOrTrue(token, node));
 
     /// <summary>Moves a token along the chosen flows: the token itself takes the first, copies take the rest.
@@ -160,9 +160,11 @@ internal sealed partial class Step(ProcessGraph graph, InstanceState state, Date
 
     private List<SequenceFlow> SelectUnconditionalOrTrue(Token token, FlowNode node)
     {
-        var flows = node.Outgoing.Select(graph.Flow).ToList();
-        if (flows.All(f => f.Condition is null)) return flows;
-        return flows.Where(f => f.Condition is null || Condition(token, f)).ToList();
+        var defaultFlowId = (node as Activity)?.DefaultFlowId;
+        var flows = node.Outgoing.Select(graph.Flow).Where(f => f.Id != defaultFlowId).ToList();
+        var chosen = flows.All(f => f.Condition is null) ? flows : flows.Where(f => f.Condition is null || Condition(token, f)).ToList();
+        if (chosen.Count == 0 && defaultFlowId is not null && node.Outgoing.Contains(defaultFlowId)) chosen.Add(graph.Flow(defaultFlowId));
+        return chosen;
     }
 
     private bool Condition(Token token, SequenceFlow flow) =>

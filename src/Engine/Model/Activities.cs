@@ -22,6 +22,9 @@ public abstract record Activity : FlowNode
     public IReadOnlyList<VariableMapping> Outputs { get; init; } = [];
     public LoopDefinition? Loop { get; init; }
     public IReadOnlyList<string> BoundaryEventIds { get; init; } = [];
+
+    /// <summary>The flow taken when the activity completes and no other outgoing flow is (BPMN <c>default</c>).</summary>
+    public string? DefaultFlowId { get; init; }
 }
 
 public enum TaskKind { None, Service, User, Script, Send, Receive, Manual }

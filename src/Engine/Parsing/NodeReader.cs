@@ -273,6 +273,7 @@ internal sealed class NodeReader(ParseContext context)
             Inputs = extensions.Mappings(element, "input", id),
             Outputs = extensions.Mappings(element, "output", id),
             Loop = extensions.Loop(element, id),
+            DefaultFlowId = NonEmpty((string?)element.Attribute("default")),
         };
     }
 

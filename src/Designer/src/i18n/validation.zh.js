@@ -53,6 +53,8 @@ export const problems = {
   'condition.ignored-on-default': '{element} 上的条件会被忽略：它是 {gateway} 的默认路径，在其他条件都不成立时走这条。',
   'condition.ignored-after-parallel': '{element} 上的条件会被忽略：并行网关 {gateway} 会走所有传出路径。',
   'condition.ignored-after-event-gateway': '{element} 上的条件会被忽略：事件网关 {gateway} 走最先发生的事件所在的路径。',
+  'condition.ignored-on-activity-default': '{element} 上的条件会被忽略：它是从 {activity} 引出的默认路径，在没有其他路径可走时走这条。',
+  'activity.default-not-outgoing': '{element} 把“{flow}”作为默认路径，但该连线并不从它引出：请从它的传出连线中选择默认路径。',
   'gateway.default-not-outgoing': '{element} 把“{flow}”作为默认路径，但该连线并不从它引出：请从它的传出连线中选择默认路径。',
   'gateway.flow-without-condition': '{element} 从网关 {gateway} 引出但没有条件：请设置条件，或把它设为网关的默认路径。',
   'boundary.no-outgoing': '{element} 没有传出连线：请画出它触发后流程的去向。',
