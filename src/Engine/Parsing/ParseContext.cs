@@ -62,6 +62,20 @@ internal sealed class ParseContext
         return true;
     }
 
+    /// <summary>Takes a sequence flow's id; one without an id (the schema allows that) gets one made of its
+    /// source and target, <c>start-&gt;review</c>, which no id in a file can clash with (an XML id has no
+    /// <c>&gt;</c>). The same file always gives the same ids, so instances keep finding their flows.</summary>
+    public bool ClaimFlow(XElement element, out string id)
+    {
+        if (NonEmpty((string?)element.Attribute("id")) is not null) return Claim(element, out id);
+
+        var generated = $"{NonEmpty((string?)element.Attribute("sourceRef"))}->{NonEmpty((string?)element.Attribute("targetRef"))}";
+        id = generated;
+        for (var n = 2; lineById.ContainsKey(id); n++) id = $"{generated}#{n}";
+        lineById.Add(id, LineOf(element) ?? 0);
+        return true;
+    }
+
     /// <summary>Warns about <c>ops:</c> extension elements nobody reads: most likely a typo.</summary>
     public void CheckOpsElements(XElement owner, string ownerId)
     {
