@@ -34,6 +34,7 @@ internal sealed partial class Step(ProcessGraph graph, InstanceState state, Date
             : graph.Node(request.StartEventId) as StartEvent ?? throw new InvalidOperationException($"'{request.StartEventId}' is not a start event of process '{graph.Key}'.");
         if (start.ScopeId is not null)
             throw new InvalidOperationException($"'{start.Id}' is inside a sub-process; an instance starts at a process-level start event.");
+        if (start.InitiatorVariable is { } initiator) root.Variables[initiator] = request.StartedBy;
         Enqueue(NewToken(start.Id, root.Id, arrivedVia: null));
         Run();
     }

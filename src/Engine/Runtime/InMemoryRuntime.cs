@@ -33,9 +33,9 @@ public sealed class InMemoryRuntime(Interpreter interpreter, ExecutorCatalog exe
         return versions.Count;
     }
 
-    public async Task<string> StartAsync(string key, JsonObject? variables = null, int? version = null, string? startEventId = null, string? businessKey = null)
+    public async Task<string> StartAsync(string key, JsonObject? variables = null, int? version = null, string? startEventId = null, string? businessKey = null, string? startedBy = null)
     {
-        var id = StartInstance(key, version, new StartRequest("", 0) { Variables = variables, StartEventId = startEventId, BusinessKey = businessKey });
+        var id = StartInstance(key, version, new StartRequest("", 0) { Variables = variables, StartEventId = startEventId, BusinessKey = businessKey, StartedBy = startedBy });
         await RunUntilIdleAsync();
         return id;
     }

@@ -33,7 +33,7 @@ public sealed class ConformanceTests
         foreach (var other in spec.Deploy) DeployFile(runtime, other);
         var main = DeployFile(runtime, name + ".bpmn");
 
-        var id = await runtime.StartAsync(main, spec.Variables, startEventId: spec.StartEvent);
+        var id = await runtime.StartAsync(main, spec.Variables, startEventId: spec.StartEvent, startedBy: spec.StartedBy);
         for (var i = 0; i < spec.Steps.Count; i++)
         {
             var step = spec.Steps[i];

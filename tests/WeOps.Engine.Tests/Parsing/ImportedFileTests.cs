@@ -121,3 +121,37 @@ public sealed class ImportedFileTests
         Assert.Contains("encoding=\"x-klingon\"", problem, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Camunda 7 settings read into the engine's own definitions.</summary>
+public sealed class CamundaSettingsTests
+{
+    [Fact]
+    public void Standard_human_performer_and_potential_owners_become_the_assignee_and_candidates()
+    {
+        var process = Body("""
+            <bpmn:startEvent id="start"/><bpmn:endEvent id="end"/>
+            <bpmn:userTask id="review" camunda:candidateGroups="cab">
+              <bpmn:humanPerformer><bpmn:resourceAssignmentExpression><bpmn:formalExpression>user(kermit)</bpmn:formalExpression></bpmn:resourceAssignmentExpression></bpmn:humanPerformer>
+              <bpmn:potentialOwner><bpmn:resourceAssignmentExpression><bpmn:formalExpression>user(gonzo), group(management), ops</bpmn:formalExpression></bpmn:resourceAssignmentExpression></bpmn:potentialOwner>
+            </bpmn:userTask>
+            """ + Flows("start>review>end")).Processes[0];
+
+        var task = Assert.IsType<WeOps.Engine.Model.TaskNode>(process.Node("review")).UserTask!;
+        Assert.Equal("kermit", task.Assignee);
+        Assert.Equal(["gonzo"], task.CandidateUsers);
+        Assert.Equal(["cab", "management", "ops"], task.CandidateGroups);
+    }
+
+    [Fact]
+    public void Camunda_in_without_target_is_an_error_naming_the_call_activity()
+    {
+        var document = Body("""
+            <bpmn:startEvent id="start"/><bpmn:endEvent id="end"/>
+            <bpmn:callActivity id="call" calledElement="child">
+              <bpmn:extensionElements><camunda:in source="a"/></bpmn:extensionElements>
+            </bpmn:callActivity>
+            """ + Flows("start>call>end"));
+
+        Single(document, "call", Severity.Error, "camunda:in> needs a target");
+    }
+}
