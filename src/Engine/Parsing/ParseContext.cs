@@ -37,6 +37,15 @@ internal sealed class ParseContext
     public void Warning(string? elementId, string message, XObject? at) =>
         Problems.Add(ValidationProblem.Warning(elementId, message, LineOf(at)));
 
+    /// <summary>A problem with a code, said again in the reader's language from its arguments.</summary>
+    public void Warning(string? elementId, ProblemCode code, XObject? at, params (string Name, string Value)[] args) =>
+        Problems.Add(ValidationProblem.Of(code, Severity.Warning, elementId, args.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal), LineOf(at)));
+
+    /// <summary>True the first time a foreign namespace is reported in this file: each is listed once.</summary>
+    public bool ReportForeignNamespace(string ns) => foreignNamespaces.Add(ns);
+
+    private readonly HashSet<string> foreignNamespaces = new(StringComparer.Ordinal);
+
     public static int? LineOf(XObject? at) =>
         at is IXmlLineInfo info && info.HasLineInfo() ? info.LineNumber : null;
 

@@ -37,6 +37,7 @@ internal sealed class ProcessReader(ParseContext context)
         // bpmn.io writes isExecutable="false" by default; every process is read and validated alike.
         var isExecutable = extensions.Bool(process, "isExecutable", true, process, key);
         if (!ReadScope(process, scopeId: null, depth: 0)) return null;
+        VendorExtensions.Check(context, process, key);
         return new ProcessGraph(key, NonEmpty((string?)process.Attribute("name")), isExecutable, Linked(), flows);
     }
 

@@ -100,6 +100,10 @@ public static class ProblemCodes
     public static readonly ProblemCode ScheduleTooLong = new("schedule.too-long", "{element}: the timer value has {length} characters; a schedule may have at most {max}.");
     public static readonly ProblemCode TimeZoneTooLong = new("schedule.time-zone-too-long", "{element}: the time zone name has more than {max} characters.");
 
+    // Settings of other engines (the parser's, with codes).
+    public static readonly ProblemCode VendorSettingIgnored = new("vendor.setting-ignored", "{element}: {setting} is a {vendor} setting WeOps does not honour, so it is ignored.");
+    public static readonly ProblemCode ForeignExtensionsKept = new("vendor.namespace-kept", "{element} uses {names} from the namespace {namespace}: kept in the file, ignored by WeOps.");
+
     // What the database stores in bounded columns.
     public static readonly ProblemCode TooLong = new("text.too-long", "{element}: {part} {value} has {length} characters; it may have at most {max}.");
 

@@ -90,6 +90,9 @@ export const problems = {
   'schedule.too-long': '{element}：定时器的值有 {length} 个字符；计划最多 {max} 个字符。',
   'schedule.time-zone-too-long': '{element}：时区名称超过 {max} 个字符。',
 
+  'vendor.setting-ignored': '{element}：{setting} 是 {vendor} 的设置，WeOps 不执行它，因此被忽略。',
+  'vendor.namespace-kept': '{element} 使用了命名空间 {namespace} 中的 {names}：会保留在文件中，但 WeOps 忽略它们。',
+
   'text.too-long': '{element}：{part} {value} 有 {length} 个字符；最多 {max} 个。',
 
   'directory.unknown-user': '{element}：{user} 不是用户目录中的用户，没有人能以此身份处理。',
