@@ -173,9 +173,13 @@ internal sealed partial class Step
 
     private void StartCallActivity(Token token, CallActivity call)
     {
-        JsonObject variables = call.Inputs.Count > 0 ? EvaluateInputs(token, call)
-            : call.PropagateAllVariables ? CopyOf(VisibleVariables(token.ScopeId))
-            : [];
+        var passAll = call.PassAllIn || (call.Inputs.Count == 0 && call.PropagateAllVariables);
+        JsonObject variables = passAll ? CopyOf(VisibleVariables(token.ScopeId)) : [];
+        if (call.Inputs.Count > 0)
+        {
+            foreach (var (name, value) in EvaluateInputs(token, call)) variables[name] = value?.DeepClone();
+        }
+
         token.State = TokenState.Waiting;
         Arm(new ChildInstanceWait
         {
@@ -245,7 +249,8 @@ internal sealed partial class Step
         var call = (CallActivity)graph.Node(wait.ElementId);
         Complete(token, () =>
         {
-            if (call.Outputs.Count > 0 || call.PropagateAllVariables) ApplyResult(token, call.Outputs, s.Variables);
+            if (call.PassAllOut || (call.Outputs.Count == 0 && call.PropagateAllVariables)) ApplyResult(token, [], s.Variables);
+            if (call.Outputs.Count > 0) ApplyResult(token, call.Outputs, s.Variables);
         });
         return null;
     }

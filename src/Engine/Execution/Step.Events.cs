@@ -185,6 +185,9 @@ internal sealed partial class Step
                 CancelToken(current, $"error '{code}' caught by '{boundary.DisplayName}'");
                 var token = NewToken(boundary.Id, current.ScopeId, null);
                 SetVariable(token.ScopeId, "error", new JsonObject { ["code"] = code, ["message"] = message });
+                var caught = (ErrorEventDefinition)boundary.Definition;
+                if (caught.CodeVariable is { } codeVariable) SetVariable(token.ScopeId, codeVariable, code);
+                if (caught.MessageVariable is { } messageVariable) SetVariable(token.ScopeId, messageVariable, message);
                 Enqueue(token);
                 return;
             }

@@ -34,6 +34,7 @@ internal sealed partial class Step(ProcessGraph graph, InstanceState state, Date
             : graph.Node(request.StartEventId) as StartEvent ?? throw new InvalidOperationException($"'{request.StartEventId}' is not a start event of process '{graph.Key}'.");
         if (start.ScopeId is not null)
             throw new InvalidOperationException($"'{start.Id}' is inside a sub-process; an instance starts at a process-level start event.");
+        if (start.InitiatorVariable is { } initiator) root.Variables[initiator] = request.StartedBy;
         Enqueue(NewToken(start.Id, root.Id, arrivedVia: null));
         Run();
     }
@@ -135,7 +136,7 @@ internal sealed partial class Step(ProcessGraph graph, InstanceState state, Date
     }
 
     /// <summary>Follows the flows out of a completed node: those without a condition and those whose
-    /// condition holds.</summary>
+    /// condition holds; an activity's default flow only when none of the others is taken.</summary>
     private void Continue(Token token, FlowNode node) => TakeFlows(token, SelectUnconditionalOrTrue(token, node));
 
     /// <summary>Moves a token along the chosen flows: the token itself takes the first, copies take the rest.
@@ -160,9 +161,11 @@ internal sealed partial class Step(ProcessGraph graph, InstanceState state, Date
 
     private List<SequenceFlow> SelectUnconditionalOrTrue(Token token, FlowNode node)
     {
-        var flows = node.Outgoing.Select(graph.Flow).ToList();
-        if (flows.All(f => f.Condition is null)) return flows;
-        return flows.Where(f => f.Condition is null || Condition(token, f)).ToList();
+        var defaultFlowId = (node as Activity)?.DefaultFlowId;
+        var flows = node.Outgoing.Select(graph.Flow).Where(f => f.Id != defaultFlowId).ToList();
+        var chosen = flows.All(f => f.Condition is null) ? flows : flows.Where(f => f.Condition is null || Condition(token, f)).ToList();
+        if (chosen.Count == 0 && defaultFlowId is not null && node.Outgoing.Contains(defaultFlowId)) chosen.Add(graph.Flow(defaultFlowId));
+        return chosen;
     }
 
     private bool Condition(Token token, SequenceFlow flow) =>

@@ -22,6 +22,9 @@ public abstract record Activity : FlowNode
     public IReadOnlyList<VariableMapping> Outputs { get; init; } = [];
     public LoopDefinition? Loop { get; init; }
     public IReadOnlyList<string> BoundaryEventIds { get; init; } = [];
+
+    /// <summary>The flow taken when the activity completes and no other outgoing flow is (BPMN <c>default</c>).</summary>
+    public string? DefaultFlowId { get; init; }
 }
 
 public enum TaskKind { None, Service, User, Script, Send, Receive, Manual }
@@ -77,4 +80,11 @@ public sealed record CallActivity : Activity
     /// <summary>When true (the default) the child sees all of the caller's variables,
     /// and all of the child's variables are copied back; inputs and outputs narrow that.</summary>
     public bool PropagateAllVariables { get; init; } = true;
+
+    /// <summary>Set for Camunda's <c>camunda:in variables="all"</c> beside other mappings: the child gets every
+    /// variable of the caller, and the inputs on top.</summary>
+    public bool PassAllIn { get; init; }
+
+    /// <summary>Set for <c>camunda:out variables="all"</c>: every variable of the child comes back, the outputs on top.</summary>
+    public bool PassAllOut { get; init; }
 }

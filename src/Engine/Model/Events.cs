@@ -8,7 +8,15 @@ public sealed record MessageEventDefinition(string MessageName, string? Correlat
 public sealed record SignalEventDefinition(string SignalName) : EventDefinition;
 
 /// <summary>An error by code; a catching definition with a null code catches every error.</summary>
-public sealed record ErrorEventDefinition(string? ErrorCode, string? ErrorName) : EventDefinition;
+public sealed record ErrorEventDefinition(string? ErrorCode, string? ErrorName) : EventDefinition
+{
+    /// <summary>On an error boundary event: the variable that receives the caught error's code (Camunda's
+    /// <c>errorCodeVariable</c>); the variable <c>error</c> is set in any case.</summary>
+    public string? CodeVariable { get; init; }
+
+    /// <summary>Likewise for the error's message (<c>errorMessageVariable</c>).</summary>
+    public string? MessageVariable { get; init; }
+}
 
 public sealed record TerminateEventDefinition : EventDefinition;
 
@@ -34,6 +42,10 @@ public sealed record StartEvent : FlowNode
 
     /// <summary>The form a person fills to start the process here (<c>ops:form</c> on a none start event).</summary>
     public WeOps.Engine.Forms.FormSchema? Form { get; init; }
+
+    /// <summary>The variable that receives the user who started the instance (Camunda's <c>initiator</c>);
+    /// null when the process has none.</summary>
+    public string? InitiatorVariable { get; init; }
 }
 
 public sealed record EndEvent : FlowNode

@@ -92,12 +92,22 @@ public static class BpmnParser
 
         var context = new ParseContext(root);
         var processes = new List<ProcessGraph>();
+        var problemsOf = new Dictionary<ProcessGraph, (int From, int To)>(ReferenceEqualityComparer.Instance);
         foreach (var element in processElements)
         {
-            if (new ProcessReader(context).Read(element) is { } process) processes.Add(process);
+            var from = context.Problems.Count;
+            if (new ProcessReader(context).Read(element) is not { } process) continue;
+            processes.Add(process);
+            problemsOf[process] = (from, context.Problems.Count);
         }
 
-        return new BpmnDocument(processes, context.Problems);
+        // A pool that is only drawn (not executable, beside an executable one) is stored as it is; what its
+        // extensions say is not checked, as nothing of it runs.
+        var read = new BpmnDocument(processes, context.Problems);
+        var drawnOnly = processes.Except(read.Runnable).Select(p => problemsOf[p]).ToList();
+        if (drawnOnly.Count == 0) return read;
+        var kept = context.Problems.Where((_, i) => !drawnOnly.Any(range => i >= range.From && i < range.To)).ToList();
+        return read with { Problems = kept };
     }
 
     /// <summary>The first element over the element count or the depth limit, where reading stops; null when

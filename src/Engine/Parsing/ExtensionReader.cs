@@ -76,11 +76,13 @@ internal sealed class ExtensionReader(ParseContext context)
         string? Read(string name) =>
             NonEmpty((string?)assignment?.Attribute(name)) ?? NonEmpty((string?)owner.Attribute(Camunda + name));
 
+        // The standard humanPerformer and potentialOwner, as Camunda reads them, add to the attributes.
+        var (performer, users, groups) = CamundaReader.ResourceAssignments(owner);
         return new UserTaskDefinition
         {
-            Assignee = Read("assignee"),
-            CandidateGroups = List(Read("candidateGroups")),
-            CandidateUsers = List(Read("candidateUsers")),
+            Assignee = Read("assignee") ?? performer,
+            CandidateGroups = [.. List(Read("candidateGroups")).Union(groups, StringComparer.Ordinal)],
+            CandidateUsers = [.. List(Read("candidateUsers")).Union(users, StringComparer.Ordinal)],
             DueDate = Read("dueDate"),
             FormKey = NonEmpty((string?)OpsElement(owner, "form")?.Attribute("key"))
                 ?? NonEmpty((string?)owner.Attribute(Camunda + "formKey")),

@@ -25,6 +25,7 @@ internal sealed class NodeReader(ParseContext context)
     };
 
     private readonly ExtensionReader extensions = new(context);
+    private readonly CamundaReader camunda = new(context);
 
     public FlowNode Read(XElement element, string id, string? scopeId)
     {
@@ -83,7 +84,15 @@ internal sealed class NodeReader(ParseContext context)
         var read = definition is null ? null : Definition(definition, element, id);
         return type switch
         {
-            "startEvent" => new StartEvent { Id = id, ElementType = type, Definition = StartTrigger(element, id, read), Http = extensions.Http(element, id), Form = StartForm(element, id, definition) },
+            "startEvent" => new StartEvent
+            {
+                Id = id,
+                ElementType = type,
+                Definition = StartTrigger(element, id, read),
+                Http = extensions.Http(element, id),
+                Form = StartForm(element, id, definition),
+                InitiatorVariable = CamundaReader.Initiator(element),
+            },
             "endEvent" => new EndEvent { Id = id, ElementType = type, Definition = read, Reply = extensions.HttpReply(element, id) },
             "intermediateCatchEvent" => new IntermediateCatchEvent { Id = id, ElementType = type, Definition = read! },
             "intermediateThrowEvent" => new IntermediateThrowEvent { Id = id, ElementType = type, Definition = read },
@@ -150,7 +159,11 @@ internal sealed class NodeReader(ParseContext context)
                 return new SignalEventDefinition(context.SignalName(definition, ownerId, owner));
             case "errorEventDefinition":
                 var (code, name) = context.ErrorReference(definition, ownerId, owner);
-                return new ErrorEventDefinition(code, name);
+                return new ErrorEventDefinition(code, name)
+                {
+                    CodeVariable = NonEmpty((string?)definition.Attribute(Camunda + "errorCodeVariable")),
+                    MessageVariable = NonEmpty((string?)definition.Attribute(Camunda + "errorMessageVariable")),
+                };
             case "terminateEventDefinition":
                 return new TerminateEventDefinition();
             case "timerEventDefinition":
@@ -250,13 +263,19 @@ internal sealed class NodeReader(ParseContext context)
                 context.Error(id, $"{Describe(element)}: called process version \"{versionText}\" is neither \"latest\" nor a version number.", called ?? element);
         }
 
+        // Camunda's in/out mappings say what crosses, like ops:input and ops:output; without them everything does.
+        var mappings = camunda.CallMappings(element, id);
         return new CallActivity
         {
             Id = id,
             ElementType = element.Name.LocalName,
             CalledProcessKey = NonEmpty((string?)called?.Attribute("key")) ?? NonEmpty((string?)element.Attribute("calledElement")) ?? string.Empty,
             CalledVersion = version,
-            PropagateAllVariables = called is null || extensions.Bool(called, "propagateAllVariables", true, element, id),
+            PropagateAllVariables = called is null ? mappings is null : extensions.Bool(called, "propagateAllVariables", true, element, id),
+            PassAllIn = mappings?.AllIn ?? false,
+            PassAllOut = mappings?.AllOut ?? false,
+            Inputs = mappings?.Inputs ?? [],
+            Outputs = mappings?.Outputs ?? [],
         };
     }
 
@@ -270,9 +289,10 @@ internal sealed class NodeReader(ParseContext context)
 
         return activity with
         {
-            Inputs = extensions.Mappings(element, "input", id),
-            Outputs = extensions.Mappings(element, "output", id),
+            Inputs = [.. extensions.Mappings(element, "input", id), .. camunda.Parameters(element, "inputParameter", id), .. activity.Inputs],
+            Outputs = [.. extensions.Mappings(element, "output", id), .. camunda.Parameters(element, "outputParameter", id), .. activity.Outputs],
             Loop = extensions.Loop(element, id),
+            DefaultFlowId = NonEmpty((string?)element.Attribute("default")),
         };
     }
 

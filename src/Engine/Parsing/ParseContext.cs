@@ -37,6 +37,15 @@ internal sealed class ParseContext
     public void Warning(string? elementId, string message, XObject? at) =>
         Problems.Add(ValidationProblem.Warning(elementId, message, LineOf(at)));
 
+    /// <summary>A problem with a code, said again in the reader's language from its arguments.</summary>
+    public void Warning(string? elementId, ProblemCode code, XObject? at, params (string Name, string Value)[] args) =>
+        Problems.Add(ValidationProblem.Of(code, Severity.Warning, elementId, args.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal), LineOf(at)));
+
+    /// <summary>True the first time a foreign namespace is reported in this file: each is listed once.</summary>
+    public bool ReportForeignNamespace(string ns) => foreignNamespaces.Add(ns);
+
+    private readonly HashSet<string> foreignNamespaces = new(StringComparer.Ordinal);
+
     public static int? LineOf(XObject? at) =>
         at is IXmlLineInfo info && info.HasLineInfo() ? info.LineNumber : null;
 
@@ -59,6 +68,20 @@ internal sealed class ParseContext
         }
 
         lineById.Add(id, line ?? 0);
+        return true;
+    }
+
+    /// <summary>Takes a sequence flow's id; one without an id (the schema allows that) gets one made of its
+    /// source and target, <c>start-&gt;review</c>, which no id in a file can clash with (an XML id has no
+    /// <c>&gt;</c>). The same file always gives the same ids, so instances keep finding their flows.</summary>
+    public bool ClaimFlow(XElement element, out string id)
+    {
+        if (NonEmpty((string?)element.Attribute("id")) is not null) return Claim(element, out id);
+
+        var generated = $"{NonEmpty((string?)element.Attribute("sourceRef"))}->{NonEmpty((string?)element.Attribute("targetRef"))}";
+        id = generated;
+        for (var n = 2; lineById.ContainsKey(id); n++) id = $"{generated}#{n}";
+        lineById.Add(id, LineOf(element) ?? 0);
         return true;
     }
 

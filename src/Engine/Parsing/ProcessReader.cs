@@ -37,6 +37,7 @@ internal sealed class ProcessReader(ParseContext context)
         // bpmn.io writes isExecutable="false" by default; every process is read and validated alike.
         var isExecutable = extensions.Bool(process, "isExecutable", true, process, key);
         if (!ReadScope(process, scopeId: null, depth: 0)) return null;
+        VendorExtensions.Check(context, process, key);
         return new ProcessGraph(key, NonEmpty((string?)process.Attribute("name")), isExecutable, Linked(), flows);
     }
 
@@ -47,14 +48,16 @@ internal sealed class ProcessReader(ParseContext context)
         foreach (var child in scope.Elements())
         {
             if (child.Name.Namespace != Bpmn || NotFlowNodes.Contains(child.Name.LocalName)) continue;
-            if (!context.Claim(child, out var id)) continue;
-            context.CheckOpsElements(child, id);
-
             if (child.Name.LocalName == "sequenceFlow")
             {
-                flows.Add(Flow(child, id, scopeId));
+                if (!context.ClaimFlow(child, out var flowId)) continue;
+                context.CheckOpsElements(child, flowId);
+                flows.Add(Flow(child, flowId, scopeId));
                 continue;
             }
+
+            if (!context.Claim(child, out var id)) continue;
+            context.CheckOpsElements(child, id);
 
             var node = nodeReader.Read(child, id, scopeId);
             nodes.Add(node);

@@ -10,6 +10,7 @@ internal static class FlowRules
     {
         foreach (var flow in check.Flows) CheckFlow(check, flow);
         foreach (var gateway in check.Nodes.OfType<Gateway>()) CheckGateway(check, gateway);
+        foreach (var activity in check.Nodes.OfType<Activity>()) CheckActivityDefault(check, activity);
         CheckDeadEnds(check);
         CheckReachability(check);
     }
@@ -39,6 +40,9 @@ internal static class FlowRules
                 break;
             case Gateway { Kind: GatewayKind.Parallel } gateway:
                 check.Warning(flow, ProblemCodes.ConditionIgnoredAfterParallel, ("gateway", ProcessCheck.NameOf(gateway)));
+                break;
+            case Activity activity when activity.DefaultFlowId == flow.Id:
+                check.Warning(flow, ProblemCodes.ConditionIgnoredOnActivityDefault, ("activity", ProcessCheck.NameOf(activity)));
                 break;
             case Gateway { Kind: GatewayKind.EventBased } gateway:
                 check.Warning(flow, ProblemCodes.ConditionIgnoredAfterEventGateway, ("gateway", ProcessCheck.NameOf(gateway)));
@@ -78,6 +82,14 @@ internal static class FlowRules
             if (flowId == gateway.DefaultFlowId || !check.Process.TryGetFlow(flowId, out var flow) || flow.Condition is not null) continue;
             check.Error(flow, ProblemCodes.GatewayFlowWithoutCondition, ("gateway", ProcessCheck.NameOf(gateway)));
         }
+    }
+
+    /// <summary>An activity's default flow is taken when no other outgoing flow is; one that does not leave it
+    /// would never be taken.</summary>
+    private static void CheckActivityDefault(ProcessCheck check, Activity activity)
+    {
+        if (activity.DefaultFlowId is { } defaultFlow && !activity.Outgoing.Contains(defaultFlow))
+            check.Error(activity, ProblemCodes.ActivityDefaultNotOutgoing, ("flow", defaultFlow));
     }
 
     private static void CheckDeadEnds(ProcessCheck check)

@@ -62,6 +62,8 @@ public static class ProblemCodes
     public static readonly ProblemCode ConditionIgnoredAfterParallel = new("condition.ignored-after-parallel", "The condition on {element} is ignored: the parallel gateway {gateway} takes every outgoing path.");
     public static readonly ProblemCode ConditionIgnoredAfterEventGateway = new("condition.ignored-after-event-gateway", "The condition on {element} is ignored: the event-based gateway {gateway} takes the path of the event that comes first.");
     public static readonly ProblemCode GatewayDefaultNotOutgoing = new("gateway.default-not-outgoing", "{element} names '{flow}' as its default path, but that flow does not leave it: choose one of its outgoing flows as the default.");
+    public static readonly ProblemCode ConditionIgnoredOnActivityDefault = new("condition.ignored-on-activity-default", "The condition on {element} is ignored: it is the default path out of {activity}, taken when no other path is.");
+    public static readonly ProblemCode ActivityDefaultNotOutgoing = new("activity.default-not-outgoing", "{element} names '{flow}' as its default path, but that flow does not leave it: choose one of its outgoing flows as the default.");
     public static readonly ProblemCode GatewayFlowWithoutCondition = new("gateway.flow-without-condition", "{element} leaves the gateway {gateway} without a condition: give it a condition, or make it the gateway's default path.");
     public static readonly ProblemCode BoundaryNoOutgoing = new("boundary.no-outgoing", "{element} has no outgoing flow: draw where the process goes when it fires.");
     public static readonly ProblemCode DeadEnd = new("element.dead-end", "{element} has no outgoing flow, so the path ends here. Add an end event to make that explicit.");
@@ -97,6 +99,10 @@ public static class ProblemCodes
     public static readonly ProblemCode ScheduleExpression = new("schedule.expression", "{element} is a timer start event with an expression; there are no variables before the process starts, so write the value itself.");
     public static readonly ProblemCode ScheduleTooLong = new("schedule.too-long", "{element}: the timer value has {length} characters; a schedule may have at most {max}.");
     public static readonly ProblemCode TimeZoneTooLong = new("schedule.time-zone-too-long", "{element}: the time zone name has more than {max} characters.");
+
+    // Settings of other engines (the parser's, with codes).
+    public static readonly ProblemCode VendorSettingIgnored = new("vendor.setting-ignored", "{element}: {setting} is a {vendor} setting WeOps does not honour, so it is ignored.");
+    public static readonly ProblemCode ForeignExtensionsKept = new("vendor.namespace-kept", "{element} uses {names} from the namespace {namespace}: kept in the file, ignored by WeOps.");
 
     // What the database stores in bounded columns.
     public static readonly ProblemCode TooLong = new("text.too-long", "{element}: {part} {value} has {length} characters; it may have at most {max}.");

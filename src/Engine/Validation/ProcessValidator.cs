@@ -16,14 +16,13 @@ public sealed class ProcessValidator(ExecutorCatalog executors, IExpressionSynta
 
     /// <summary>The document with its parse problems and the problems of every process, errors first,
     /// then in file order, the first <see cref="BpmnLimits.MaxProblems"/> of them (the rest are counted).
-    /// Empty pools (processes without elements) are skipped when the file has a
-    /// process with content: they are there to draw a partner, not to run.</summary>
+    /// Only the <see cref="BpmnDocument.Runnable"/> processes are validated: empty pools and pools marked not
+    /// executable beside an executable process are there to draw a partner, not to run.</summary>
     public BpmnDocument Validate(BpmnDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
         var problems = new List<ValidationProblem>(document.Problems);
-        var anyContent = document.Processes.Any(p => p.Nodes.Any());
-        foreach (var process in document.Processes.Where(p => !anyContent || p.Nodes.Any()))
+        foreach (var process in document.Runnable)
             problems.AddRange(Validate(process));
         var sorted = Sorted(problems);
         if (sorted.Count <= Limits.MaxProblems) return document with { Problems = sorted };

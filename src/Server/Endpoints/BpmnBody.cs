@@ -1,4 +1,3 @@
-using System.Text;
 using WeOps.Engine.Parsing;
 using WeOps.Engine.Validation;
 
@@ -22,7 +21,10 @@ public sealed record BpmnBody(string? Xml, IResult? Problem)
 
         if (buffer.Length == 0)
             return new BpmnBody(null, Results.Problem(statusCode: 400, title: "Empty request body", detail: "Send the BPMN 2.0 XML of a process as the request body."));
-        return new BpmnBody(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), null);
+        // The file's own encoding (byte order mark, XML declaration) decides, as it would for any XML reader.
+        if (!XmlFileText.TryDecode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), out var xml, out var problem))
+            return new BpmnBody(null, Results.Problem(statusCode: 422, title: "BPMN file in an encoding this server cannot read", detail: problem));
+        return new BpmnBody(xml, null);
     }
 
     /// <summary>422 for a file over an element or depth limit: which limit, its value, and the element where

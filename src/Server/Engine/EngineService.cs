@@ -1,3 +1,4 @@
+using WeOps.Engine.Parsing;
 using WeOps.Engine.Persistence;
 
 namespace WeOps.Server.Engine;
@@ -53,7 +54,13 @@ public sealed class EngineService(DurableEngine engine, EngineOptions options, I
 
         foreach (var file in Directory.EnumerateFiles(options.WorkflowsPath, "*.bpmn", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            var saved = await engine.Definitions.SaveDraftAsync(await File.ReadAllTextAsync(file, cancellationToken), "weops", cancellationToken);
+            if (!XmlFileText.TryDecode(await File.ReadAllBytesAsync(file, cancellationToken), out var xml, out var encodingProblem))
+            {
+                logger.LogWarning("Skipped {File}: {Problem}", file, encodingProblem);
+                continue;
+            }
+
+            var saved = await engine.Definitions.SaveDraftAsync(xml, "weops", cancellationToken);
             if (saved.Key is null)
             {
                 logger.LogWarning("Skipped {File}: {Problems}", file, string.Join("; ", saved.Problems));

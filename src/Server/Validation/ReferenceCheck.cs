@@ -29,7 +29,7 @@ public sealed class ReferenceCheck(
         ArgumentNullException.ThrowIfNull(document);
         var known = new Known(directory, credentials, inventory, definitions, document.Processes.Select(p => p.Key));
         var problems = new List<ValidationProblem>();
-        foreach (var node in document.Processes.SelectMany(p => p.Nodes).OrderBy(n => n.Line))
+        foreach (var node in document.Runnable.SelectMany(p => p.Nodes).OrderBy(n => n.Line))
             await CheckAsync(node, known, problems, cancellationToken);
         return problems;
     }

@@ -12,6 +12,9 @@ public sealed record ConformanceCase
     public List<string> Deploy { get; init; } = [];
     public JsonObject? Variables { get; init; }
     public string? StartEvent { get; init; }
+
+    /// <summary>The user who starts the instance.</summary>
+    public string? StartedBy { get; init; }
     public List<ConformanceStep> Steps { get; init; } = [];
     public required ConformanceExpectation Expect { get; init; }
 

@@ -37,9 +37,9 @@ public sealed class ConformanceDriver(DurableEngine engine, DefinitionStore publ
         return saved.Key;
     }
 
-    public async Task<Guid> StartAsync(string key, JsonObject? variables, string? startEventId)
+    public async Task<Guid> StartAsync(string key, JsonObject? variables, string? startEventId, string? startedBy)
     {
-        var state = await engine.Instances.StartAsync(key, null, variables, null, None, startEventId);
+        var state = await engine.Instances.StartAsync(key, null, variables, null, None, startEventId, startedBy: startedBy);
         await RunUntilIdleAsync();
         return Guid.Parse(state.InstanceId);
     }

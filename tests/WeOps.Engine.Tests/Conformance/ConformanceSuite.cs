@@ -25,7 +25,7 @@ public abstract class ConformanceSuite(ConformanceDatabase database)
         foreach (var other in spec.Deploy) await driver.PublishAsync(other);
         var main = await driver.PublishAsync(name + ".bpmn");
 
-        var id = await driver.StartAsync(main, spec.Variables, spec.StartEvent);
+        var id = await driver.StartAsync(main, spec.Variables, spec.StartEvent, spec.StartedBy);
         for (var i = 0; i < spec.Steps.Count; i++)
         {
             var step = spec.Steps[i];

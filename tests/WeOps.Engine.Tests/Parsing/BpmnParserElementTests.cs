@@ -489,7 +489,7 @@ public sealed class BpmnParserElementTests
     }
 
     [Fact]
-    public void Vendor_extensions_are_ignored_silently_and_unknown_ops_elements_are_warned_about()
+    public void Vendor_settings_not_honoured_are_warnings_naming_them_and_other_namespaces_are_listed_once()
     {
         var document = BpmnParser.Parse(Process("""
             <bpmn:serviceTask id="t" camunda:asyncBefore="true">
@@ -501,11 +501,18 @@ public sealed class BpmnParserElementTests
                 <ops:retry count="3"/>
               </bpmn:extensionElements>
             </bpmn:serviceTask>
+            <bpmn:task id="u"><bpmn:extensionElements><flowable:field xmlns:flowable="http://flowable.org/bpmn" name="y"/></bpmn:extensionElements></bpmn:task>
             """));
 
-        var problem = Assert.Single(document.Problems);
-        Assert.Equal(("t", Severity.Warning), (problem.ElementId, problem.Severity));
-        Assert.Contains("ops:retry", problem.Message, StringComparison.Ordinal);
+        Assert.All(document.Problems, p => Assert.Equal(Severity.Warning, p.Severity));
+        Assert.Contains(document.Problems, p => p.ElementId == "t" && p.Message.Contains("ops:retry", StringComparison.Ordinal));
+        var ignored = document.Problems.Where(p => p.Code == ProblemCodes.VendorSettingIgnored.Code).ToList();
+        Assert.Equal(["camunda:asyncBefore", "<zeebe:taskDefinition>"], ignored.Select(p => p.Args["setting"]));
+        Assert.Equal(["Camunda 7", "Camunda 8"], ignored.Select(p => p.Args["vendor"]));
+        Assert.All(ignored, p => Assert.Equal("t", p.ElementId));
+        var kept = Assert.Single(document.Problems, p => p.Code == ProblemCodes.ForeignExtensionsKept.Code);
+        Assert.Equal(("http://flowable.org/bpmn", "field"), (kept.Args["namespace"], kept.Args["names"]));
+        Assert.Equal(4, document.Problems.Count);
     }
 
     [Fact]

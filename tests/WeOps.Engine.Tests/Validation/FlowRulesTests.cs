@@ -208,4 +208,28 @@ public sealed class FlowRulesTests
 
         NoProblems(document);
     }
+
+    [Fact]
+    public void Activity_default_that_does_not_leave_it_is_an_error_on_the_activity()
+    {
+        var document = Body("""
+            <bpmn:startEvent id="start"/><bpmn:task id="t" default="elsewhere"/><bpmn:endEvent id="end"/>
+            <bpmn:sequenceFlow id="elsewhere" sourceRef="start" targetRef="end"/>
+            """ + Flows("start>t>end"));
+
+        var problem = Single(document, "t", Severity.Error, ProblemCodes.ActivityDefaultNotOutgoing);
+        Assert.Equal("elsewhere", problem.Args["flow"]);
+    }
+
+    [Fact]
+    public void Condition_on_an_activity_default_flow_is_a_warning_that_it_is_ignored()
+    {
+        var document = Body("""
+            <bpmn:startEvent id="start"/><bpmn:task id="t" default="d"/>
+            """ + Ends + Condition("d", "t", "a", "${x == 1}") + Condition("c", "t", "b", "${x == 2}") + Flows("start>t"));
+
+        var problem = Single(document, "d", Severity.Warning, ProblemCodes.ConditionIgnoredOnActivityDefault);
+        Assert.Equal("t", problem.Args["activity"]);
+        Assert.DoesNotContain(document.Problems, p => p.ElementId == "c");
+    }
 }

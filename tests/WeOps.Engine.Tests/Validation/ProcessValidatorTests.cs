@@ -37,11 +37,11 @@ public sealed class ProcessValidatorTests
     }
 
     [Fact]
-    public void Every_process_of_the_file_is_validated()
+    public void Every_executable_process_of_the_file_is_validated()
     {
         var document = Xml(Definitions("""
             <bpmn:process id="a"><bpmn:startEvent id="sa"/><bpmn:serviceTask id="ta"/><bpmn:sequenceFlow id="fa" sourceRef="sa" targetRef="ta"/></bpmn:process>
-            <bpmn:process id="b" isExecutable="false"><bpmn:task id="tb"/></bpmn:process>
+            <bpmn:process id="b" isExecutable="true"><bpmn:task id="tb"/></bpmn:process>
             """));
 
         Single(document, "ta", Severity.Error, ProblemCodes.ServiceNoType);

@@ -53,6 +53,8 @@ export const problems = {
   'condition.ignored-on-default': '{element} 上的条件会被忽略：它是 {gateway} 的默认路径，在其他条件都不成立时走这条。',
   'condition.ignored-after-parallel': '{element} 上的条件会被忽略：并行网关 {gateway} 会走所有传出路径。',
   'condition.ignored-after-event-gateway': '{element} 上的条件会被忽略：事件网关 {gateway} 走最先发生的事件所在的路径。',
+  'condition.ignored-on-activity-default': '{element} 上的条件会被忽略：它是从 {activity} 引出的默认路径，在没有其他路径可走时走这条。',
+  'activity.default-not-outgoing': '{element} 把“{flow}”作为默认路径，但该连线并不从它引出：请从它的传出连线中选择默认路径。',
   'gateway.default-not-outgoing': '{element} 把“{flow}”作为默认路径，但该连线并不从它引出：请从它的传出连线中选择默认路径。',
   'gateway.flow-without-condition': '{element} 从网关 {gateway} 引出但没有条件：请设置条件，或把它设为网关的默认路径。',
   'boundary.no-outgoing': '{element} 没有传出连线：请画出它触发后流程的去向。',
@@ -87,6 +89,9 @@ export const problems = {
   'schedule.expression': '{element} 是带表达式的定时开始事件；流程启动前没有变量，请直接写出值。',
   'schedule.too-long': '{element}：定时器的值有 {length} 个字符；计划最多 {max} 个字符。',
   'schedule.time-zone-too-long': '{element}：时区名称超过 {max} 个字符。',
+
+  'vendor.setting-ignored': '{element}：{setting} 是 {vendor} 的设置，WeOps 不执行它，因此被忽略。',
+  'vendor.namespace-kept': '{element} 使用了命名空间 {namespace} 中的 {names}：会保留在文件中，但 WeOps 忽略它们。',
 
   'text.too-long': '{element}：{part} {value} 有 {length} 个字符；最多 {max} 个。',
 
