@@ -9,9 +9,10 @@ import palette from './i18n/palette.zh.js';
 import validation from './i18n/validation.zh.js';
 import forms from './i18n/forms.zh.js';
 import admin from './i18n/admin.zh.js';
+import modeler from './i18n/modeler.zh.js';
 
 // One dictionary per area of the UI, so pages keep their own strings; a later part wins on a clash.
-const zhParts = [core, tickets, shell, tasks, palette, validation, forms, admin];
+const zhParts = [core, tickets, shell, tasks, palette, validation, forms, admin, modeler];
 
 const STORAGE_KEY = 'weops.lang';
 
