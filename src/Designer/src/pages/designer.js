@@ -63,8 +63,10 @@ async function editPage(main, key) {
       dirty = false;
       if (warnings.length) notice(status, 'info', warnings.map((w) => w.message).join('; '));
       await validate();
+      return true;
     } catch (e) {
       await explainUnreadable(text, e);
+      return false;
     }
   }
 
@@ -195,7 +197,8 @@ async function editPage(main, key) {
       notice(status, 'error', t('Could not read the file: {message}', { message: problemText(tooLarge) }));
       return;
     }
-    await open(await file.text());
+    // A file that could not be drawn leaves the drawing as it was: nothing to keep.
+    if (!(await open(await file.text()))) return;
     dirty = true;
     autosave.schedule(xml);
   }
