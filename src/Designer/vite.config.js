@@ -35,11 +35,29 @@ function precompress() {
   };
 }
 
+/** Every popup menu with a search option shows its search box, however few entries it has: diagram-js shows it
+ *  only above five, so a short palette group would take typing differently from a long one (ADR 0026). The build
+ *  stops when the line it changes is no longer there, rather than quietly lose the box after an upgrade. */
+function searchInEveryMenu() {
+  const file = /diagram-js[\\/]lib[\\/]features[\\/]popup-menu[\\/]PopupMenuComponent\.js$/;
+  const threshold = 'return actionableEntries.length > 5;';
+  return {
+    name: 'weops-search-in-every-menu',
+    transform(code, id) {
+      if (!file.test(id)) return null;
+      if (!code.includes(threshold)) {
+        throw new Error(`${id} no longer says '${threshold}': check how this diagram-js decides to show the search box.`);
+      }
+      return code.replace(threshold, 'return actionableEntries.length > 0;');
+    }
+  };
+}
+
 // The build lands in dist/; 'dotnet publish src/Server' copies it into the server's wwwroot, and ./run.sh
 // points Designer:Path here.
 export default defineConfig({
   base: '/',
-  plugins: [precompress()],
+  plugins: [searchInEveryMenu(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

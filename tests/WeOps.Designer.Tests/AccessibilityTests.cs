@@ -1,4 +1,5 @@
 using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
 using Xunit.Abstractions;
 
 namespace WeOps.Designer.Tests;
@@ -14,12 +15,15 @@ public sealed class AccessibilityTests(DesignerFixture designer, ITestOutputHelp
     [MemberData(nameof(Languages))]
     public async Task Every_page_has_no_serious_or_critical_axe_violation(string language)
     {
-        var instance = await ShellPages.StartHelloApprovalAsync(designer);
+        var data = await ShellPages.PrepareAsync(designer);
         var found = new List<string>();
+        // One browser page signed in and one not, each going from route to route.
+        var pages = new Dictionary<bool, IPage>();
         foreach (var shellPage in ShellPages.Checked)
         {
-            var page = await ShellPages.OpenAsync(designer, language, shellPage.SignedIn);
-            await ShellPages.GoToAsync(page, shellPage, instance);
+            if (!pages.TryGetValue(shellPage.SignedIn, out var page))
+                pages[shellPage.SignedIn] = page = await ShellPages.OpenAsync(designer, language, shellPage.SignedIn);
+            await ShellPages.GoToAsync(page, shellPage, data);
             var result = await page.RunAxe();
             foreach (var violation in result.Violations.Where(v => v.Impact is "serious" or "critical"))
             {
@@ -28,9 +32,9 @@ public sealed class AccessibilityTests(DesignerFixture designer, ITestOutputHelp
             }
 
             output.WriteLine($"{shellPage.Name} ({language}): {result.Violations.Length} violations, {result.Passes.Length} rules passed");
-            await page.Context.CloseAsync();
         }
 
+        foreach (var page in pages.Values) await page.Context.CloseAsync();
         foreach (var line in ShellPages.LeftOut) output.WriteLine(line);
         Assert.True(found.Count == 0, string.Join("\n", found));
     }

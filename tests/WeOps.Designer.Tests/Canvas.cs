@@ -18,6 +18,23 @@ public static class Canvas
         await AfterDragAsync(page);
     }
 
+    /// <summary>Drags a palette entry onto the canvas and lets go at (x, y), where the shape lands.</summary>
+    public static Task DragAsync(IPage page, string action, float x, float y) =>
+        DragOntoAsync(page, page.Locator($".djs-palette [data-action=\"{action}\"]"), x, y);
+
+    /// <summary>Presses the mouse on <paramref name="entry"/>, moves it onto the canvas and lets go at (x, y).</summary>
+    public static async Task DragOntoAsync(IPage page, ILocator entry, float x, float y)
+    {
+        var box = await CanvasBoxAsync(page);
+        var from = await entry.BoundingBoxAsync() ?? throw new InvalidOperationException("the entry is not shown");
+        await page.Mouse.MoveAsync(from.X + from.Width / 2, from.Y + from.Height / 2);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(from.X + from.Width / 2 + 30, from.Y + from.Height / 2 + 10, new MouseMoveOptions { Steps = 3 });
+        await page.Mouse.MoveAsync(box.X + x, box.Y + y, new MouseMoveOptions { Steps = 10 });
+        await page.Mouse.UpAsync();
+        await AfterDragAsync(page);
+    }
+
     /// <summary>Connects two shapes with the context pad's connect tool.</summary>
     public static async Task ConnectAsync(IPage page, string fromId, string toId)
     {

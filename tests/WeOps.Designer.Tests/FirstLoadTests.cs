@@ -24,7 +24,7 @@ public sealed class FirstLoadTests(DesignerFixture designer, ITestOutputHelper o
             if (response.Request.ResourceType == "script") scripts.Add(response);
         };
 
-        await ShellPages.GoToAsync(page, ShellPages.All.Single(p => p.Name == name), "");
+        await ShellPages.GoToAsync(page, ShellPages.All.Single(p => p.Name == name), null);
         long sent = 0, decoded = 0;
         foreach (var script in scripts)
         {

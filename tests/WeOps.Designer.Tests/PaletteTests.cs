@@ -66,7 +66,7 @@ public sealed class PaletteTests(DesignerFixture designer)
     }
 
     [Fact]
-    public async Task Every_BPMN_tool_and_every_executor_of_every_group_puts_its_element_on_the_canvas()
+    public async Task Every_BPMN_tool_is_dragged_and_every_executor_of_every_group_put_onto_the_canvas()
     {
         var page = await Palette.SignedInPageAsync(designer);
         await Palette.NewProcessAsync(page, $"Palette {Guid.NewGuid():N}"[..20]);
@@ -105,7 +105,7 @@ public sealed class PaletteTests(DesignerFixture designer)
         // Last: a pool turns the process into a collaboration.
         foreach (var (action, type) in BpmnTools)
         {
-            await Canvas.DropAsync(page, action, 420, 260);
+            await Canvas.DragAsync(page, action, 420, 260);
             Assert.True((await Canvas.IdsAsync(page, type)).Count == 1, $"{action} made no {type}");
             await UndoAllAsync(page);
         }
@@ -122,6 +122,28 @@ public sealed class PaletteTests(DesignerFixture designer)
         await Expect(menu.Locator(".entry[data-id=\"ops.cloud.aliyun.rebootInstances\"]")).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("Alibaba Cloud ECS"));
         await Expect(menu.Locator(".entry[data-id=\"ops.cloud.aws.stopInstances\"]")).ToHaveCountAsync(0);
         await Expect(menu.Locator(".entry[data-id=\"ops.cloud.tencent\"]")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Every_group_menu_however_short_opens_in_its_search_box()
+    {
+        var page = await Palette.SignedInPageAsync(designer);
+        await Palette.NewProcessAsync(page, $"Keys {Guid.NewGuid():N}"[..20]);
+
+        foreach (var group in GroupsOf(await ActivitiesAsync()).Keys)
+        {
+            var menu = await Palette.OpenGroupAsync(page, group);
+            await Expect(menu.Locator(".djs-popup-search input")).ToBeFocusedAsync();
+            await page.Keyboard.PressAsync("Escape");
+        }
+
+        // The approvals group holds one entry, and typing into its menu filters it as in the longer ones.
+        var approvals = await Palette.OpenGroupAsync(page, "approvals");
+        await page.Keyboard.TypeAsync("nothing like it");
+        await Expect(approvals.Locator(".entry")).ToHaveCountAsync(0);
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync("approv");
+        await Expect(approvals.Locator(".entry[data-id='ops.approval']")).ToBeVisibleAsync();
     }
 
     [Fact]

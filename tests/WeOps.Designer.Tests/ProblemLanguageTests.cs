@@ -120,5 +120,41 @@ public sealed class ProblemLanguageTests(DesignerFixture designer)
         }
     }
 
+    [Fact]
+    public async Task An_import_that_is_not_well_formed_names_its_line_and_column_in_English_and_in_Chinese()
+    {
+        var page = await designer.SignedInPageAsync();
+        await page.SetViewportSizeAsync(1366, 768);
+        await Palette.NewProcessAsync(page, "Broken " + Guid.NewGuid().ToString("N")[..8]);
+        var broken = new FilePayload
+        {
+            Name = "broken.bpmn",
+            MimeType = "application/xml",
+            Buffer = Encoding.UTF8.GetBytes("<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">\n  <bpmn:process id=\"p\">\n</bpmn:definitions>"),
+        };
+
+        await Expect(page.Locator("#problems li.problem.error")).ToContainTextAsync("no start event");
+        await page.Locator("#import-file").SetInputFilesAsync(broken);
+        var item = page.Locator("#problems li.problem.error");
+        await Expect(item).ToContainTextAsync("The file is not well-formed XML, so it was not read: line 3, column 3:");
+        await Expect(page.Locator("#status .notice.error")).ToContainTextAsync("line 3, column 3");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = "/tmp/polish-import-not-well-formed-en.png" });
+
+        await page.Locator("#language").SelectOptionAsync("zh");
+        try
+        {
+            // The redrawn page checks its empty drawing first; the import comes after, as a person's would.
+            await Expect(page.Locator("#problems li.problem.error .severity")).ToHaveTextAsync("错误");
+            await page.Locator("#import-file").SetInputFilesAsync(broken);
+            await Expect(page.Locator("#problems li.problem.error")).ToContainTextAsync("文件不是格式正确的 XML，未读取：第 3 行第 3 列");
+            await Expect(page.Locator("#problems li.problem.error .severity")).ToHaveTextAsync("错误");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = "/tmp/polish-import-not-well-formed-zh.png" });
+        }
+        finally
+        {
+            await page.Locator("#language").SelectOptionAsync("en");
+        }
+    }
+
     private static string CultureInvariant(FormattableString text) => FormattableString.Invariant(text);
 }

@@ -13,9 +13,10 @@ import formEditor from './i18n/formEditor.zh.js';
 import mail from './i18n/mail.zh.js';
 import incident from './i18n/incident.zh.js';
 import start from './i18n/start.zh.js';
+import modeler from './i18n/modeler.zh.js';
 
 // One dictionary per area of the UI, so pages keep their own strings; a later part wins on a clash.
-const zhParts = [core, tickets, shell, tasks, palette, validation, forms, admin, formEditor, mail, incident, start];
+const zhParts = [core, tickets, shell, tasks, palette, validation, forms, admin, formEditor, mail, incident, start, modeler];
 
 const STORAGE_KEY = 'weops.lang';
 

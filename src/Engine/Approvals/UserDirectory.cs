@@ -51,6 +51,13 @@ public sealed class UserDirectory(DatabaseOptions database, TimeProvider time)
         // The gate serialises writers on SQLite, so two first-run requests cannot both see an empty directory.
         using var gate = await database.EnterWriteAsync(cancellationToken);
         await using var db = OpenDb();
+        // On PostgreSQL the nodes share no gate: the first run takes a lock of the transaction, so a second
+        // first-run request, on any node, waits for the first to commit and then sees its admin.
+        await using var firstRun = onlyIfEmpty && database.Provider == DatabaseProvider.Postgres
+            ? await db.Database.BeginTransactionAsync(cancellationToken)
+            : null;
+        if (firstRun is not null)
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({FirstRunLockId})", cancellationToken);
         if (onlyIfEmpty ? await db.Users.AnyAsync(cancellationToken) : await db.Users.AnyAsync(u => u.Username == user.Username, cancellationToken)) return false;
         var now = time.GetUtcNow().UtcDateTime;
         audit?.AddTo(db, time.GetUtcNow());
@@ -68,6 +75,7 @@ public sealed class UserDirectory(DatabaseOptions database, TimeProvider time)
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            if (firstRun is not null) await firstRun.CommitAsync(cancellationToken);
             return true;
         }
         catch (DbUpdateException)
@@ -76,6 +84,9 @@ public sealed class UserDirectory(DatabaseOptions database, TimeProvider time)
             return false;
         }
     }
+
+    /// <summary>Any fixed number, other than the migration's: the advisory lock of the first run on PostgreSQL.</summary>
+    private const long FirstRunLockId = 0x5745_4f70_7301;
 
     /// <summary>Replaces the user's fields; false when there is no such user.</summary>
     public Task<bool> UpdateAsync(User user, CancellationToken cancellationToken, AuditNote? audit = null) =>

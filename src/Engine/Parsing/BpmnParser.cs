@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
 using WeOps.Engine.Model;
@@ -9,7 +11,7 @@ namespace WeOps.Engine.Parsing;
 
 /// <summary>Reads BPMN 2.0 XML into process graphs. Never throws for a bad file: what is wrong with it
 /// comes back as problems. A file that cannot be read at all gets exactly one problem and no process.</summary>
-public static class BpmnParser
+public static partial class BpmnParser
 {
     public const int MaxBytes = 5 * 1024 * 1024;
 
@@ -82,13 +84,12 @@ public static class BpmnParser
         var root = document.Root!;
         if (root.Name != Bpmn + "definitions")
         {
-            var ns = root.Name.NamespaceName.Length == 0 ? "no namespace" : $"namespace '{root.Name.NamespaceName}'";
-            return Failed($"This is not a BPMN 2.0 file: its root element is <{root.Name.LocalName}> in {ns}, where a BPMN file has <definitions> in namespace '{Bpmn.NamespaceName}'. Export the diagram as BPMN 2.0 XML.", root);
+            return Failed(ProblemCodes.FileNotBpmn, root,
+                new(StringComparer.Ordinal) { ["root"] = root.Name.LocalName, ["namespace"] = root.Name.NamespaceName, ["expected"] = Bpmn.NamespaceName });
         }
 
         var processElements = root.Elements(Bpmn + "process").ToList();
-        if (processElements.Count == 0)
-            return Failed("The file has no process, so there is nothing to run: draw the process (a pool with content, or a diagram without pools) and save again.", root);
+        if (processElements.Count == 0) return Failed(ProblemCodes.FileNoProcess, root, new());
 
         var context = new ParseContext(root);
         var processes = new List<ProcessGraph>();
@@ -134,11 +135,16 @@ public static class BpmnParser
 
     private static BpmnDocument Refused(BpmnLimitExceeded over)
     {
-        var element = $"<{over.Element}>{(over.ElementId is null ? "" : $" '{over.ElementId}'")}{(over.Line is null ? "" : $" on line {over.Line:N0}")}";
-        var message = over.Limit == BpmnLimit.Elements
-            ? $"The file has more than {over.Max:N0} elements, the most a BPMN file may have, so it was not read: reading stopped at element {over.Max + 1:N0}, {element}. Split the process into called processes."
-            : $"The file nests elements deeper than {over.Max:N0} levels, the most a BPMN file may have, so it was not read: reading stopped at {element}, on level {over.Max + 1:N0}. Flatten the process or move parts into called processes.";
-        return new BpmnDocument([], [ValidationProblem.Error(over.ElementId, message, over.Line)]) { OverLimit = over };
+        var args = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["max"] = Number(over.Max),
+            ["element"] = $"<{over.Element}>{(over.ElementId is null ? "" : $" '{over.ElementId}'")}",
+            ["line"] = over.Line is { } line ? Number(line) : "?",
+        };
+        if (over.Limit == BpmnLimit.Elements) args["count"] = Number(over.Max + 1L);
+        else args["level"] = Number(over.Max + 1L);
+        var code = over.Limit == BpmnLimit.Elements ? ProblemCodes.FileTooManyElements : ProblemCodes.FileTooDeep;
+        return new BpmnDocument([], [ValidationProblem.Of(code, Severity.Error, over.ElementId, args, over.Line)]) { OverLimit = over };
     }
 
     private static BpmnDocument Unreadable(XmlException e)
@@ -146,18 +152,29 @@ public static class BpmnParser
         var line = e.LineNumber > 0 ? e.LineNumber : (int?)null;
 
         // The reader refuses DTDs outright (no entity is ever expanded); say so plainly.
-        var message = e.Message.Contains("DTD", StringComparison.Ordinal)
-            ? "The file contains a document type declaration (<!DOCTYPE ...>), which a BPMN file must not have; it was not read. If this is a web page, download the .bpmn file itself."
-            : $"The file is not well-formed XML, so it was not read: {e.Message}";
-        return new BpmnDocument([], [ValidationProblem.Error(null, message, line)]);
+        if (e.Message.Contains("DTD", StringComparison.Ordinal)) return Problem(ProblemCodes.FileDtdRefused, new(), line);
+
+        // The parser's own words, without the place it appends: line and column are arguments of their own.
+        return Problem(ProblemCodes.FileNotWellFormed, new(StringComparer.Ordinal)
+        {
+            ["line"] = line is { } l ? Number(l) : "?",
+            ["column"] = e.LinePosition > 0 ? Number(e.LinePosition) : "?",
+            ["reason"] = ParserPlace().Replace(e.Message, ""),
+        }, line);
     }
 
     private static BpmnDocument TooLarge() =>
-        new([], [ValidationProblem.Error(null, $"The file is larger than {MaxBytes / (1024 * 1024)} MB, so it was not read. Split the process into called processes.")]);
+        Problem(ProblemCodes.FileTooLarge, new(StringComparer.Ordinal) { ["max"] = Number(MaxBytes / (1024 * 1024)) }, null);
 
-    private static BpmnDocument Empty() =>
-        new([], [ValidationProblem.Error(null, "The file is empty: there is no BPMN in it.")]);
+    private static BpmnDocument Empty() => Problem(ProblemCodes.FileEmpty, new(), null);
 
-    private static BpmnDocument Failed(string message, XElement at) =>
-        new([], [ValidationProblem.Error(null, message, ParseContext.LineOf(at))]);
+    private static BpmnDocument Failed(ProblemCode code, XElement at, Dictionary<string, string> args) => Problem(code, args, ParseContext.LineOf(at));
+
+    private static BpmnDocument Problem(ProblemCode code, Dictionary<string, string> args, int? line) =>
+        new([], [ValidationProblem.Of(code, Severity.Error, null, args, line)]);
+
+    private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"\s*Line \d+, position \d+\.$")]
+    private static partial Regex ParserPlace();
 }

@@ -6,7 +6,17 @@ namespace WeOps.Engine.Validation;
 /// problem gets a new code.</summary>
 public static class ProblemCodes
 {
-    // Reading the file (the parser's own problems, in English only).
+    // Reading the file: what stops the reader before there is a process to check.
+    public static readonly ProblemCode FileEmpty = new("file.empty", "The file is empty: there is no BPMN in it.");
+    public static readonly ProblemCode FileTooLarge = new("file.too-large", "The file is larger than {max} MB, so it was not read. Split the process into called processes.");
+    public static readonly ProblemCode FileNotWellFormed = new("file.not-well-formed", "The file is not well-formed XML, so it was not read: line {line}, column {column}: {reason}");
+    public static readonly ProblemCode FileDtdRefused = new("file.dtd-refused", "The file contains a document type declaration (<!DOCTYPE ...>), which a BPMN file must not have; it was not read. If this is a web page, download the .bpmn file itself.");
+    public static readonly ProblemCode FileNotBpmn = new("file.not-bpmn", "This is not a BPMN 2.0 file: its root element is <{root}> in namespace '{namespace}', where a BPMN file has <definitions> in namespace '{expected}'. Export the diagram as BPMN 2.0 XML.");
+    public static readonly ProblemCode FileNoProcess = new("file.no-process", "The file has no process, so there is nothing to run: draw the process (a pool with content, or a diagram without pools) and save again.");
+    public static readonly ProblemCode FileTooManyElements = new("file.too-many-elements", "The file has more than {max} elements, the most a BPMN file may have, so it was not read: reading stopped at element {count}, {element} on line {line}. Split the process into called processes.");
+    public static readonly ProblemCode FileTooDeep = new("file.too-deep", "The file nests elements deeper than {max} levels, the most a BPMN file may have, so it was not read: reading stopped at {element} on line {line}, on level {level}. Flatten the process or move parts into called processes.");
+
+    // The parser's problems with what a file says (ops: attributes that do not parse), in English only.
     public static readonly ProblemCode FileProblem = new("file.problem", "{message}");
 
     // Expressions and templates.

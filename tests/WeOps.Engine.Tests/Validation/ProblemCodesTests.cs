@@ -39,14 +39,32 @@ public sealed class ProblemCodesTests
         Assert.Equal("unnamed: choose what this service task runs.", Single(document, "unnamed", Severity.Error, ProblemCodes.ServiceNoType).Message);
     }
 
-    [Fact]
-    public void A_problem_of_reading_the_file_is_a_file_problem_with_its_text_as_the_argument()
+    [Theory]
+    [InlineData("not xml at all", "file.not-well-formed", "line=1 column=1 reason=Data at the root level is invalid.")]
+    [InlineData("<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">\n  <bpmn:process id=\"p\">\n</bpmn:definitions>", "file.not-well-formed", "line=3 column=3 reason=The 'bpmn:process' start tag on line 2 position 4 does not match the end tag of 'bpmn:definitions'.")]
+    [InlineData("<!DOCTYPE html>\n<html/>", "file.dtd-refused", "")]
+    [InlineData("<html xmlns=\"urn:x\"/>", "file.not-bpmn", "root=html namespace=urn:x expected=http://www.omg.org/spec/BPMN/20100524/MODEL")]
+    [InlineData("<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"/>", "file.no-process", "")]
+    [InlineData(" ", "file.empty", "")]
+    public void A_file_that_cannot_be_read_gets_the_code_of_what_stopped_the_reader_with_its_arguments(string xml, string code, string args)
     {
-        var document = Xml("not xml at all");
+        var problem = Assert.Single(Xml(xml).Problems);
 
-        var problem = Assert.Single(document.Problems);
-        Assert.Equal(ProblemCodes.FileProblem.Code, problem.Code);
-        Assert.Equal(problem.Message, problem.Args["message"]);
+        Assert.Equal(code, problem.Code);
+        Assert.Equal(args, string.Join(' ', problem.Args.Select(a => $"{a.Key}={a.Value}")));
+        Assert.Equal(ProblemCodes.All.Single(c => c.Code == code).Format(problem.Args), problem.Message);
+    }
+
+    [Fact]
+    public void A_file_over_a_limit_gets_the_code_of_that_limit_with_the_limit_and_where_reading_stopped()
+    {
+        var deep = Xml("<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">" + string.Concat(Enumerable.Repeat("<a>", 120)) + string.Concat(Enumerable.Repeat("</a>", 120)) + "</bpmn:definitions>");
+        var tooDeep = Assert.Single(deep.Problems);
+        Assert.Equal(ProblemCodes.FileTooDeep.Code, tooDeep.Code);
+        Assert.Equal(("100", "101", "<a>", "1"), (tooDeep.Args["max"], tooDeep.Args["level"], tooDeep.Args["element"], tooDeep.Args["line"]));
+
+        var large = Assert.Single(Xml(new string(' ', WeOps.Engine.Parsing.BpmnParser.MaxBytes + 1)).Problems);
+        Assert.Equal((ProblemCodes.FileTooLarge.Code, "5"), (large.Code, large.Args["max"]));
     }
 
     [Fact]

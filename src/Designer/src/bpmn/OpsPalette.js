@@ -46,7 +46,7 @@ export default class OpsPalette {
         group: 'ops',
         className: `ops-palette-group ops-palette-${group.id}`,
         html: `<div class="entry ops-palette-group" role="button" aria-haspopup="listbox"><span class="${GROUP_ICONS[group.id] || 'bpmn-icon-service-task'}" aria-hidden="true"></span><span class="ops-palette-label">${escape(t(group.short))}</span></div>`,
-        title: `${t(group.name)}: ${names.join(', ')}`,
+        title: groupTitle(group, names),
         action: { click: open, dragstart: open }
       };
     }
@@ -143,6 +143,14 @@ export default class OpsPalette {
 }
 
 const menuId = (group) => `ops-palette-${group.id}`;
+
+/** The tile's tooltip and accessible name: it starts with the tile's visible label ("K8s"), so that a person who
+ * says or types what they see reaches the tile, then names the group and what it holds. */
+function groupTitle(group, names) {
+  const short = t(group.short);
+  const name = t(group.name);
+  return `${name.toLowerCase().includes(short.toLowerCase()) ? name : `${short} (${name})`}: ${names.join(', ')}`;
+}
 
 /** A task that can run an executor: not a sub-process, call activity or event. */
 function isPlainTask(target) {

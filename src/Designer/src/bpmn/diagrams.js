@@ -6,12 +6,14 @@ import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js
 import opsDescriptor from './ops.json';
 import OpsPalette from './OpsPalette.js';
 import OpsPropertiesProvider from './OpsProperties.js';
-import { translateModule } from '../i18n.js';
+import PanelTranslation from './PanelTranslation.js';
+import { t, translateModule } from '../i18n.js';
 
 const opsModule = {
-  __init__: ['opsPalette', 'opsPropertiesProvider'],
+  __init__: ['opsPalette', 'opsPropertiesProvider', 'panelTranslation'],
   opsPalette: ['type', OpsPalette],
-  opsPropertiesProvider: ['type', OpsPropertiesProvider]
+  opsPropertiesProvider: ['type', OpsPropertiesProvider],
+  panelTranslation: ['type', PanelTranslation]
 };
 
 export function createModeler(container, panel, executors, credentials) {
@@ -41,7 +43,7 @@ export function newDiagramXml({ key, name } = {}) {
   const id = key || `process-${suffix}`;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:ops="urn:weops:bpmn:1.0" id="Definitions_${suffix}" targetNamespace="urn:weops:processes" exporter="WeOps Designer" exporterVersion="1.0.0">
-  <bpmn:process id="${xmlAttribute(id)}" name="${xmlAttribute(name || 'New process')}" isExecutable="true" />
+  <bpmn:process id="${xmlAttribute(id)}" name="${xmlAttribute(name || t('New process'))}" isExecutable="true" />
   <bpmndi:BPMNDiagram id="BPMNDiagram_${suffix}">
     <bpmndi:BPMNPlane id="BPMNPlane_${suffix}" bpmnElement="${xmlAttribute(id)}" />
   </bpmndi:BPMNDiagram>

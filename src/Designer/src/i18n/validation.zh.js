@@ -4,6 +4,14 @@
 // phrases some arguments carry ({part}, {scope}, {role}, {expected}).
 
 export const problems = {
+  'file.empty': '文件是空的：其中没有 BPMN。',
+  'file.too-large': '文件大于 {max} MB，未读取。请把流程拆分为被调用的流程。',
+  'file.not-well-formed': '文件不是格式正确的 XML，未读取：第 {line} 行第 {column} 列：{reason}',
+  'file.dtd-refused': '文件含有文档类型声明（<!DOCTYPE ...>），BPMN 文件不能包含它，未读取。如果这是一个网页，请下载 .bpmn 文件本身。',
+  'file.not-bpmn': '这不是 BPMN 2.0 文件：它的根元素是命名空间“{namespace}”中的 <{root}>，而 BPMN 文件的根元素是命名空间“{expected}”中的 <definitions>。请把图导出为 BPMN 2.0 XML。',
+  'file.no-process': '文件中没有流程，无可运行的内容：请绘制流程（有内容的池，或没有池的图），然后再次保存。',
+  'file.too-many-elements': '文件的元素超过 {max} 个（BPMN 文件的上限），未读取：读取停在第 {count} 个元素，即第 {line} 行的 {element}。请把流程拆分为被调用的流程。',
+  'file.too-deep': '文件的元素嵌套超过 {max} 层（BPMN 文件的上限），未读取：读取停在第 {line} 行的 {element}，第 {level} 层。请把流程展平，或把部分移到被调用的流程中。',
   'file.problem': '{message}',
 
   'expression.invalid': '{element}：{part} {text} 不是有效的表达式：{error}',

@@ -30,7 +30,7 @@ async function editPage(main, key) {
   const versionsBox = h('div', { class: 'versions', id: 'versions' });
   const fileInput = h('input', { type: 'file', accept: '.bpmn,.xml,application/xml,text/xml', id: 'import-file', hidden: true });
   const note = h('input', { id: 'publish-note', placeholder: t('Publish note'), maxlength: 2000, size: 24 });
-  const variables = h('textarea', { id: 'start-variables', rows: 2, cols: 30, placeholder: '{"host": "web-1"}' });
+  const variables = h('textarea', { id: 'start-variables', rows: 2, cols: 30, placeholder: t('Variables (JSON)'), 'aria-label': t('Variables (JSON)') });
   const writable = can('definitions:write');
 
   const [executors, credentials] = await Promise.all([
@@ -63,9 +63,28 @@ async function editPage(main, key) {
       dirty = false;
       if (warnings.length) notice(status, 'info', warnings.map((w) => w.message).join('; '));
       await validate();
+      return true;
     } catch (e) {
-      notice(status, 'error', t('Could not read the file: {message}', { message: e.message }));
+      await explainUnreadable(text, e);
+      return false;
     }
+  }
+
+  // bpmn-js says why it cannot draw a file in English only; the server names what stopped its reader (a code
+  // with its line and column), which the problem list says in the reader's language.
+  async function explainUnreadable(text, error) {
+    let fileProblems = [];
+    try {
+      fileProblems = (await api.validate(text)).problems.filter((p) => p.code?.startsWith('file.'));
+    } catch (e) {
+      fileProblems = e instanceof ApiError ? (e.problem?.problems || []) : [];
+    }
+    if (fileProblems.length === 0) {
+      notice(status, 'error', t('Could not read the file: {message}', { message: error.message }));
+      return;
+    }
+    listProblems(fileProblems);
+    notice(status, 'error', t('Could not read the file: {message}', { message: problemText(fileProblems[0]) }));
   }
 
   // The server lists the first problems of a file (1,000 by default) and counts them all.
@@ -79,7 +98,6 @@ async function editPage(main, key) {
       : [...problems.map((p) => h('li', {
         class: `problem ${p.severity}`,
         dataset: { elementId: p.elementId || '' },
-        title: p.elementId || '',
         onclick: () => p.elementId && selectElement(modeler, p.elementId)
       }, h('span', { class: 'severity' }, t(p.severity)), ' ',
       p.elementId ? h('code', {}, p.elementId) : null, p.line ? ` (${p.line})` : '', ' ', problemText(p),
@@ -175,10 +193,12 @@ async function editPage(main, key) {
   async function importFile(file) {
     if (!file) return;
     if (file.size > MAX_IMPORT_BYTES) {
-      notice(status, 'error', t('Could not read the file: {message}', { message: '> 5 MB' }));
+      const tooLarge = { code: 'file.too-large', args: { max: '5' }, message: 'The file is larger than 5 MB, so it was not read. Split the process into called processes.' };
+      notice(status, 'error', t('Could not read the file: {message}', { message: problemText(tooLarge) }));
       return;
     }
-    await open(await file.text());
+    // A file that could not be drawn leaves the drawing as it was: nothing to keep.
+    if (!(await open(await file.text()))) return;
     dirty = true;
     autosave.schedule(xml);
   }

@@ -22,7 +22,7 @@ export async function taskPage(main, [id], user) {
   const facts = h('dl', { class: 'task-facts', id: 'task-facts' });
   const ticket = h('section', { class: 'task-ticket', id: 'task-ticket' });
   const form = h('section', { class: 'task-form-box', id: 'task-form' });
-  const canvas = h('div', { class: 'canvas viewer task-diagram', id: 'canvas', role: 'img', 'aria-label': t('Process diagram') });
+  const canvas = h('div', { class: 'canvas viewer task-diagram', id: 'canvas', role: 'figure', 'aria-label': t('Process diagram') });
   const history = h('section', { id: 'task-history' });
   main.append(
     h('div', { class: 'toolbar' }, h('a', { href: '#/tasks', class: 'back' }, `← ${t('Tasks')}`), title, controls),

@@ -33,8 +33,8 @@ export async function newTicketPage(main, [query], user) {
   const group = nameSelect('ticket-group', directory.groups, '', t('(no group)'));
   const impact = levelSelect('ticket-impact', 'low');
   const urgency = levelSelect('ticket-urgency', 'low');
-  const hosts = h('input', { id: 'ticket-hosts', maxlength: 4000, placeholder: 'web-1, web-2' });
-  const services = h('input', { id: 'ticket-services', maxlength: 4000, placeholder: 'checkout' });
+  const hosts = h('input', { id: 'ticket-hosts', maxlength: 4000, placeholder: t('Host names, separated by commas') });
+  const services = h('input', { id: 'ticket-services', maxlength: 4000, placeholder: t('Service names, separated by commas') });
   const risk = h('select', { id: 'ticket-risk' }, ['low', 'medium', 'high'].map((l) => h('option', { value: l }, t(l))));
   const windowStart = h('input', { id: 'ticket-window-start', type: 'datetime-local' });
   const windowEnd = h('input', { id: 'ticket-window-end', type: 'datetime-local' });

@@ -10,7 +10,7 @@ export async function hostsSection(body) {
   const status = h('div', { id: 'admin-notice', 'aria-live': 'polite' });
   const list = h('div', { id: 'host-list' });
   const editor = h('div');
-  const filter = field('tags', t('Show hosts with tags'), { placeholder: 'web+env:prod !env:staging', hint: t('As an SSH step selects them: all terms must hold, ! excludes.') });
+  const filter = field('tags', t('Show hosts with tags'), { hint: [t('As an SSH step selects them: all terms must hold, ! excludes.'), ' ', t('For example'), ' ', h('code', {}, 'web+env:prod !env:staging')] });
   const filterForm = h('form', { class: 'inline filter', role: 'search', onsubmit: (event) => { event.preventDefault(); load(); } },
     filter.row, h('button', { type: 'submit', id: 'filter-hosts' }, t('Filter')),
     h('button', { type: 'button', onclick: () => { filter.input.value = ''; load(); } }, t('Show all')));
