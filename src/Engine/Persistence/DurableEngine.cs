@@ -14,7 +14,8 @@ namespace WeOps.Engine.Persistence;
 public sealed class DurableEngine
 {
     public DurableEngine(DatabaseOptions database, ExecutorCatalog executors, ILoggerFactory logs, TimeProvider? time = null, WorkerOptions? workers = null,
-        IApprovalMailer? mailer = null, BpmnLimits? limits = null, ExpressionLimits? expressionLimits = null)
+        IApprovalMailer? mailer = null, BpmnLimits? limits = null, ExpressionLimits? expressionLimits = null,
+        InterpreterOptions? interpreter = null)
     {
         EnsureThreadsForBlockingWork();
         Database = database;
@@ -25,7 +26,7 @@ public sealed class DurableEngine
         Definitions = new DefinitionStore(() => database.Open(), Validator, Time);
         workers ??= new WorkerOptions();
         Local = new LocalJobs();
-        Instances = new InstanceStore(database, Definitions, new Interpreter(expressions, executors: executors), Time, Signal, logs.CreateLogger<InstanceStore>(),
+        Instances = new InstanceStore(database, Definitions, new Interpreter(expressions, interpreter, executors), Time, Signal, logs.CreateLogger<InstanceStore>(),
             Local, workers.DefaultJobLock + workers.LockMargin);
         Correlator = new Correlator(Instances, Definitions);
         Commands = new InstanceCommands(Instances, Definitions, Time);

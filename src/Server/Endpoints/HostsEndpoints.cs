@@ -71,7 +71,7 @@ public static class HostsEndpoints
                 return TypedResults.ValidationProblem(errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
                     title: "The host is not valid");
             var created = await store.SaveAsync(host, user.Identity?.Name, cancellationToken,
-                AuditLog.Note(http, AuditActions.HostSaved, $"host {host.Name}: {host.Address}:{host.Port} user {host.User ?? "-"} credential {host.Credential ?? "-"} tags {string.Join(",", host.Tags)}"));
+                AuditLog.Note(http, AuditActions.HostSaved, $"host {host.Name}: {host.Address}:{host.Port} user {host.User ?? "-"} credential {host.Credential ?? "-"} tags {(host.Tags.Count == 0 ? "-" : string.Join(",", host.Tags))}"));
             log.LogInformation("Host {Host} ({Address}:{Port}) {Change} by {User}", host.Name, host.Address, host.Port, created ? "created" : "replaced", user.Identity?.Name);
             return created ? TypedResults.Created($"/api/hosts/{name}", host) : TypedResults.Ok(host);
         }).RequirePermission(Permissions.Admin);

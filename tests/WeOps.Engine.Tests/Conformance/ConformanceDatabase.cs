@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
+using WeOps.Engine.Execution;
 using WeOps.Engine.Executors;
 using WeOps.Engine.Expressions;
 using WeOps.Engine.Persistence;
@@ -36,7 +37,7 @@ public abstract class ConformanceDatabase : IAsyncLifetime
         await EmptyAsync();
         var clock = new ManualClock();
         var engine = new DurableEngine(Options, new ExecutorCatalog(Installed()), NullLoggerFactory.Instance, clock, new WorkerOptions { Parallelism = 1 },
-            expressionLimits: Limits);
+            expressionLimits: Limits, interpreter: Steps);
         var publisher = new DurableEngine(Options, new ExecutorCatalog([.. Installed(), new ElsewhereExecutor()]), NullLoggerFactory.Instance, clock,
             expressionLimits: Limits);
         return new ConformanceDriver(engine, publisher.Definitions, clock, folder);
@@ -45,6 +46,10 @@ public abstract class ConformanceDatabase : IAsyncLifetime
     /// <summary>A time limit a loaded machine does not meet on a two-line script (2 s did, with the first scripts of a
     /// process compiling); the fixture of an endless loop is stopped by the statement limit all the same.</summary>
     private static readonly ExpressionLimits Limits = ExpressionLimits.Default with { Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>A thousand elements without a wait stop a loop here, not ten thousand: the fixture pins that a loop is
+    /// stopped with an incident, and each element entered is a history row written in the step.</summary>
+    private static readonly InterpreterOptions Steps = new() { MaxStepsPerStimulus = 1_000 };
 
     private static IExecutor[] Installed() => [new NoopExecutor(), new FailingExecutor(), new SleepingExecutor()];
 

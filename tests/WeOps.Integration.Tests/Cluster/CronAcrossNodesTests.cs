@@ -9,7 +9,7 @@ namespace WeOps.Integration.Tests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class CronAcrossNodesTests(PostgresDatabase database, ITestOutputHelper output) : IClassFixture<PostgresDatabase>
 {
-    private static readonly TimeSpan Running = TimeSpan.FromSeconds(12);
+    private static readonly TimeSpan Running = TimeSpan.FromSeconds(7);
 
     [Fact]
     public async Task Each_occurrence_of_a_cron_schedule_starts_one_instance_across_two_nodes()

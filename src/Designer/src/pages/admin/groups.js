@@ -29,7 +29,7 @@ export async function groupsSection(body) {
       return h('tr', { dataset: { group: g.name } },
         h('td', {}, h('strong', {}, g.name)),
         h('td', {}, h('ul', { class: 'members' }, g.members.map((m) => h('li', {}, m, ' ',
-          h('button', { type: 'button', class: 'small', 'aria-label': t('Remove {user} from {group}', { user: m, group: g.name }), onclick: () => remove(g.name, m) }, t('Remove')))))),
+          h('button', { type: 'button', class: 'small', 'aria-label': `${t('Remove')}: ${m} (${g.name})`, onclick: () => remove(g.name, m) }, t('Remove')))))),
         h('td', {}, others.length
           ? h('form', { class: 'inline', onsubmit: (event) => { event.preventDefault(); add(g.name, picker.input.value); } },
             picker.row, h('button', { type: 'submit' }, t('Add')))

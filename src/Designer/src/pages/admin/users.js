@@ -34,7 +34,8 @@ export async function usersSection(body) {
         h('td', {}, u.disabledAt ? h('span', { class: 'status failed' }, t('Disabled since {time}', { time: formatTime(u.disabledAt) })) : h('span', { class: 'status completed' }, t('Active'))),
         h('td', { class: 'actions' },
           h('button', { type: 'button', onclick: () => edit(u), 'aria-label': t('Edit {name}', { name: u.username }) }, t('Edit')),
-          h('button', { type: 'button', onclick: () => password(u), 'aria-label': t('Set the password of {name}', { name: u.username }) }, u.hasPassword ? t('Reset password') : t('Set password')),
+          // The accessible name starts with the visible text (axe label-content-name-mismatch), then says whose.
+          passwordButton(u, () => password(u)),
           u.disabledAt
             ? h('button', { type: 'button', onclick: () => enable(u), 'aria-label': t('Enable {name}', { name: u.username }) }, t('Enable'))
             : h('button', { type: 'button', class: 'danger', onclick: () => disable(u), 'aria-label': t('Disable {name}', { name: u.username }) }, t('Disable'))))),
@@ -137,4 +138,9 @@ export async function usersSection(body) {
   }
 
   await load();
+}
+
+function passwordButton(u, onclick) {
+  const label = u.hasPassword ? t('Reset password') : t('Set password');
+  return h('button', { type: 'button', onclick, 'aria-label': `${label}: ${u.username}` }, label);
 }
