@@ -1,3 +1,5 @@
+using WeOps.Engine.Approvals;
+
 namespace WeOps.Engine.Tests.Persistence;
 
 /// <summary>SQLite files made by earlier releases' migrations, each with an instance waiting on a timer, are upgraded
@@ -29,13 +31,30 @@ public sealed class UpgradeTests
 
         Assert.Contains("20261207000016_AdminConsole", await upgrade.AppliedAsync());
         Assert.Contains("settings", await upgrade.TablesAsync());
-        var directory = new WeOps.Engine.Approvals.UserDirectory(upgrade.Database, TimeProvider.System);
+        var directory = new UserDirectory(upgrade.Database, TimeProvider.System);
         var user = await directory.GetAsync("old-admin", CancellationToken.None);
         Assert.NotNull(user);
         Assert.Null(user.DisabledAt);
         Assert.Equal(["ops"], (await directory.GroupsAsync(CancellationToken.None)).Select(g => g.Name));
         Assert.True(await directory.SetDisabledAsync("old-admin", true, CancellationToken.None));
         Assert.Null(await directory.CredentialsOfAsync("old-admin", CancellationToken.None));
+        await upgrade.AssertTheWaitingInstanceRunsToItsEndAsync();
+    }
+
+    [Fact]
+    public async Task A_database_of_the_migrations_up_to_0016_upgrades_records_replies_once_and_its_waiting_timer_fires_to_the_end()
+    {
+        await using var upgrade = await SqliteUpgrade.AtAsync("20261207000016_AdminConsole");
+        Assert.DoesNotContain("approval_replies", await upgrade.TablesAsync());
+
+        await upgrade.UpgradeAsync();
+
+        Assert.Contains("20261207000017_ApprovalReplies", await upgrade.AppliedAsync());
+        var ledger = new ApprovalReplyLedger(upgrade.Database, TimeProvider.System);
+        Assert.Equal(ReplyClaim.Claimed, await ledger.ClaimAsync("<r1@example.com>", "7:1", "alice@example.com", CancellationToken.None));
+        await ledger.RecordAsync("<r1@example.com>", 42, "decided", CancellationToken.None);
+        Assert.Equal(ReplyClaim.Taken, await ledger.ClaimAsync("<r1@example.com>", "7:1", "alice@example.com", CancellationToken.None));
+        Assert.Equal(ReplyClaim.Replayed, await ledger.ClaimAsync("<r1@example.com>", "7:2", "alice@example.com", CancellationToken.None));
         await upgrade.AssertTheWaitingInstanceRunsToItsEndAsync();
     }
 }
